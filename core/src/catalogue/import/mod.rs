@@ -1,0 +1,286 @@
+//! Import pipeline: each source is read → validated → written, all sources in one transaction.
+//! A malformed row is skipped and recorded in the import report with its file and line; it never aborts
+//! the import.
+
+mod aids;
+mod certifications;
+mod labour;
+mod lheo;
+mod onisep;
+mod places;
+mod rome;
+pub mod source;
+
+use crate::error::{Error, Result};
+use rusqlite::Transaction;
+use serde::Serialize;
+use source::Source;
+use std::collections::HashMap;
+use std::io::Read;
+
+/// One skipped (or partly kept) row, with where it was.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Issue {
+    pub file: String,
+    pub line: u64,
+    pub reason: String,
+}
+
+/// What was read from one source file.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct SourceStats {
+    pub file: String,
+    pub label: String,
+    pub version: String,
+    pub licence: String,
+    pub rows_read: u64,
+    pub rows_kept: u64,
+    pub rows_skipped: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Report {
+    pub sources: Vec<SourceStats>,
+    pub issues: Vec<Issue>,
+}
+
+impl Report {
+    pub fn skipped(&self) -> u64 {
+        self.sources.iter().map(|s| s.rows_skipped).sum()
+    }
+}
+
+/// Describes a source file for the report and `catalogue info`.
+pub struct FileInfo {
+    pub path: &'static str,
+    pub label: &'static str,
+    pub version: &'static str,
+    pub licence: &'static str,
+}
+
+pub const LICENCE_OUVERTE: &str = "Licence Ouverte / Etalab 2.0 (selon le producteur)";
+
+/// Progress of a build: which step, out of how many.
+pub trait Progress {
+    fn step(&self, done: usize, total: usize, label: &str);
+}
+
+impl<F: Fn(usize, usize, &str)> Progress for F {
+    fn step(&self, done: usize, total: usize, label: &str) {
+        self(done, total, label)
+    }
+}
+
+/// What an importer gets: the transaction, the sources, and the report to fill.
+pub struct Ctx<'a> {
+    pub tx: &'a Transaction<'a>,
+    pub source: &'a dyn Source,
+    pub report: Report,
+}
+
+/// The outcome of one row, as decided by an importer.
+pub enum Row {
+    Kept,
+    Skip(String),
+}
+
+/// A CSV record with access by header name, so column order in the source does not matter.
+pub struct Rec<'r> {
+    rec: &'r csv::StringRecord,
+    cols: &'r HashMap<String, usize>,
+    pub line: u64,
+}
+
+impl<'r> Rec<'r> {
+    /// The trimmed value of a column, "" when absent.
+    pub fn get(&self, col: &str) -> &'r str {
+        self.cols
+            .get(col)
+            .and_then(|&i| self.rec.get(i))
+            .map(str::trim)
+            .unwrap_or("")
+    }
+    /// The value, or None when empty.
+    pub fn opt(&self, col: &str) -> Option<&'r str> {
+        Some(self.get(col)).filter(|s| !s.is_empty())
+    }
+    pub fn at(&self, i: usize) -> &'r str {
+        self.rec.get(i).map(str::trim).unwrap_or("")
+    }
+}
+
+pub struct CsvSpec {
+    pub delimiter: u8,
+    pub has_headers: bool,
+    /// When set, a row with another number of fields is reported and skipped (truncated or merged lines).
+    pub columns: Option<usize>,
+}
+
+impl CsvSpec {
+    pub const fn new(delimiter: u8, columns: usize) -> Self {
+        CsvSpec {
+            delimiter,
+            has_headers: true,
+            columns: Some(columns),
+        }
+    }
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(tx: &'a Transaction<'a>, source: &'a dyn Source) -> Self {
+        Ctx {
+            tx,
+            source,
+            report: Report::default(),
+        }
+    }
+
+    pub fn issue(&mut self, file: &str, line: u64, reason: impl Into<String>) {
+        self.report.issues.push(Issue {
+            file: file.to_string(),
+            line,
+            reason: reason.into(),
+        });
+    }
+
+    fn stats_mut(&mut self, info: &FileInfo) -> &mut SourceStats {
+        if let Some(i) = self.report.sources.iter().position(|s| s.file == info.path) {
+            return &mut self.report.sources[i];
+        }
+        self.report.sources.push(SourceStats {
+            file: info.path.to_string(),
+            label: info.label.to_string(),
+            version: info.version.to_string(),
+            licence: info.licence.to_string(),
+            ..Default::default()
+        });
+        self.report.sources.last_mut().expect("just pushed")
+    }
+
+    /// Counts a row and, when skipped, reports it.
+    pub fn count(&mut self, info: &FileInfo, line: u64, row: Row) {
+        let stats = self.stats_mut(info);
+        stats.rows_read += 1;
+        match row {
+            Row::Kept => stats.rows_kept += 1,
+            Row::Skip(reason) => {
+                stats.rows_skipped += 1;
+                self.issue(info.path, line, reason);
+            }
+        }
+    }
+
+    /// Reads a whole source file (gunzipped if its name ends in .gz) as bytes.
+    pub fn read_bytes(&self, info: &FileInfo) -> Result<Vec<u8>> {
+        let mut reader = self.source.open(info.path)?;
+        let mut buf = Vec::new();
+        reader
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::io(info.path, e))?;
+        Ok(buf)
+    }
+
+    /// Reads a CSV source row by row. Rows with bytes that are not UTF-8, a wrong number of fields or
+    /// broken quoting are reported and skipped; `f` decides for the others.
+    pub fn each_csv(
+        &mut self,
+        info: &FileInfo,
+        spec: CsvSpec,
+        mut f: impl FnMut(&mut Self, &Rec) -> Result<Row>,
+    ) -> Result<()> {
+        let reader = self.source.open(info.path)?;
+        let mut csv = csv::ReaderBuilder::new()
+            .delimiter(spec.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(reader);
+        let mut cols = HashMap::new();
+        let mut record = csv::ByteRecord::new();
+        let mut first = spec.has_headers;
+        loop {
+            let line = csv.position().line();
+            match csv.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        return Err(Error::Invalid(format!("lecture de {} : {e}", info.path)));
+                    }
+                    self.count(info, line, Row::Skip(format!("ligne CSV illisible : {e}")));
+                    continue;
+                }
+            }
+            let line = record.position().map(|p| p.line()).unwrap_or(line);
+            if first {
+                first = false;
+                for (i, h) in record.iter().enumerate() {
+                    let name = String::from_utf8_lossy(h);
+                    cols.insert(name.trim().trim_start_matches('\u{feff}').to_string(), i);
+                }
+                continue;
+            }
+            if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                continue; // blank line between multi-line records (ROME quirk)
+            }
+            let string_record = match csv::StringRecord::from_byte_record(record.clone()) {
+                Ok(r) => r,
+                Err(_) => {
+                    self.count(
+                        info,
+                        line,
+                        Row::Skip("octets invalides en UTF-8 (mauvais encodage)".into()),
+                    );
+                    continue;
+                }
+            };
+            if let Some(n) = spec.columns {
+                // Trailing empty columns are tolerated: several sources end rows with extra ';'.
+                let len = string_record.len();
+                let trailing_empty = string_record
+                    .iter()
+                    .rev()
+                    .take(len.saturating_sub(n))
+                    .all(|f| f.trim().is_empty());
+                if len < n || (len > n && !trailing_empty) {
+                    self.count(
+                        info,
+                        line,
+                        Row::Skip(format!("{len} colonnes au lieu de {n} (ligne tronquée ou mal découpée)")),
+                    );
+                    continue;
+                }
+            }
+            let rec = Rec {
+                rec: &string_record,
+                cols: &cols,
+                line,
+            };
+            let outcome = f(self, &rec)?;
+            self.count(info, line, outcome);
+        }
+        Ok(())
+    }
+}
+
+/// Runs every importer in order and returns the report. The caller owns the transaction, so a failure
+/// leaves nothing half-written.
+pub fn import_all(ctx: &mut Ctx, progress: &dyn Progress) -> Result<()> {
+    type Step = (&'static str, fn(&mut Ctx) -> Result<()>);
+    let steps: [Step; 8] = [
+        ("ROME 4.0 : métiers", rome::import),
+        ("Territoires", places::import_geo),
+        ("Certifications RNCP et Certif Info", certifications::import),
+        ("France Travail et Missions locales", places::import_structures),
+        ("Formations Onisep", onisep::import),
+        ("Offres de formation LHEO", lheo::import),
+        ("Aides", aids::import),
+        ("Marché du travail", labour::import),
+    ];
+    let total = steps.len();
+    for (i, (label, step)) in steps.iter().enumerate() {
+        progress.step(i, total, label);
+        step(ctx)?;
+    }
+    progress.step(total, total, "Terminé");
+    Ok(())
+}

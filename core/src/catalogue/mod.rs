@@ -1,0 +1,6 @@
+//! The catalogue: model, import from open data, and the SQLite store.
+
+pub mod import;
+pub mod store;
+
+pub use store::Catalogue;

@@ -1,0 +1,128 @@
+//! The catalogue database: built whole into a temporary file, then moved into place, so a reader never
+//! sees a half-written catalogue.
+
+use super::import::{self, source::Source, Ctx, Progress, Report};
+use crate::db::{self, Schema};
+use crate::error::{Error, Result};
+use rusqlite::{params, Connection};
+use std::path::{Path, PathBuf};
+
+pub struct CatalogueSchema;
+
+impl Schema for CatalogueSchema {
+    const NAME: &'static str = "catalogue";
+    const VERSION: i64 = 1;
+    fn upgrade_from(conn: &Connection, from: i64) -> Result<()> {
+        match from {
+            0 => conn.execute_batch(include_str!("schema.sql"))?,
+            // A catalogue is rebuilt, never migrated: any other version is replaced by `build`.
+            _ => return Err(Error::Invalid(format!("catalogue version {from} inattendue"))),
+        }
+        Ok(())
+    }
+}
+
+pub struct Catalogue {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn remove_db_files(path: &Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{suffix}", path.display()));
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(p, e)),
+        }
+    }
+    Ok(())
+}
+
+impl Catalogue {
+    /// Builds the catalogue at `path` from `source`, replacing any previous one only once the new one is
+    /// complete. Returns the import report.
+    pub fn build(path: &Path, source: &dyn Source, progress: &dyn Progress) -> Result<Report> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let tmp = PathBuf::from(format!("{}.building", path.display()));
+        remove_db_files(&tmp)?;
+        let report = {
+            let mut conn = db::open::<CatalogueSchema>(&tmp)?;
+            let tx = conn.transaction()?;
+            let report = {
+                let mut ctx = Ctx::new(&tx, source);
+                import::import_all(&mut ctx, progress)?;
+                ctx.report
+            };
+            write_report(&tx, &report, source)?;
+            tx.commit()?;
+            conn.execute_batch("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);")?;
+            conn.pragma_update(None, "journal_mode", "DELETE")?;
+            report
+        };
+        remove_db_files(path)?;
+        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
+        Ok(report)
+    }
+
+    /// Opens a built catalogue. `Error::NoCatalogue` when there is none, or it is of another version or
+    /// unreadable: the caller then rebuilds it.
+    pub fn open(path: &Path) -> Result<Catalogue> {
+        if !path.exists() {
+            return Err(Error::NoCatalogue);
+        }
+        let conn = db::open_read_only(path)?;
+        let version = db::user_version(&conn).map_err(|_| Error::NoCatalogue)?;
+        let complete: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'built_at'", [], |r| r.get(0))
+            .ok();
+        if version != CatalogueSchema::VERSION || complete.is_none() {
+            return Err(Error::NoCatalogue);
+        }
+        Ok(Catalogue {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+fn write_report(tx: &rusqlite::Transaction, report: &Report, source: &dyn Source) -> Result<()> {
+    let mut ins = tx.prepare(
+        "INSERT OR REPLACE INTO source(file, label, version, licence, rows_read, rows_kept, rows_skipped)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for s in &report.sources {
+        ins.execute(params![
+            s.file,
+            s.label,
+            s.version,
+            s.licence,
+            s.rows_read as i64,
+            s.rows_kept as i64,
+            s.rows_skipped as i64
+        ])?;
+    }
+    let mut ins = tx.prepare("INSERT INTO import_issue(file, line, reason) VALUES (?1, ?2, ?3)")?;
+    for i in &report.issues {
+        ins.execute(params![i.file, i.line as i64, i.reason])?;
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    tx.execute(
+        "INSERT OR REPLACE INTO meta(key, value) VALUES ('built_at', ?1), ('source', ?2), ('core_version', ?3)",
+        params![now.to_string(), source.describe(), crate::version()],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,12 @@
+//! orientation-core: the SPRO catalogue (jobs, trainings, places, aids), its search, and user data.
+//! Plain Rust with no FFI attributes; `orientation-ffi` wraps it for Kotlin and Swift.
+
+pub mod catalogue;
+pub mod db;
+pub mod error;
+
+pub use error::{Error, Result};
+
+pub fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
