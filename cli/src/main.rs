@@ -1,1 +1,257 @@
-fn main() {}
+//! `orientation`: the SPRO catalogue and its search at a terminal, and in scripts.
+
+mod output;
+
+use clap::{Args, Parser, Subcommand};
+use orientation_core::catalogue::import::source::{DirSource, EmbeddedSource, Source};
+use orientation_core::catalogue::import::Report;
+use orientation_core::catalogue::Catalogue;
+use orientation_core::search::{self, geo, Kind, Query};
+use orientation_core::{Error, Result};
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+#[derive(Parser)]
+#[command(
+    name = "orientation",
+    version,
+    about = "Catalogue du Service public régional de l'orientation : métiers, formations, lieux, aides"
+)]
+struct Cli {
+    /// Dossier où le catalogue (et les données de l'utilisateur) sont gardés.
+    #[arg(long, global = true, env = "ORIENTATION_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Dossier des données ouvertes à partir desquelles construire le catalogue (par défaut : celles
+    /// intégrées au programme).
+    #[arg(long, global = true, env = "ORIENTATION_SOURCE")]
+    source: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Chercher un métier, une formation, un lieu ou une aide.
+    Search(SearchArgs),
+    /// Afficher la fiche complète d'un identifiant (code ROME, formation, lieu, aide, certification).
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Construire le catalogue ou en afficher le contenu.
+    Catalogue {
+        #[command(subcommand)]
+        action: CatalogueAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogueAction {
+    /// (Re)construire le catalogue à partir des données ouvertes.
+    Build,
+    /// Compter ce que contient le catalogue, par sorte et par source, avec le rapport d'import.
+    Info {
+        #[arg(long)]
+        json: bool,
+        /// Lister chaque ligne écartée à l'import.
+        #[arg(long)]
+        issues: bool,
+    },
+}
+
+#[derive(Args)]
+struct SearchArgs {
+    /// Les mots cherchés (absent avec --jsonl).
+    query: Option<String>,
+    #[arg(long, value_parser = ["job", "training", "place", "aid"])]
+    kind: Option<String>,
+    /// Autour d'un lieu : code postal, commune ou « lat,lon ».
+    #[arg(long)]
+    near: Option<String>,
+    /// Rayon autour de --near, en km.
+    #[arg(long, default_value_t = 30.0)]
+    radius: f64,
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    /// Résultats en JSON.
+    #[arg(long)]
+    json: bool,
+    /// Mode lot : une requête par ligne sur l'entrée standard, un objet JSON par ligne en sortie.
+    #[arg(long, conflicts_with = "json")]
+    jsonl: bool,
+}
+
+fn data_dir(cli: &Cli) -> Result<PathBuf> {
+    let dir = match &cli.data_dir {
+        Some(d) => d.clone(),
+        None => dirs::data_dir()
+            .or_else(dirs::home_dir)
+            .ok_or_else(|| Error::DataDir(PathBuf::from("~")))?
+            .join("orientation"),
+    };
+    std::fs::create_dir_all(&dir).map_err(|_| Error::DataDir(dir.clone()))?;
+    let probe = dir.join(".write-test");
+    std::fs::write(&probe, b"").map_err(|_| Error::DataDir(dir.clone()))?;
+    let _ = std::fs::remove_file(probe);
+    Ok(dir)
+}
+
+fn source(cli: &Cli) -> Result<Box<dyn Source>> {
+    Ok(match &cli.source {
+        Some(dir) if dir.is_dir() => Box::new(DirSource(dir.clone())),
+        Some(dir) => return Err(Error::DataDir(dir.clone())),
+        None => Box::new(EmbeddedSource(embedded::FILES)),
+    })
+}
+
+fn progress_bar() -> impl Fn(usize, usize, &str) {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} Construction du catalogue [{bar:30}] {pos}/{len} {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    move |done, total, label| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        bar.set_message(label.to_string());
+        if done == total {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn report_summary(report: &Report, took: std::time::Duration) {
+    eprintln!(
+        "Catalogue construit en {:.1} s : {} lignes lues, {} écartées (voir `orientation catalogue info --issues`).",
+        took.as_secs_f64(),
+        report.sources.iter().map(|s| s.rows_read).sum::<u64>(),
+        report.skipped()
+    );
+}
+
+fn open_catalogue(cli: &Cli) -> Result<Catalogue> {
+    let path = data_dir(cli)?.join("catalogue.db");
+    let src = source(cli)?;
+    let start = std::time::Instant::now();
+    let (catalogue, report) = Catalogue::open_or_build(&path, src.as_ref(), &progress_bar())?;
+    if let Some(report) = report {
+        report_summary(&report, start.elapsed());
+    }
+    Ok(catalogue)
+}
+
+fn query_from(cat: &Catalogue, args: &SearchArgs, text: &str) -> Result<Query> {
+    let mut q = Query::new(text);
+    q.kind = args.kind.as_deref().and_then(Kind::parse);
+    q.limit = args.limit.clamp(1, 1000);
+    if !(args.radius.is_finite() && args.radius > 0.0) {
+        return Err(Error::Invalid(
+            "le rayon doit être un nombre de km positif".into(),
+        ));
+    }
+    q.radius_km = args.radius;
+    if let Some(near) = &args.near {
+        q.near = Some(geo::resolve(cat.conn(), near)?);
+    }
+    Ok(q)
+}
+
+fn run_search(cli: &Cli, args: &SearchArgs) -> Result<()> {
+    let cat = open_catalogue(cli)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.jsonl {
+        let stdin = std::io::stdin();
+        for line in stdin.lock().split(b'\n') {
+            let line = line.map_err(|e| Error::io("<entrée standard>", e))?;
+            // A phone keyboard may send broken UTF-8/UTF-16: search what can be read.
+            let text = String::from_utf8_lossy(&line);
+            let text = text.trim_end_matches('\r');
+            let start = std::time::Instant::now();
+            let q = query_from(&cat, args, text)?;
+            let results = search::search_fts(cat.conn(), &q)?;
+            let took_us = start.elapsed().as_micros() as u64;
+            let obj = serde_json::json!({"query": text, "results": results, "took_us": took_us});
+            writeln!(out, "{obj}").map_err(|e| Error::io("<sortie standard>", e))?;
+        }
+        return Ok(());
+    }
+    let Some(text) = args.query.as_deref() else {
+        return Err(Error::Invalid(
+            "indiquez des mots à chercher, ou --jsonl pour lire les requêtes sur l'entrée standard"
+                .into(),
+        ));
+    };
+    let q = query_from(&cat, args, text)?;
+    let results = search::search_fts(cat.conn(), &q)?;
+    if args.json {
+        let text =
+            serde_json::to_string_pretty(&results).map_err(|e| Error::Invalid(e.to_string()))?;
+        writeln!(out, "{text}").map_err(|e| Error::io("<sortie standard>", e))?;
+    } else {
+        output::results_table(&mut out, &results).map_err(|e| Error::io("<sortie standard>", e))?;
+    }
+    Ok(())
+}
+
+fn run(cli: &Cli) -> Result<()> {
+    match &cli.command {
+        Command::Search(args) => run_search(cli, args),
+        Command::Show { id, json } => {
+            let cat = open_catalogue(cli)?;
+            let sheet = cat.show(id)?;
+            let mut out = std::io::stdout().lock();
+            if *json {
+                let text = serde_json::to_string_pretty(&sheet)
+                    .map_err(|e| Error::Invalid(e.to_string()))?;
+                writeln!(out, "{text}").map_err(|e| Error::io("<sortie standard>", e))
+            } else {
+                output::sheet(&mut out, &sheet).map_err(|e| Error::io("<sortie standard>", e))
+            }
+        }
+        Command::Catalogue { action } => match action {
+            CatalogueAction::Build => {
+                let path = data_dir(cli)?.join("catalogue.db");
+                let src = source(cli)?;
+                let start = std::time::Instant::now();
+                let report = Catalogue::build(&path, src.as_ref(), &progress_bar())?;
+                report_summary(&report, start.elapsed());
+                println!("{}", path.display());
+                Ok(())
+            }
+            CatalogueAction::Info { json, issues } => {
+                let cat = open_catalogue(cli)?;
+                let info = cat.info()?;
+                let mut out = std::io::stdout().lock();
+                if *json {
+                    let text = serde_json::to_string_pretty(&info)
+                        .map_err(|e| Error::Invalid(e.to_string()))?;
+                    writeln!(out, "{text}").map_err(|e| Error::io("<sortie standard>", e))
+                } else {
+                    output::info(&mut out, &info, *issues)
+                        .map_err(|e| Error::io("<sortie standard>", e))
+                }
+            }
+        },
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("orientation : erreur : {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -16,7 +16,11 @@ impl Schema for CatalogueSchema {
         match from {
             0 => conn.execute_batch(include_str!("schema.sql"))?,
             // A catalogue is rebuilt, never migrated: any other version is replaced by `build`.
-            _ => return Err(Error::Invalid(format!("catalogue version {from} inattendue"))),
+            _ => {
+                return Err(Error::Invalid(format!(
+                    "catalogue version {from} inattendue"
+                )))
+            }
         }
         Ok(())
     }
@@ -54,6 +58,7 @@ impl Catalogue {
             let report = {
                 let mut ctx = Ctx::new(&tx, source);
                 import::import_all(&mut ctx, progress)?;
+                crate::search::index::build(&tx)?;
                 ctx.report
             };
             write_report(&tx, &report, source)?;
@@ -76,7 +81,9 @@ impl Catalogue {
         let conn = db::open_read_only(path)?;
         let version = db::user_version(&conn).map_err(|_| Error::NoCatalogue)?;
         let complete: Option<String> = conn
-            .query_row("SELECT value FROM meta WHERE key = 'built_at'", [], |r| r.get(0))
+            .query_row("SELECT value FROM meta WHERE key = 'built_at'", [], |r| {
+                r.get(0)
+            })
             .ok();
         if version != CatalogueSchema::VERSION || complete.is_none() {
             return Err(Error::NoCatalogue);
@@ -85,6 +92,24 @@ impl Catalogue {
             conn,
             path: path.to_path_buf(),
         })
+    }
+
+    /// Opens the catalogue at `path`, building it first when it is missing, of another version, or
+    /// unreadable (a corrupt catalogue is rebuilt: it holds no user data). Returns the build report when a
+    /// build happened.
+    pub fn open_or_build(
+        path: &Path,
+        source: &dyn Source,
+        progress: &dyn Progress,
+    ) -> Result<(Catalogue, Option<Report>)> {
+        match Catalogue::open(path) {
+            Ok(c) => Ok((c, None)),
+            Err(Error::NoCatalogue) | Err(Error::Sql(_)) => {
+                let report = Catalogue::build(path, source, progress)?;
+                Ok((Catalogue::open(path)?, Some(report)))
+            }
+            Err(e) => Err(e),
+        }
     }
 
     pub fn conn(&self) -> &Connection {

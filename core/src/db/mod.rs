@@ -4,6 +4,8 @@ use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 
+pub mod user;
+
 /// Pragmas every connection gets. `temp_store=MEMORY` because Android has no usable temp dir.
 fn apply_pragmas(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -58,7 +60,9 @@ pub fn open<S: Schema>(path: &Path) -> Result<Connection> {
 pub fn open_read_only(path: &Path) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
     )?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
@@ -89,13 +93,18 @@ mod tests {
         let path = dir.path().join("t.db");
         let conn = open::<TwoSteps>(&path).unwrap();
         assert_eq!(user_version(&conn).unwrap(), 2);
-        conn.execute("INSERT INTO a(x, y) VALUES (1, 2)", []).unwrap();
+        conn.execute("INSERT INTO a(x, y) VALUES (1, 2)", [])
+            .unwrap();
         drop(conn);
         // Reopening must not re-run steps (CREATE TABLE would fail).
         let conn = open::<TwoSteps>(&path).unwrap();
-        let n: i64 = conn.query_row("SELECT count(*) FROM a", [], |r| r.get(0)).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM a", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(n, 1);
-        let wal: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        let wal: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
         assert_eq!(wal, "wal");
     }
 

@@ -114,6 +114,8 @@ pub struct CsvSpec {
     pub has_headers: bool,
     /// When set, a row with another number of fields is reported and skipped (truncated or merged lines).
     pub columns: Option<usize>,
+    /// Quoted fields may hold line breaks (a few ROME files); otherwise every line is a record.
+    pub multiline: bool,
 }
 
 impl CsvSpec {
@@ -122,6 +124,14 @@ impl CsvSpec {
             delimiter,
             has_headers: true,
             columns: Some(columns),
+            multiline: false,
+        }
+    }
+
+    pub const fn multiline(self) -> Self {
+        CsvSpec {
+            multiline: true,
+            ..self
         }
     }
 }
@@ -182,84 +192,168 @@ impl<'a> Ctx<'a> {
 
     /// Reads a CSV source row by row. Rows with bytes that are not UTF-8, a wrong number of fields or
     /// broken quoting are reported and skipped; `f` decides for the others.
+    ///
+    /// Unless the spec says fields may span lines, each line is parsed on its own, so a truncated line
+    /// (an unclosed quote) costs that line only instead of swallowing the lines after it.
     pub fn each_csv(
         &mut self,
         info: &FileInfo,
         spec: CsvSpec,
         mut f: impl FnMut(&mut Self, &Rec) -> Result<Row>,
     ) -> Result<()> {
-        let reader = self.source.open(info.path)?;
-        let mut csv = csv::ReaderBuilder::new()
-            .delimiter(spec.delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(reader);
-        let mut cols = HashMap::new();
-        let mut record = csv::ByteRecord::new();
-        let mut first = spec.has_headers;
-        loop {
-            let line = csv.position().line();
-            match csv.read_byte_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                        return Err(Error::Invalid(format!("lecture de {} : {e}", info.path)));
-                    }
-                    self.count(info, line, Row::Skip(format!("ligne CSV illisible : {e}")));
-                    continue;
-                }
-            }
-            let line = record.position().map(|p| p.line()).unwrap_or(line);
-            if first {
-                first = false;
+        let mut cols: Option<HashMap<String, usize>> = (!spec.has_headers).then(HashMap::new);
+        let mut handle = |ctx: &mut Self, line: u64, record: &csv::ByteRecord| -> Result<()> {
+            let Some(cols) = &cols else {
+                let mut header = HashMap::new();
                 for (i, h) in record.iter().enumerate() {
                     let name = String::from_utf8_lossy(h);
-                    cols.insert(name.trim().trim_start_matches('\u{feff}').to_string(), i);
+                    header.insert(name.trim().trim_start_matches('\u{feff}').to_string(), i);
                 }
-                continue;
-            }
+                cols = Some(header);
+                return Ok(());
+            };
             if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-                continue; // blank line between multi-line records (ROME quirk)
+                return Ok(()); // blank line between multi-line records (ROME quirk)
             }
-            let string_record = match csv::StringRecord::from_byte_record(record.clone()) {
-                Ok(r) => r,
-                Err(_) => {
-                    self.count(
-                        info,
+            let outcome = match check_record(record, &spec) {
+                Err(reason) => Row::Skip(reason),
+                Ok(string_record) => {
+                    let rec = Rec {
+                        rec: &string_record,
+                        cols,
                         line,
-                        Row::Skip("octets invalides en UTF-8 (mauvais encodage)".into()),
-                    );
-                    continue;
+                    };
+                    f(ctx, &rec)?
                 }
             };
-            if let Some(n) = spec.columns {
-                // Trailing empty columns are tolerated: several sources end rows with extra ';'.
-                let len = string_record.len();
-                let trailing_empty = string_record
-                    .iter()
-                    .rev()
-                    .take(len.saturating_sub(n))
-                    .all(|f| f.trim().is_empty());
-                if len < n || (len > n && !trailing_empty) {
-                    self.count(
-                        info,
-                        line,
-                        Row::Skip(format!("{len} colonnes au lieu de {n} (ligne tronquée ou mal découpée)")),
-                    );
-                    continue;
+            ctx.count(info, line, outcome);
+            Ok(())
+        };
+        let reader = self.source.open(info.path)?;
+        let io_error = |e: csv::Error| Error::Invalid(format!("lecture de {} : {e}", info.path));
+        let mut record = csv::ByteRecord::new();
+        if spec.multiline {
+            let mut csv = csv::ReaderBuilder::new()
+                .delimiter(spec.delimiter)
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(reader);
+            loop {
+                let line = csv.position().line();
+                match csv.read_byte_record(&mut record) {
+                    Ok(false) => break,
+                    Ok(true) => {
+                        let line = record.position().map(|p| p.line()).unwrap_or(line);
+                        handle(self, line, &record)?;
+                    }
+                    Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => return Err(io_error(e)),
+                    Err(e) => {
+                        self.count(info, line, Row::Skip(format!("ligne CSV illisible : {e}")))
+                    }
                 }
             }
-            let rec = Rec {
-                rec: &string_record,
-                cols: &cols,
-                line,
-            };
-            let outcome = f(self, &rec)?;
-            self.count(info, line, outcome);
+            return Ok(());
+        }
+        let mut reader = std::io::BufReader::new(reader);
+        let mut buf = Vec::new();
+        let mut line = 0u64;
+        loop {
+            buf.clear();
+            let n = std::io::BufRead::read_until(&mut reader, b'\n', &mut buf)
+                .map_err(|e| Error::io(info.path, e))?;
+            if n == 0 {
+                break;
+            }
+            line += 1;
+            while matches!(buf.last(), Some(b'\n' | b'\r')) {
+                buf.pop();
+            }
+            match split_line(&buf, spec.delimiter, &mut record) {
+                Ok(()) => handle(self, line, &record)?,
+                Err(reason) => self.count(info, line, Row::Skip(reason.into())),
+            }
         }
         Ok(())
     }
+}
+
+/// Splits one CSV line (RFC 4180 quoting, `""` for a quote inside a quoted field) into `record`.
+fn split_line(
+    line: &[u8],
+    delimiter: u8,
+    record: &mut csv::ByteRecord,
+) -> std::result::Result<(), &'static str> {
+    record.clear();
+    let mut field = Vec::new();
+    let mut i = 0;
+    loop {
+        field.clear();
+        if line.get(i) == Some(&b'"') {
+            i += 1;
+            loop {
+                match line.get(i) {
+                    None => return Err("guillemet non fermé (ligne tronquée ?)"),
+                    Some(b'"') if line.get(i + 1) == Some(&b'"') => {
+                        field.push(b'"');
+                        i += 2;
+                    }
+                    Some(b'"') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(&b) => {
+                        field.push(b);
+                        i += 1;
+                    }
+                }
+            }
+            // Text after a closing quote and before the delimiter is kept, as lenient parsers do.
+            while let Some(&b) = line.get(i) {
+                if b == delimiter {
+                    break;
+                }
+                field.push(b);
+                i += 1;
+            }
+        } else {
+            while let Some(&b) = line.get(i) {
+                if b == delimiter {
+                    break;
+                }
+                field.push(b);
+                i += 1;
+            }
+        }
+        record.push_field(&field);
+        if i >= line.len() {
+            return Ok(());
+        }
+        i += 1; // the delimiter
+    }
+}
+
+/// Checks encoding and field count; the error is the reason for the report.
+fn check_record(
+    record: &csv::ByteRecord,
+    spec: &CsvSpec,
+) -> std::result::Result<csv::StringRecord, String> {
+    let string_record = csv::StringRecord::from_byte_record(record.clone())
+        .map_err(|_| "octets invalides en UTF-8 (mauvais encodage)".to_string())?;
+    if let Some(n) = spec.columns {
+        // Trailing empty columns are tolerated: several sources end rows with extra ';'.
+        let len = string_record.len();
+        let trailing_empty = string_record
+            .iter()
+            .rev()
+            .take(len.saturating_sub(n))
+            .all(|f| f.trim().is_empty());
+        if len < n || (len > n && !trailing_empty) {
+            return Err(format!(
+                "{len} colonnes au lieu de {n} (ligne tronquée ou mal découpée)"
+            ));
+        }
+    }
+    Ok(string_record)
 }
 
 /// Runs every importer in order and returns the report. The caller owns the transaction, so a failure
@@ -270,7 +364,10 @@ pub fn import_all(ctx: &mut Ctx, progress: &dyn Progress) -> Result<()> {
         ("ROME 4.0 : métiers", rome::import),
         ("Territoires", places::import_geo),
         ("Certifications RNCP et Certif Info", certifications::import),
-        ("France Travail et Missions locales", places::import_structures),
+        (
+            "France Travail et Missions locales",
+            places::import_structures,
+        ),
         ("Formations Onisep", onisep::import),
         ("Offres de formation LHEO", lheo::import),
         ("Aides", aids::import),
@@ -283,4 +380,28 @@ pub fn import_all(ctx: &mut Ctx, progress: &dyn Progress) -> Result<()> {
     }
     progress.step(total, total, "Terminé");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(line: &str) -> std::result::Result<Vec<String>, &'static str> {
+        let mut r = csv::ByteRecord::new();
+        split_line(line.as_bytes(), b';', &mut r)?;
+        Ok(r.iter()
+            .map(|f| String::from_utf8_lossy(f).into_owned())
+            .collect())
+    }
+
+    #[test]
+    fn split_line_handles_quotes_empty_fields_and_truncation() {
+        assert_eq!(
+            split("a;\"b;c\";;\"d \"\"e\"\"\"").unwrap(),
+            ["a", "b;c", "", "d \"e\""]
+        );
+        assert_eq!(split("x;").unwrap(), ["x", ""]);
+        assert_eq!(split("").unwrap(), [""]);
+        assert!(split("a;\"tronq").is_err());
+    }
 }

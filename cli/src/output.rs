@@ -1,0 +1,323 @@
+//! Human-readable output: result tables, sheets and the catalogue summary.
+
+use orientation_core::catalogue::sheet::{Group, Info, Named, PlaceSheet, Sheet};
+use orientation_core::search::{Hit, Kind};
+use std::io::{Result, Write};
+
+fn kind_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Job => "métier",
+        Kind::Training => "formation",
+        Kind::Place => "lieu",
+        Kind::Aid => "aide",
+    }
+}
+
+/// Cuts a text to `max` characters on a char boundary, with an ellipsis.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
+pub fn results_table(out: &mut impl Write, hits: &[Hit]) -> Result<()> {
+    if hits.is_empty() {
+        return writeln!(out, "Aucun résultat.");
+    }
+    for (i, h) in hits.iter().enumerate() {
+        let id = h.rome.as_deref().unwrap_or(&h.id);
+        let distance = h
+            .distance_km
+            .map(|d| format!("  {d:.1} km"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{:>2}. {:<9} {:<26} {}{}",
+            i + 1,
+            kind_label(h.kind),
+            cut(id, 26),
+            cut(&h.title, 70),
+            distance
+        )?;
+        if let Some(sub) = &h.subtitle {
+            writeln!(out, "    {:<9} {:<26} {}", "", "", cut(sub, 70))?;
+        }
+    }
+    Ok(())
+}
+
+fn section(out: &mut impl Write, title: &str) -> Result<()> {
+    writeln!(out, "\n{title}")?;
+    writeln!(out, "{}", "─".repeat(title.chars().count()))
+}
+
+fn field(out: &mut impl Write, label: &str, value: Option<impl std::fmt::Display>) -> Result<()> {
+    match value {
+        Some(v) => writeln!(out, "{label} : {v}"),
+        None => Ok(()),
+    }
+}
+
+fn groups(out: &mut impl Write, title: &str, groups: &[Group]) -> Result<()> {
+    if groups.is_empty() {
+        return Ok(());
+    }
+    section(out, title)?;
+    for g in groups {
+        writeln!(out, "{}", g.label)?;
+        for item in &g.items {
+            writeln!(out, "  • {item}")?;
+        }
+    }
+    Ok(())
+}
+
+fn list(out: &mut impl Write, title: &str, items: &[Named]) -> Result<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    section(out, &format!("{title} ({})", items.len()))?;
+    for n in items {
+        writeln!(out, "  {:<22} {}", n.id, n.title)?;
+    }
+    Ok(())
+}
+
+fn place(out: &mut impl Write, p: &PlaceSheet) -> Result<()> {
+    writeln!(out, "{} — {}", p.name, p.kind_label)?;
+    let address: Vec<&str> = [
+        p.address.as_deref(),
+        p.postcode.as_deref(),
+        p.city.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !address.is_empty() {
+        writeln!(out, "  {}", address.join(" "))?;
+    }
+    if let (Some(lat), Some(lon)) = (p.lat, p.lon) {
+        writeln!(out, "  position : {lat:.5}, {lon:.5}")?;
+    }
+    field(out, "  téléphone", p.phone.as_deref())?;
+    field(out, "  courriel", p.email.as_deref())?;
+    field(out, "  site", p.url.as_deref())
+}
+
+pub fn sheet(out: &mut impl Write, sheet: &Sheet) -> Result<()> {
+    match sheet {
+        Sheet::Job(j) => {
+            writeln!(out, "{} — {}", j.code_rome, j.title)?;
+            field(out, "Grand domaine", j.grand_domaine.as_deref())?;
+            field(out, "Domaine", j.domaine.as_deref())?;
+            if let Some(major) = &j.riasec_major {
+                writeln!(
+                    out,
+                    "RIASEC : {major}{}",
+                    j.riasec_minor.as_deref().unwrap_or("")
+                )?;
+            }
+            if j.regulated {
+                writeln!(out, "Emploi réglementé")?;
+            }
+            if j.cadre {
+                writeln!(out, "Emploi de cadre")?;
+            }
+            for t in &j.transitions {
+                writeln!(out, "Transition : {t}")?;
+            }
+            if let Some(d) = &j.definition {
+                section(out, "Définition")?;
+                writeln!(out, "{d}")?;
+            }
+            if let Some(a) = &j.access {
+                section(out, "Accès au métier")?;
+                writeln!(out, "{a}")?;
+            }
+            section(out, &format!("Appellations ({})", j.appellations.len()))?;
+            for a in &j.appellations {
+                writeln!(
+                    out,
+                    "  {}{}",
+                    a.title,
+                    if a.principal { " (principale)" } else { "" }
+                )?;
+            }
+            groups(out, "Compétences", &j.skills)?;
+            groups(out, "Contextes de travail", &j.contexts)?;
+            if !j.mobilities.is_empty() {
+                section(out, "Mobilités (métiers proches)")?;
+                for m in &j.mobilities {
+                    writeln!(out, "  {:>2}. {} {}", m.rank, m.code_rome, m.title)?;
+                }
+            }
+            if !j.interests.is_empty() {
+                section(out, "Centres d'intérêt")?;
+                for i in &j.interests {
+                    writeln!(out, "  • {i}")?;
+                }
+            }
+            if !j.hiring.is_empty() {
+                section(
+                    out,
+                    "Projets de recrutement 2024 (BMO, rapprochement approché)",
+                )?;
+                for h in &j.hiring {
+                    writeln!(
+                        out,
+                        "  {} {} : {} projets, dont {} difficiles, {} saisonniers",
+                        h.fap, h.fap_label, h.planned_hires, h.difficult, h.seasonal
+                    )?;
+                }
+            }
+            list(out, "Certifications qui y mènent", &j.certifications)?;
+            list(out, "Formations qui y mènent", &j.trainings)
+        }
+        Sheet::Training(t) => {
+            writeln!(out, "{} — {}", t.id, t.title)?;
+            field(out, "Type", t.r#type.as_deref())?;
+            field(out, "Niveau de sortie (européen)", t.level_exit)?;
+            field(out, "Niveau d'entrée", t.level_entry.as_deref())?;
+            field(out, "Durée", t.duration.as_deref())?;
+            if let Some(c) = &t.certification {
+                writeln!(out, "Certification : {} {}", c.id, c.title)?;
+            }
+            field(out, "Lien", t.url.as_deref())?;
+            field(out, "Contact", t.contact.as_deref())?;
+            if let Some(o) = &t.objective {
+                section(out, "Objectif")?;
+                writeln!(out, "{}", cut(o, 1200))?;
+            }
+            if let Some(c) = &t.content {
+                section(out, "Contenu")?;
+                writeln!(out, "{}", cut(c, 1200))?;
+            }
+            if let Some(o) = &t.organisme {
+                section(out, "Organisme")?;
+                place(out, o)?;
+            }
+            for a in &t.actions {
+                section(out, &format!("Action {}", a.id))?;
+                field(out, "Modalité", a.teaching_mode.as_deref())?;
+                field(out, "Rythme", a.rhythm.as_deref())?;
+                field(out, "Heures", a.hours_total)?;
+                field(out, "Prix (€)", a.price_eur)?;
+                if !a.funders.is_empty() {
+                    writeln!(out, "Financeurs (codes LHEO) : {}", a.funders.join(", "))?;
+                }
+                field(out, "Conditions", a.conditions.as_deref())?;
+                if let Some(p) = &a.place {
+                    place(out, p)?;
+                }
+                for s in &a.sessions {
+                    writeln!(
+                        out,
+                        "  session {} : du {} au {}{}{}",
+                        s.id,
+                        s.start_date.as_deref().unwrap_or("?"),
+                        s.end_date.as_deref().unwrap_or("?"),
+                        s.registration_end
+                            .as_deref()
+                            .map(|d| format!(", inscriptions jusqu'au {d}"))
+                            .unwrap_or_default(),
+                        s.recruitment
+                            .as_deref()
+                            .map(|r| format!(" ({r})"))
+                            .unwrap_or_default()
+                    )?;
+                }
+            }
+            list(out, "Métiers visés", &t.jobs)
+        }
+        Sheet::Place(p) => place(out, p),
+        Sheet::Aid(a) => {
+            writeln!(out, "{}", a.label)?;
+            field(out, "Institution", a.institution.as_deref())?;
+            match (a.age_min, a.age_max) {
+                (Some(min), Some(max)) => writeln!(out, "Âge : de {min} à {max} ans")?,
+                (Some(min), None) => writeln!(out, "Âge : {min} ans et plus")?,
+                (None, Some(max)) => writeln!(out, "Âge : jusqu'à {max} ans")?,
+                (None, None) => {}
+            }
+            field(out, "Territoire", a.territory.as_deref())?;
+            if let Some(amount) = a.amount {
+                writeln!(
+                    out,
+                    "Montant : {amount} {} {}",
+                    a.unit.as_deref().unwrap_or(""),
+                    a.periodicity.as_deref().unwrap_or("")
+                )?;
+            }
+            if let Some(d) = &a.description {
+                section(out, "Description")?;
+                writeln!(out, "{d}")?;
+            }
+            if let Some(c) = &a.conditions {
+                section(out, "Conditions")?;
+                writeln!(out, "{c}")?;
+            }
+            field(out, "Lien", a.link.as_deref())
+        }
+        Sheet::Certification(c) => {
+            writeln!(out, "{} — {}", c.id, c.title)?;
+            field(out, "Type", c.r#type.as_deref())?;
+            field(out, "Niveau européen", c.level_eu)?;
+            field(out, "Certificateur", c.certifier.as_deref())?;
+            field(
+                out,
+                "Active",
+                c.active.map(|a| if a { "oui" } else { "non" }),
+            )?;
+            field(out, "Source", Some(&c.source))?;
+            list(out, "Métiers", &c.jobs)?;
+            list(out, "Formations", &c.trainings)
+        }
+    }
+}
+
+pub fn info(out: &mut impl Write, info: &Info, issues: bool) -> Result<()> {
+    writeln!(out, "Catalogue : {}", info.path)?;
+    section(out, "Contenu")?;
+    for (label, n) in &info.counts {
+        writeln!(out, "  {label:<42} {n:>9}")?;
+    }
+    section(out, "Sources (lignes lues / gardées / écartées)")?;
+    for s in &info.sources {
+        writeln!(
+            out,
+            "  {:<48} {:>7} {:>7} {:>5}  {} — {}",
+            cut(&s.label, 48),
+            s.rows_read,
+            s.rows_kept,
+            s.rows_skipped,
+            s.version,
+            s.file
+        )?;
+    }
+    let mut licences: Vec<&str> = info.sources.iter().map(|s| s.licence.as_str()).collect();
+    licences.sort();
+    licences.dedup();
+    writeln!(out, "  Licences : {}", licences.join(" ; "))?;
+    section(
+        out,
+        &format!(
+            "Rapport d'import : {} ligne(s) écartée(s) ou signalée(s)",
+            info.issues.len()
+        ),
+    )?;
+    let shown = if issues {
+        info.issues.len()
+    } else {
+        info.issues.len().min(10)
+    };
+    for i in &info.issues[..shown] {
+        writeln!(out, "  {}:{} : {}", i.file, i.line, i.reason)?;
+    }
+    if shown < info.issues.len() {
+        writeln!(out, "  … (--issues pour tout voir)")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,700 @@
+//! Full sheets for `show`: a job with everything that hangs off it, a training with its sessions, a place,
+//! an aid, a certification; and the catalogue summary for `catalogue info`.
+
+use super::store::Catalogue;
+use crate::error::{Error, Result};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Sheet {
+    Job(Box<JobSheet>),
+    Training(Box<TrainingSheet>),
+    Place(Box<PlaceSheet>),
+    Aid(Box<AidSheet>),
+    Certification(Box<CertificationSheet>),
+}
+
+#[derive(Debug, Serialize)]
+pub struct Named {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Appellation {
+    pub code_ogr: String,
+    pub title: String,
+    pub short_title: String,
+    pub principal: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Group {
+    pub label: String,
+    pub items: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Mobility {
+    pub code_rome: String,
+    pub title: String,
+    pub rank: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Hiring {
+    pub fap: String,
+    pub fap_label: String,
+    /// Share of the ROME title's words found in the FAP label (the link is computed, not official).
+    pub match_score: f64,
+    pub planned_hires: i64,
+    pub difficult: i64,
+    pub seasonal: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JobSheet {
+    pub code_rome: String,
+    pub title: String,
+    pub parent_rome: String,
+    pub grand_domaine: Option<String>,
+    pub domaine: Option<String>,
+    pub definition: Option<String>,
+    pub access: Option<String>,
+    pub riasec_major: Option<String>,
+    pub riasec_minor: Option<String>,
+    pub regulated: bool,
+    pub cadre: bool,
+    pub transitions: Vec<String>,
+    pub appellations: Vec<Appellation>,
+    /// Savoir-faire, savoir-être professionnels and savoirs, grouped by rubrique then category.
+    pub skills: Vec<Group>,
+    pub contexts: Vec<Group>,
+    pub mobilities: Vec<Mobility>,
+    pub interests: Vec<String>,
+    pub hiring: Vec<Hiring>,
+    pub certifications: Vec<Named>,
+    pub trainings: Vec<Named>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlaceSheet {
+    pub id: String,
+    pub kind: String,
+    pub kind_label: String,
+    pub name: String,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub city: Option<String>,
+    pub departement: Option<String>,
+    pub region: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub url: Option<String>,
+    pub details: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SessionSheet {
+    pub id: String,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub registration_start: Option<String>,
+    pub registration_end: Option<String>,
+    pub recruitment: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ActionSheet {
+    pub id: String,
+    pub teaching_mode: Option<String>,
+    pub rhythm: Option<String>,
+    pub hours_total: Option<i64>,
+    pub price_eur: Option<f64>,
+    pub funders: Vec<String>,
+    pub conditions: Option<String>,
+    pub place: Option<PlaceSheet>,
+    pub sessions: Vec<SessionSheet>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TrainingSheet {
+    pub id: String,
+    pub source: String,
+    pub title: String,
+    pub r#type: Option<String>,
+    pub objective: Option<String>,
+    pub content: Option<String>,
+    pub level_entry: Option<String>,
+    pub level_exit: Option<i64>,
+    pub duration: Option<String>,
+    pub certification: Option<Named>,
+    pub url: Option<String>,
+    pub contact: Option<String>,
+    pub organisme: Option<PlaceSheet>,
+    pub actions: Vec<ActionSheet>,
+    pub jobs: Vec<Named>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AidSheet {
+    pub id: String,
+    pub label: String,
+    pub institution: Option<String>,
+    pub description: Option<String>,
+    pub conditions: Option<String>,
+    pub age_min: Option<i64>,
+    pub age_max: Option<i64>,
+    pub territory: Option<String>,
+    pub amount: Option<f64>,
+    pub unit: Option<String>,
+    pub periodicity: Option<String>,
+    pub link: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CertificationSheet {
+    pub id: String,
+    pub title: String,
+    pub r#type: Option<String>,
+    pub level_eu: Option<i64>,
+    pub active: Option<bool>,
+    pub certifier: Option<String>,
+    pub source: String,
+    pub jobs: Vec<Named>,
+    pub trainings: Vec<Named>,
+}
+
+fn named(conn: &Connection, sql: &str, id: &str) -> Result<Vec<Named>> {
+    let mut st = conn.prepare_cached(sql)?;
+    let rows = st.query_map(params![id], |r| {
+        Ok(Named {
+            id: r.get(0)?,
+            title: r.get(1)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Groups (group label, item) rows that arrive sorted by group.
+fn grouped(conn: &Connection, sql: &str, id: &str) -> Result<Vec<Group>> {
+    let mut st = conn.prepare_cached(sql)?;
+    let mut rows = st.query(params![id])?;
+    let mut out: Vec<Group> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let (label, item): (String, String) = (r.get(0)?, r.get(1)?);
+        match out.last_mut() {
+            Some(g) if g.label == label => g.items.push(item),
+            _ => out.push(Group {
+                label,
+                items: vec![item],
+            }),
+        }
+    }
+    Ok(out)
+}
+
+fn job_sheet(conn: &Connection, code: &str) -> Result<Option<JobSheet>> {
+    let base = conn
+        .query_row(
+            "SELECT j.code_rome, j.title, j.parent_rome, g.label, d.label, j.definition, j.access,
+                    j.riasec_major, j.riasec_minor, j.regulated, j.cadre,
+                    j.transition_eco, j.transition_num, j.transition_demo
+             FROM job j LEFT JOIN grand_domaine g ON g.code = j.grand_domaine
+             LEFT JOIN domaine d ON d.code = j.domaine WHERE j.code_rome = ?1",
+            params![code],
+            |r| {
+                let transitions: Vec<String> = [11, 12, 13]
+                    .into_iter()
+                    .map(|i| r.get::<_, Option<String>>(i))
+                    .collect::<rusqlite::Result<Vec<_>>>()?
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                Ok(JobSheet {
+                    code_rome: r.get(0)?,
+                    title: r.get(1)?,
+                    parent_rome: r.get(2)?,
+                    grand_domaine: r.get(3)?,
+                    domaine: r.get(4)?,
+                    definition: r.get(5)?,
+                    access: r.get(6)?,
+                    riasec_major: r.get(7)?,
+                    riasec_minor: r.get(8)?,
+                    regulated: r.get(9)?,
+                    cadre: r.get(10)?,
+                    transitions,
+                    appellations: Vec::new(),
+                    skills: Vec::new(),
+                    contexts: Vec::new(),
+                    mobilities: Vec::new(),
+                    interests: Vec::new(),
+                    hiring: Vec::new(),
+                    certifications: Vec::new(),
+                    trainings: Vec::new(),
+                })
+            },
+        )
+        .optional()?;
+    let Some(mut sheet) = base else {
+        return Ok(None);
+    };
+    let mut st = conn.prepare_cached(
+        "SELECT code_ogr, title, short_title, principal FROM appellation WHERE code_rome = ?1
+         ORDER BY principal DESC, title",
+    )?;
+    sheet.appellations = st
+        .query_map(params![code], |r| {
+            Ok(Appellation {
+                code_ogr: r.get(0)?,
+                title: r.get(1)?,
+                short_title: r.get(2)?,
+                principal: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    sheet.skills = grouped(
+        conn,
+        "SELECT CASE s.rubrique WHEN 1 THEN 'Savoir-faire' WHEN 2 THEN 'Savoir-être professionnels' ELSE 'Savoirs' END
+                || coalesce(' — ' || s.category, ''), s.label || CASE WHEN js.core THEN ' (cœur de métier)' ELSE '' END
+         FROM job_skill js JOIN skill s USING (code_ogr) WHERE js.code_rome = ?1
+         ORDER BY s.rubrique, s.category, js.core DESC, s.label",
+        code,
+    )?;
+    sheet.contexts = grouped(
+        conn,
+        "SELECT coalesce(w.type_label, 'Contexte'), w.label FROM job_context jc JOIN work_context w USING (code_ogr)
+         WHERE jc.code_rome = ?1 ORDER BY w.type_code, w.label",
+        code,
+    )?;
+    let mut st = conn.prepare_cached(
+        "SELECT m.target_rome, j.title, m.rank FROM job_mobility m JOIN job j ON j.code_rome = m.target_rome
+         WHERE m.code_rome = ?1 ORDER BY m.rank, m.target_rome",
+    )?;
+    sheet.mobilities = st
+        .query_map(params![code], |r| {
+            Ok(Mobility {
+                code_rome: r.get(0)?,
+                title: r.get(1)?,
+                rank: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut st = conn.prepare_cached(
+        "SELECT i.label FROM job_interest ji JOIN interest i USING (code) WHERE ji.code_rome = ?1
+         ORDER BY ji.principal DESC, i.code",
+    )?;
+    sheet.interests = st
+        .query_map(params![code], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut st = conn.prepare_cached(
+        "SELECT f.fap, coalesce(max(b.fap_label), f.fap), f.score, coalesce(sum(b.hires), 0),
+                coalesce(sum(b.difficult), 0), coalesce(sum(b.seasonal), 0)
+         FROM job_fap f LEFT JOIN bmo b ON b.fap = f.fap WHERE f.code_rome = ?1
+         GROUP BY f.fap ORDER BY f.score DESC",
+    )?;
+    sheet.hiring = st
+        .query_map(params![code], |r| {
+            Ok(Hiring {
+                fap: r.get(0)?,
+                fap_label: r.get(1)?,
+                match_score: r.get(2)?,
+                planned_hires: r.get(3)?,
+                difficult: r.get(4)?,
+                seasonal: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let parent = sheet.parent_rome.clone();
+    sheet.certifications = named(
+        conn,
+        "SELECT c.id, c.title FROM certification_rome cr JOIN certification c ON c.id = cr.cert_id
+         WHERE cr.rome = ?1 ORDER BY c.active DESC, c.level_eu, c.title LIMIT 200",
+        &parent,
+    )?;
+    sheet.trainings = named(
+        conn,
+        "SELECT t.id, t.title FROM training_rome tr JOIN training t ON t.id = tr.training_id
+         WHERE tr.rome = ?1 ORDER BY t.source = 'lheo' DESC, t.title LIMIT 200",
+        &parent,
+    )?;
+    Ok(Some(sheet))
+}
+
+fn place_from_row(r: &Row, at: usize) -> rusqlite::Result<PlaceSheet> {
+    let kind: String = r.get(at + 1)?;
+    Ok(PlaceSheet {
+        id: r.get(at)?,
+        kind_label: crate::search::index::place_kind_label(&kind).to_string(),
+        kind,
+        name: r.get(at + 2)?,
+        address: r.get(at + 3)?,
+        postcode: r.get(at + 4)?,
+        city: r.get(at + 5)?,
+        departement: r.get(at + 6)?,
+        region: r.get(at + 7)?,
+        lat: r.get(at + 8)?,
+        lon: r.get(at + 9)?,
+        phone: r.get(at + 10)?,
+        email: r.get(at + 11)?,
+        url: r.get(at + 12)?,
+        details: r.get(at + 13)?,
+    })
+}
+
+const PLACE_COLS: &str =
+    "p.id, p.kind, p.name, p.address, p.postcode, p.city, p.departement, p.region, p.lat, p.lon, p.phone, p.email, p.url, p.details";
+
+fn place_sheet(conn: &Connection, id: &str) -> Result<Option<PlaceSheet>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {PLACE_COLS} FROM place p WHERE p.id = ?1"),
+            params![id],
+            |r| place_from_row(r, 0),
+        )
+        .optional()?)
+}
+
+pub fn recruitment_label(code: i64) -> &'static str {
+    match code {
+        1 => "inscriptions ouvertes",
+        2 => "inscriptions fermées",
+        3 => "inscriptions suspendues",
+        _ => "état inconnu",
+    }
+}
+
+fn training_sheet(conn: &Connection, id: &str) -> Result<Option<TrainingSheet>> {
+    let base = conn
+        .query_row(
+            "SELECT t.id, t.source, t.title, t.type, t.objective, t.content, t.level_entry, t.level_exit,
+                    t.duration, t.rncp, c.title, t.url, t.contact, t.organisme_id
+             FROM training t LEFT JOIN certification c ON c.id = coalesce(t.rncp, t.rs) WHERE t.id = ?1",
+            params![id],
+            |r| {
+                let cert = match (r.get::<_, Option<String>>(9)?, r.get::<_, Option<String>>(10)?) {
+                    (Some(id), Some(title)) => Some(Named { id, title }),
+                    (Some(id), None) => Some(Named {
+                        title: id.clone(),
+                        id,
+                    }),
+                    _ => None,
+                };
+                Ok((
+                    TrainingSheet {
+                        id: r.get(0)?,
+                        source: r.get(1)?,
+                        title: r.get(2)?,
+                        r#type: r.get(3)?,
+                        objective: r.get(4)?,
+                        content: r.get(5)?,
+                        level_entry: r.get(6)?,
+                        level_exit: r.get(7)?,
+                        duration: r.get(8)?,
+                        certification: cert,
+                        url: r.get(11)?,
+                        contact: r.get(12)?,
+                        organisme: None,
+                        actions: Vec::new(),
+                        jobs: Vec::new(),
+                    },
+                    r.get::<_, Option<String>>(13)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((mut sheet, organisme)) = base else {
+        return Ok(None);
+    };
+    if let Some(org) = organisme {
+        sheet.organisme = place_sheet(conn, &org)?;
+    }
+    let mut st = conn.prepare_cached(
+        "SELECT a.id, a.teaching_mode, a.rhythm, a.hours_total, a.price_eur, a.funders, a.conditions, a.place_id
+         FROM action a WHERE a.training_id = ?1 ORDER BY a.id",
+    )?;
+    let actions: Vec<(ActionSheet, Option<String>)> = st
+        .query_map(params![id], |r| {
+            let funders: Option<String> = r.get(5)?;
+            Ok((
+                ActionSheet {
+                    id: r.get(0)?,
+                    teaching_mode: r.get(1)?,
+                    rhythm: r.get(2)?,
+                    hours_total: r.get(3)?,
+                    price_eur: r.get(4)?,
+                    funders: funders
+                        .unwrap_or_default()
+                        .split(',')
+                        .filter(|s| !s.trim().is_empty())
+                        .map(|s| s.trim().to_string())
+                        .collect(),
+                    conditions: r.get(6)?,
+                    place: None,
+                    sessions: Vec::new(),
+                },
+                r.get(7)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut st = conn.prepare_cached(
+        "SELECT id, start_date, end_date, registration_start, registration_end, recruitment
+         FROM session WHERE action_id = ?1 ORDER BY start_date, id",
+    )?;
+    for (mut action, place) in actions {
+        if let Some(p) = place {
+            action.place = place_sheet(conn, &p)?;
+        }
+        action.sessions = st
+            .query_map(params![action.id], |r| {
+                Ok(SessionSheet {
+                    id: r.get(0)?,
+                    start_date: r.get(1)?,
+                    end_date: r.get(2)?,
+                    registration_start: r.get(3)?,
+                    registration_end: r.get(4)?,
+                    recruitment: r
+                        .get::<_, Option<i64>>(5)?
+                        .map(|c| recruitment_label(c).to_string()),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        sheet.actions.push(action);
+    }
+    sheet.jobs = named(
+        conn,
+        "SELECT DISTINCT j.code_rome, j.title FROM training_rome tr
+         JOIN job j ON j.parent_rome = tr.rome OR j.code_rome = tr.rome
+         WHERE tr.training_id = ?1 ORDER BY j.code_rome",
+        id,
+    )?;
+    Ok(Some(sheet))
+}
+
+fn aid_sheet(conn: &Connection, id: &str) -> Result<Option<AidSheet>> {
+    Ok(conn
+        .query_row(
+            "SELECT a.id, a.label, coalesce(i.name, a.institution), a.description, a.conditions, a.age_min,
+                    a.age_max, a.territory, a.amount, a.unit, a.periodicity, a.link
+             FROM aid a LEFT JOIN institution i ON i.slug = a.institution WHERE a.id = ?1",
+            params![id],
+            |r| {
+                Ok(AidSheet {
+                    id: r.get(0)?,
+                    label: r.get(1)?,
+                    institution: r.get(2)?,
+                    description: r.get(3)?,
+                    conditions: r.get(4)?,
+                    age_min: r.get(5)?,
+                    age_max: r.get(6)?,
+                    territory: r.get(7)?,
+                    amount: r.get(8)?,
+                    unit: r.get(9)?,
+                    periodicity: r.get(10)?,
+                    link: r.get(11)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+fn certification_sheet(conn: &Connection, id: &str) -> Result<Option<CertificationSheet>> {
+    let base = conn
+        .query_row(
+            "SELECT id, title, type, level_eu, active, certifier, source FROM certification WHERE id = ?1",
+            params![id],
+            |r| {
+                Ok(CertificationSheet {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    r#type: r.get(2)?,
+                    level_eu: r.get(3)?,
+                    active: r.get(4)?,
+                    certifier: r.get(5)?,
+                    source: r.get(6)?,
+                    jobs: Vec::new(),
+                    trainings: Vec::new(),
+                })
+            },
+        )
+        .optional()?;
+    let Some(mut sheet) = base else {
+        return Ok(None);
+    };
+    sheet.jobs = named(
+        conn,
+        "SELECT DISTINCT j.code_rome, j.title FROM certification_rome cr
+         JOIN job j ON j.parent_rome = cr.rome OR j.code_rome = cr.rome
+         WHERE cr.cert_id = ?1 ORDER BY j.code_rome",
+        id,
+    )?;
+    sheet.trainings = named(
+        conn,
+        "SELECT id, title FROM training WHERE rncp = ?1 OR rs = ?1 ORDER BY title LIMIT 200",
+        id,
+    )?;
+    Ok(Some(sheet))
+}
+
+impl Catalogue {
+    /// The sheet of any catalogue id: a ROME code, a certification (RNCP…, RS…, CI…), a training, a place or
+    /// an aid.
+    pub fn show(&self, id: &str) -> Result<Sheet> {
+        let conn = self.conn();
+        let id = id.trim();
+        if let Some(s) = job_sheet(conn, &id.to_uppercase())? {
+            return Ok(Sheet::Job(Box::new(s)));
+        }
+        if let Some(s) = certification_sheet(conn, &id.to_uppercase())? {
+            return Ok(Sheet::Certification(Box::new(s)));
+        }
+        if let Some(s) = training_sheet(conn, id)? {
+            return Ok(Sheet::Training(Box::new(s)));
+        }
+        if let Some(s) = place_sheet(conn, id)? {
+            return Ok(Sheet::Place(Box::new(s)));
+        }
+        if let Some(s) = aid_sheet(conn, id)? {
+            return Ok(Sheet::Aid(Box::new(s)));
+        }
+        Err(Error::UnknownId(id.chars().take(80).collect()))
+    }
+
+    /// Counts per kind, sources and import report, for `catalogue info`.
+    pub fn info(&self) -> Result<Info> {
+        let conn = self.conn();
+        let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
+        let counts = vec![
+            ("Fiches métiers (ROME)", count("SELECT count(*) FROM job")?),
+            ("Appellations", count("SELECT count(*) FROM appellation")?),
+            (
+                "Compétences et savoirs",
+                count("SELECT count(*) FROM skill")?,
+            ),
+            (
+                "Contextes de travail",
+                count("SELECT count(*) FROM work_context")?,
+            ),
+            (
+                "Mobilités entre métiers",
+                count("SELECT count(*) FROM job_mobility")?,
+            ),
+            ("Centres d'intérêt", count("SELECT count(*) FROM interest")?),
+            (
+                "Certifications",
+                count("SELECT count(*) FROM certification")?,
+            ),
+            ("Formations", count("SELECT count(*) FROM training")?),
+            (
+                "  dont offres LHEO",
+                count("SELECT count(*) FROM training WHERE source = 'lheo'")?,
+            ),
+            (
+                "  dont fiches Onisep",
+                count("SELECT count(*) FROM training WHERE source = 'onisep'")?,
+            ),
+            (
+                "  dont offres en lycée",
+                count("SELECT count(*) FROM training WHERE source = 'lycee'")?,
+            ),
+            (
+                "Actions de formation",
+                count("SELECT count(*) FROM action")?,
+            ),
+            ("Sessions", count("SELECT count(*) FROM session")?),
+            (
+                "Agences France Travail",
+                count("SELECT count(*) FROM place WHERE kind = 'agence_france_travail'")?,
+            ),
+            (
+                "Missions locales",
+                count("SELECT count(*) FROM place WHERE kind = 'mission_locale'")?,
+            ),
+            (
+                "Lycées",
+                count("SELECT count(*) FROM place WHERE kind = 'lycee'")?,
+            ),
+            (
+                "Organismes et lieux de formation",
+                count("SELECT count(*) FROM place WHERE kind IN ('organisme', 'lieu_formation')")?,
+            ),
+            (
+                "Communes",
+                count("SELECT count(*) FROM place WHERE kind = 'commune'")?,
+            ),
+            (
+                "Codes postaux × communes",
+                count("SELECT count(*) FROM commune")?,
+            ),
+            ("Départements", count("SELECT count(*) FROM departement")?),
+            ("Aides", count("SELECT count(*) FROM aid")?),
+            ("Institutions", count("SELECT count(*) FROM institution")?),
+            (
+                "BMO 2024 (métier × bassin)",
+                count("SELECT count(*) FROM bmo")?,
+            ),
+            (
+                "Taux de chômage (département × année)",
+                count("SELECT count(*) FROM unemployment")?,
+            ),
+            (
+                "Documents de recherche",
+                count("SELECT count(*) FROM search_doc")?,
+            ),
+        ]
+        .into_iter()
+        .map(|(label, n)| (label.to_string(), n))
+        .collect();
+        let mut st = conn.prepare(
+            "SELECT file, label, version, licence, rows_read, rows_kept, rows_skipped FROM source ORDER BY rowid",
+        )?;
+        let sources = st
+            .query_map([], |r| {
+                Ok(super::import::SourceStats {
+                    file: r.get(0)?,
+                    label: r.get(1)?,
+                    version: r.get(2)?,
+                    licence: r.get(3)?,
+                    rows_read: r.get::<_, i64>(4)? as u64,
+                    rows_kept: r.get::<_, i64>(5)? as u64,
+                    rows_skipped: r.get::<_, i64>(6)? as u64,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut st = conn.prepare("SELECT file, line, reason FROM import_issue ORDER BY rowid")?;
+        let issues = st
+            .query_map([], |r| {
+                Ok(super::import::Issue {
+                    file: r.get(0)?,
+                    line: r.get::<_, i64>(1)? as u64,
+                    reason: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let built_at = conn
+            .query_row("SELECT value FROM meta WHERE key = 'built_at'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        Ok(Info {
+            path: self.path().display().to_string(),
+            built_at,
+            counts,
+            sources,
+            issues,
+        })
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Info {
+    pub path: String,
+    pub built_at: Option<String>,
+    pub counts: Vec<(String, i64)>,
+    pub sources: Vec<super::import::SourceStats>,
+    pub issues: Vec<super::import::Issue>,
+}

@@ -1,0 +1,228 @@
+//! Builds the search documents and the FTS5 index from the catalogue tables, at the end of a build.
+
+use crate::error::Result;
+use rusqlite::{params, Transaction};
+
+/// Longest body text indexed per document: beyond it, words add noise more than recall.
+const MAX_BODY: usize = 4000;
+
+fn truncate(text: String) -> String {
+    if text.len() <= MAX_BODY {
+        return text;
+    }
+    let mut end = MAX_BODY;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_string()
+}
+
+struct Doc {
+    kind: &'static str,
+    id: String,
+    title: String,
+    subtitle: Option<String>,
+    rome: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    distance_learning: bool,
+    prior: f64,
+    body: String,
+}
+
+pub fn build(tx: &Transaction) -> Result<usize> {
+    let mut docs: Vec<Doc> = Vec::new();
+    {
+        // Jobs: the fiche (title + what the job does), weighted by planned hires when known.
+        let mut st = tx.prepare(
+            "SELECT j.code_rome, j.title, coalesce(j.definition, ''),
+                    coalesce((SELECT group_concat(s.label, ' ; ') FROM job_skill js JOIN skill s USING (code_ogr)
+                              WHERE js.code_rome = j.code_rome AND s.rubrique = 1), ''),
+                    coalesce((SELECT group_concat(w.label, ' ; ') FROM job_context jc JOIN work_context w USING (code_ogr)
+                              WHERE jc.code_rome = j.code_rome), ''),
+                    coalesce(d.label, ''),
+                    coalesce((SELECT sum(b.hires) FROM job_fap f JOIN bmo b ON b.fap = f.fap WHERE f.code_rome = j.code_rome), 0)
+             FROM job j LEFT JOIN domaine d ON d.code = j.domaine",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(Doc {
+                kind: "job",
+                id: r.get(0)?,
+                title: r.get(1)?,
+                subtitle: Some(r.get::<_, String>(5)?).filter(|s| !s.is_empty()),
+                rome: Some(r.get(0)?),
+                lat: None,
+                lon: None,
+                distance_learning: false,
+                prior: (r.get::<_, i64>(6)? as f64).ln_1p(),
+                body: truncate(format!(
+                    "{} {} {}",
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?
+                )),
+            })
+        })?;
+        for d in rows {
+            docs.push(d?);
+        }
+        // Appellations: every name of the job, masculine and feminine.
+        let mut st = tx.prepare(
+            "SELECT a.code_rome, a.title, a.short_title, j.title FROM appellation a JOIN job j USING (code_rome)
+             WHERE a.title <> j.title",
+        )?;
+        let rows = st.query_map([], |r| {
+            let (title, short): (String, String) = (r.get(1)?, r.get(2)?);
+            let body = if short != title { short } else { String::new() };
+            Ok(Doc {
+                kind: "job",
+                id: r.get(0)?,
+                title,
+                subtitle: Some(r.get(3)?),
+                rome: Some(r.get(0)?),
+                lat: None,
+                lon: None,
+                distance_learning: false,
+                prior: 0.0,
+                body,
+            })
+        })?;
+        for d in rows {
+            docs.push(d?);
+        }
+        // Trainings, placed at their first located action.
+        let mut st = tx.prepare(
+            "SELECT t.id, t.title, coalesce(t.type, ''), coalesce(t.objective, ''), coalesce(t.content, ''),
+                    coalesce(t.domains, ''),
+                    (SELECT p.city FROM action a JOIN place p ON p.id = a.place_id WHERE a.training_id = t.id
+                     AND p.lat IS NOT NULL ORDER BY a.id LIMIT 1),
+                    (SELECT p.lat FROM action a JOIN place p ON p.id = a.place_id WHERE a.training_id = t.id
+                     AND p.lat IS NOT NULL ORDER BY a.id LIMIT 1),
+                    (SELECT p.lon FROM action a JOIN place p ON p.id = a.place_id WHERE a.training_id = t.id
+                     AND p.lat IS NOT NULL ORDER BY a.id LIMIT 1),
+                    EXISTS (SELECT 1 FROM action a WHERE a.training_id = t.id AND a.teaching_mode = 'distance')
+             FROM training t",
+        )?;
+        let rows = st.query_map([], |r| {
+            let kind: String = r.get(2)?;
+            let city: Option<String> = r.get(6)?;
+            let subtitle = match (kind.is_empty(), city) {
+                (false, Some(c)) => Some(format!("{kind} · {c}")),
+                (false, None) => Some(kind.clone()),
+                (true, c) => c,
+            };
+            Ok(Doc {
+                kind: "training",
+                id: r.get(0)?,
+                title: r.get(1)?,
+                subtitle,
+                rome: None,
+                lat: r.get(7)?,
+                lon: r.get(8)?,
+                distance_learning: r.get(9)?,
+                prior: 0.0,
+                body: truncate(format!(
+                    "{kind} {} {} {}",
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?
+                )),
+            })
+        })?;
+        for d in rows {
+            docs.push(d?);
+        }
+        // Places: structures and communes.
+        let mut st = tx.prepare(
+            "SELECT id, kind, name, coalesce(address, ''), coalesce(postcode, ''), coalesce(city, ''), lat, lon
+             FROM place",
+        )?;
+        let rows = st.query_map([], |r| {
+            let kind: String = r.get(1)?;
+            let label = place_kind_label(&kind);
+            let (address, postcode, city): (String, String, String) =
+                (r.get(3)?, r.get(4)?, r.get(5)?);
+            Ok(Doc {
+                kind: "place",
+                id: r.get(0)?,
+                title: r.get(2)?,
+                subtitle: Some(
+                    format!("{label} · {postcode} {city}")
+                        .trim_end_matches([' ', '·'])
+                        .to_string(),
+                ),
+                rome: None,
+                lat: r.get(6)?,
+                lon: r.get(7)?,
+                distance_learning: false,
+                prior: 0.0,
+                body: format!("{label} {address} {postcode} {city}"),
+            })
+        })?;
+        for d in rows {
+            docs.push(d?);
+        }
+        // Aids.
+        let mut st = tx.prepare(
+            "SELECT a.id, a.label, coalesce(i.name, ''), coalesce(a.description, ''), coalesce(a.conditions, '')
+             FROM aid a LEFT JOIN institution i ON i.slug = a.institution",
+        )?;
+        let rows = st.query_map([], |r| {
+            let institution: String = r.get(2)?;
+            Ok(Doc {
+                kind: "aid",
+                id: r.get(0)?,
+                title: r.get(1)?,
+                subtitle: Some(institution.clone()).filter(|s| !s.is_empty()),
+                rome: None,
+                lat: None,
+                lon: None,
+                distance_learning: false,
+                prior: 0.0,
+                body: truncate(format!(
+                    "{institution} {} {}",
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?
+                )),
+            })
+        })?;
+        for d in rows {
+            docs.push(d?);
+        }
+    }
+    let mut ins_doc = tx.prepare(
+        "INSERT INTO search_doc(doc, kind, id, title, subtitle, rome, lat, lon, distance_learning, prior)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    let mut ins_fts =
+        tx.prepare("INSERT INTO search_fts(rowid, title, body) VALUES (?1, ?2, ?3)")?;
+    for (i, d) in docs.iter().enumerate() {
+        let doc = i as i64 + 1;
+        ins_doc.execute(params![
+            doc,
+            d.kind,
+            d.id,
+            d.title,
+            d.subtitle,
+            d.rome,
+            d.lat,
+            d.lon,
+            d.distance_learning,
+            d.prior
+        ])?;
+        ins_fts.execute(params![doc, d.title, d.body])?;
+    }
+    Ok(docs.len())
+}
+
+pub fn place_kind_label(kind: &str) -> &'static str {
+    match kind {
+        "agence_france_travail" => "Agence France Travail",
+        "mission_locale" => "Mission locale",
+        "lycee" => "Lycée",
+        "organisme" => "Organisme de formation",
+        "lieu_formation" => "Lieu de formation",
+        "commune" => "Commune",
+        _ => "Lieu",
+    }
+}
