@@ -17,20 +17,31 @@ fn truncate(text: String) -> String {
     text[..end].to_string()
 }
 
-struct Doc {
-    kind: &'static str,
-    id: String,
-    title: String,
-    subtitle: Option<String>,
-    rome: Option<String>,
-    lat: Option<f64>,
-    lon: Option<f64>,
-    distance_learning: bool,
-    prior: f64,
-    body: String,
+/// A searchable document: what the engines index (title strongly, body weakly) and what a hit shows.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub kind: &'static str,
+    pub id: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub rome: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub distance_learning: bool,
+    /// A static prior in [0, ~12]: ln(1 + planned hires) for jobs, 0 otherwise.
+    pub prior: f64,
+    pub body: String,
 }
 
+/// Builds the search documents and the FTS5 index, at the end of a catalogue build.
 pub fn build(tx: &Transaction) -> Result<usize> {
+    let docs = collect(tx)?;
+    write(tx, &docs)?;
+    Ok(docs.len())
+}
+
+/// Reads every searchable document from the catalogue tables.
+pub fn collect(tx: &rusqlite::Connection) -> Result<Vec<Doc>> {
     let mut docs: Vec<Doc> = Vec::new();
     {
         // Jobs: the fiche (title + what the job does), weighted by planned hires when known.
@@ -190,6 +201,11 @@ pub fn build(tx: &Transaction) -> Result<usize> {
             docs.push(d?);
         }
     }
+    Ok(docs)
+}
+
+/// Writes the documents and their FTS5 rows; document numbers follow the order of `docs`.
+pub fn write(tx: &rusqlite::Connection, docs: &[Doc]) -> Result<()> {
     let mut ins_doc = tx.prepare(
         "INSERT INTO search_doc(doc, kind, id, title, subtitle, rome, lat, lon, distance_learning, prior)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -212,7 +228,7 @@ pub fn build(tx: &Transaction) -> Result<usize> {
         ])?;
         ins_fts.execute(params![doc, d.title, d.body])?;
     }
-    Ok(docs.len())
+    Ok(())
 }
 
 pub fn place_kind_label(kind: &str) -> &'static str {

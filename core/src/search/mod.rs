@@ -1,5 +1,6 @@
 //! Search over the catalogue: French text folding, query building, ranking, kind and distance filters.
 
+pub mod engine;
 pub mod geo;
 pub mod index;
 pub mod text;
