@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 use orientation_core::catalogue::import::source::{DirSource, EmbeddedSource, Source};
 use orientation_core::catalogue::import::Report;
 use orientation_core::catalogue::Catalogue;
-use orientation_core::search::{self, geo, Kind, Query};
+use orientation_core::search::{geo, Kind, Query};
 use orientation_core::{Error, Result};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -167,6 +167,7 @@ fn query_from(cat: &Catalogue, args: &SearchArgs, text: &str) -> Result<Query> {
 
 fn run_search(cli: &Cli, args: &SearchArgs) -> Result<()> {
     let cat = open_catalogue(cli)?;
+    let engine = cat.engine()?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.jsonl {
@@ -178,7 +179,7 @@ fn run_search(cli: &Cli, args: &SearchArgs) -> Result<()> {
             let text = text.trim_end_matches('\r');
             let start = std::time::Instant::now();
             let q = query_from(&cat, args, text)?;
-            let results = search::search_fts(cat.conn(), &q)?;
+            let results = engine.search(&q)?;
             let took_us = start.elapsed().as_micros() as u64;
             let obj = serde_json::json!({"query": text, "results": results, "took_us": took_us});
             writeln!(out, "{obj}").map_err(|e| Error::io("<sortie standard>", e))?;
@@ -192,7 +193,14 @@ fn run_search(cli: &Cli, args: &SearchArgs) -> Result<()> {
         ));
     };
     let q = query_from(&cat, args, text)?;
-    let results = search::search_fts(cat.conn(), &q)?;
+    let page = engine.search_results(&q)?;
+    if let Some(km) = page.widened_to_km {
+        eprintln!(
+            "Peu de résultats à {} km : rayon élargi à {km} km.",
+            q.radius_km
+        );
+    }
+    let results = page.hits;
     if args.json {
         let text =
             serde_json::to_string_pretty(&results).map_err(|e| Error::Invalid(e.to_string()))?;

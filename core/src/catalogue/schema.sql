@@ -148,3 +148,5 @@ CREATE INDEX search_doc_id ON search_doc(id);
 CREATE VIRTUAL TABLE search_fts USING fts5(
     title, body, content='', contentless_delete=1, tokenize="unicode61 remove_diacritics 2", prefix='2 3'
 );
+-- Our engine's index (search::engine), saved at build time so opening the catalogue needs no rebuild.
+CREATE TABLE search_engine (id INTEGER PRIMARY KEY, data BLOB NOT NULL);

@@ -112,6 +112,17 @@ impl Catalogue {
         }
     }
 
+    /// Loads our search engine's index saved with the catalogue.
+    pub fn engine(&self) -> Result<crate::search::engine::Engine> {
+        let data: Vec<u8> = self
+            .conn
+            .query_row("SELECT data FROM search_engine WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .map_err(|_| Error::NoCatalogue)?;
+        crate::search::engine::Engine::from_bytes(&data)
+    }
+
     pub fn conn(&self) -> &Connection {
         &self.conn
     }

@@ -1,43 +1,1249 @@
-//! Our own search engine (in memory), built from the same documents as the FTS5 index.
-//! PLACEHOLDER: a linear scan until the real engine lands; the API is the one the bench and eval use.
+//! Our search engine: an in-memory inverted index over French word forms, built from the same documents as
+//! the FTS5 index and saved with the catalogue so opening it costs a read, not a rebuild.
+//!
+//! A query word matches a document word when they have the same stem (gender and number folded), when it
+//! is the beginning of it (the word being typed), when it is within one or two edits of it (typos, weighed
+//! for AZERTY slips), or through the synonym table. Exact and prefix matches are worth more than fuzzy ones,
+//! a word in the title more than one in the body. Documents are ranked by how much of the query they cover,
+//! how rare the matched words are, and how much of their title the query covers; jobs are grouped by fiche.
 
 use super::index::Doc;
-use super::{text, Hit, Kind, Query};
-use crate::error::Result;
+use super::{french, fuzzy, geo, text, Hit, Kind, Query};
+use crate::error::{Error, Result};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+const BODY_WEIGHT: f32 = 0.3;
+const EXACT: f32 = 1.0;
+const SYNONYM: f32 = 0.9;
+/// Prefix matches score in [PREFIX_MIN, PREFIX_MIN + 0.3], fuzzy ones below FUZZY_MAX: a fuzzy match never
+/// outweighs an exact or prefix one.
+const PREFIX_MIN: f32 = 0.6;
+const FUZZY_MAX: f32 = 0.55;
+/// How many completions of a word being typed are looked at (the most frequent ones).
+const MAX_COMPLETIONS: usize = 48;
+/// For a one- or two-letter prefix, only the first postings of each completion are read: documents are
+/// stored in static-rank order, so these are the likeliest ones.
+const SHORT_PREFIX_POSTINGS: usize = 4000;
+const MAX_QUERY_WORDS: usize = 12;
+const MAX_WORD_LEN: usize = 40;
+const SYNONYMS: &str = include_str!("../../../data/search/synonyms.tsv");
+
+/// Many strings in one buffer.
+#[derive(Default, Clone)]
+struct Strings {
+    offsets: Vec<u32>,
+    bytes: Vec<u8>,
+}
+
+/// The surface words of the dictionary (after the marked stems), for the typo search.
+struct Surfaces<'a> {
+    terms: &'a Strings,
+    offset: usize,
+}
+
+impl fuzzy::Terms for Surfaces<'_> {
+    fn count(&self) -> usize {
+        self.terms.len() - self.offset
+    }
+    fn term(&self, i: usize) -> &[u8] {
+        self.terms.bytes_of(i + self.offset)
+    }
+}
+
+impl Strings {
+    fn push(&mut self, s: &str) {
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        self.bytes.extend_from_slice(s.as_bytes());
+        self.offsets.push(self.bytes.len() as u32);
+    }
+    fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+    fn bytes_of(&self, i: usize) -> &[u8] {
+        &self.bytes[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+    fn get(&self, i: usize) -> &str {
+        std::str::from_utf8(self.bytes_of(i)).unwrap_or("")
+    }
+}
+
+/// Per-query work arrays, one slot per document; kept between queries to avoid reallocating.
+struct Scratch {
+    word: Vec<f32>,
+    word_title: Vec<bool>,
+    word_touched: Vec<u32>,
+    group: Vec<f32>,
+    group_title: Vec<bool>,
+    group_touched: Vec<u32>,
+    slot: Vec<f32>,
+    slot_title: Vec<bool>,
+    slot_touched: Vec<u32>,
+    total: Vec<f32>,
+    matched: Vec<u8>,
+    title_matched: Vec<u8>,
+    candidates: Vec<u32>,
+}
+
+impl Scratch {
+    fn new(n: usize) -> Scratch {
+        Scratch {
+            word: vec![0.0; n],
+            word_title: vec![false; n],
+            word_touched: Vec::new(),
+            group: vec![0.0; n],
+            group_title: vec![false; n],
+            group_touched: Vec::new(),
+            slot: vec![0.0; n],
+            slot_title: vec![false; n],
+            slot_touched: Vec::new(),
+            total: vec![0.0; n],
+            matched: vec![0; n],
+            title_matched: vec![0; n],
+            candidates: Vec::new(),
+        }
+    }
+}
+
+/// One way a query word can be found: a dictionary term and how good a match it is.
+#[derive(Debug, Clone, Copy)]
+struct Alt {
+    term: u32,
+    quality: f32,
+    /// Read only the first postings (short prefixes).
+    capped: bool,
+}
+
+/// A query word: found if any group of words is found; a group of several words is a synonym expansion
+/// ("atsem" → "agent territorial spécialisé écoles maternelles") and counts by the share of its words found.
+#[derive(Debug, Default)]
+struct Slot {
+    groups: Vec<Vec<Vec<Alt>>>,
+    /// How informative the query word is: the rarity of what it means, shared by all its alternatives so
+    /// that a rare completion or typo does not outweigh the word's likely meaning.
+    weight: f32,
+}
+
+/// Filters that apply to places: the point and the radius.
+#[derive(Debug, Clone, Copy)]
+struct Area {
+    center: geo::Point,
+    radius_km: f64,
+}
+
+/// What a search returns: the hits, and how far the radius had to widen to find enough.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Results {
+    pub hits: Vec<Hit>,
+    /// Set when fewer than the wanted results lay within the radius and it was widened to this many km.
+    pub widened_to_km: Option<f64>,
+    /// Results per kind before the kind filter and the limit, for facet counts.
+    pub kinds: Vec<(Kind, usize)>,
+}
 
 pub struct Engine {
-    docs: Vec<Doc>,
+    kind: Vec<u8>,
+    group: Vec<u32>,
+    prior: Vec<f32>,
+    lat: Vec<f32>,
+    lon: Vec<f32>,
+    distance_learning: Vec<bool>,
+    title_words: Vec<u8>,
+    ids: Strings,
+    titles: Strings,
+    subtitles: Strings,
+    romes: Strings,
+    terms: Strings,
+    postings_at: Vec<u32>,
+    postings: Vec<u32>,
+    synonyms: HashMap<String, Vec<String>>,
+    interrupts: AtomicUsize,
+    scratch: Mutex<Vec<Scratch>>,
+}
+
+fn kind_code(kind: &str) -> u8 {
+    match kind {
+        "job" => 0,
+        "training" => 1,
+        "aid" => 2,
+        _ => 3,
+    }
+}
+
+fn kind_of(code: u8) -> Kind {
+    match code {
+        0 => Kind::Job,
+        1 => Kind::Training,
+        2 => Kind::Aid,
+        _ => Kind::Place,
+    }
+}
+
+fn parse_synonyms(text: &str) -> HashMap<String, Vec<String>> {
+    let mut map = HashMap::new();
+    for line in text.lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let mut cols = line.split('\t');
+        let (Some(word), Some(expansion)) = (cols.next(), cols.next()) else {
+            continue;
+        };
+        let key = text::fold(word.trim());
+        let words: Vec<String> = text::words(expansion);
+        if !key.is_empty() && !words.is_empty() {
+            map.insert(key, words);
+        }
+    }
+    map
+}
+
+/// Stems live in the same sorted dictionary as surface words, behind this mark, so that a typed word is
+/// never mistaken for the stem of another ("boul" is the stem of "boule", not a word typed in full).
+const STEM_MARK: char = '#';
+
+/// The index terms of a word: its folded form and, when different, its marked stem.
+fn forms(word: &str) -> (String, Option<String>) {
+    let stem = french::stem(word);
+    let marked = (stem != word).then(|| format!("{STEM_MARK}{stem}"));
+    (word.to_string(), marked)
 }
 
 impl Engine {
+    /// Builds the index. Documents are reordered by static rank (planned hires, then kind) so that
+    /// truncated postings keep the likeliest documents.
     pub fn build(docs: &[Doc]) -> Engine {
-        Engine {
-            docs: docs.to_vec(),
+        let mut order: Vec<usize> = (0..docs.len()).collect();
+        order.sort_by(|&a, &b| {
+            docs[b]
+                .prior
+                .total_cmp(&docs[a].prior)
+                .then(kind_code(docs[a].kind).cmp(&kind_code(docs[b].kind)))
+                .then(a.cmp(&b))
+        });
+        let n = docs.len();
+        let mut engine = Engine {
+            kind: Vec::with_capacity(n),
+            group: Vec::with_capacity(n),
+            prior: Vec::with_capacity(n),
+            lat: Vec::with_capacity(n),
+            lon: Vec::with_capacity(n),
+            distance_learning: Vec::with_capacity(n),
+            title_words: Vec::with_capacity(n),
+            ids: Strings::default(),
+            titles: Strings::default(),
+            subtitles: Strings::default(),
+            romes: Strings::default(),
+            terms: Strings::default(),
+            postings_at: Vec::new(),
+            postings: Vec::new(),
+            synonyms: parse_synonyms(SYNONYMS),
+            interrupts: AtomicUsize::new(0),
+            scratch: Mutex::new(Vec::new()),
+        };
+        let mut groups: HashMap<(u8, String), u32> = HashMap::new();
+        let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut add = |term: String, value: u32| {
+            let list = postings.entry(term).or_default();
+            if list.last() != Some(&value) {
+                list.push(value);
+            }
+        };
+        for (new, &old) in order.iter().enumerate() {
+            let d = &docs[old];
+            let code = kind_code(d.kind);
+            let key = (code, d.rome.clone().unwrap_or_else(|| d.id.clone()));
+            let next = groups.len() as u32;
+            engine.group.push(*groups.entry(key).or_insert(next));
+            engine.kind.push(code);
+            engine.prior.push(d.prior as f32);
+            engine.lat.push(d.lat.map(|v| v as f32).unwrap_or(f32::NAN));
+            engine.lon.push(d.lon.map(|v| v as f32).unwrap_or(f32::NAN));
+            engine.distance_learning.push(d.distance_learning);
+            engine.ids.push(&d.id);
+            engine.titles.push(&d.title);
+            engine.subtitles.push(d.subtitle.as_deref().unwrap_or(""));
+            engine.romes.push(d.rome.as_deref().unwrap_or(""));
+            let doc = new as u32;
+            let mut stems: Vec<String> = Vec::new();
+            for w in text::words(&d.title) {
+                let stem = french::stem(&w);
+                if !french::is_stop_word(&w) && !stems.contains(&stem) {
+                    stems.push(stem);
+                }
+                let (surface, marked) = forms(&w);
+                add(surface, doc << 1);
+                if let Some(m) = marked {
+                    add(m, doc << 1);
+                }
+            }
+            engine.title_words.push(stems.len().clamp(1, 255) as u8);
+            for w in text::words(&d.body) {
+                let (surface, marked) = forms(&w);
+                add(surface, (doc << 1) | 1);
+                if let Some(m) = marked {
+                    add(m, (doc << 1) | 1);
+                }
+            }
+        }
+        let mut terms: Vec<(String, Vec<u32>)> = postings.into_iter().collect();
+        terms.sort_by(|a, b| a.0.cmp(&b.0));
+        engine.postings_at.push(0);
+        for (term, mut list) in terms {
+            list.sort_unstable();
+            list.dedup();
+            engine.terms.push(&term);
+            engine.postings.extend_from_slice(&list);
+            engine.postings_at.push(engine.postings.len() as u32);
+        }
+        engine
+    }
+
+    pub fn len(&self) -> usize {
+        self.kind.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kind.is_empty()
+    }
+
+    /// Stops every search running now (they return `Error::Interrupted`); later searches run normally.
+    pub fn interrupt(&self) {
+        self.interrupts.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn term_id(&self, term: &str) -> Option<u32> {
+        let n = self.terms.len();
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.terms.bytes_of(mid).cmp(term.as_bytes()) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid as u32),
+            }
+        }
+        None
+    }
+
+    fn prefix_range(&self, prefix: &str) -> (usize, usize) {
+        let p = prefix.as_bytes();
+        let n = self.terms.len();
+        let lower = partition(n, |i| self.terms.bytes_of(i) < p);
+        let upper = lower + partition(n - lower, |i| self.terms.bytes_of(lower + i).starts_with(p));
+        (lower, upper)
+    }
+
+    fn df(&self, term: u32) -> usize {
+        (self.postings_at[term as usize + 1] - self.postings_at[term as usize]) as usize
+    }
+
+    fn idf(&self, term: u32) -> f32 {
+        (1.0 + self.len() as f32 / (1.0 + self.df(term) as f32)).ln()
+    }
+
+    /// Every way to find one query word in the index.
+    fn alternatives(&self, word: &str, typing: bool) -> Vec<Alt> {
+        let mut alts: Vec<Alt> = Vec::new();
+        let push = |alts: &mut Vec<Alt>, term: u32, quality: f32, capped: bool| match alts
+            .iter_mut()
+            .find(|a| a.term == term)
+        {
+            Some(a) if a.quality < quality => {
+                a.quality = quality;
+                a.capped = capped;
+            }
+            Some(_) => {}
+            None => alts.push(Alt {
+                term,
+                quality,
+                capped,
+            }),
+        };
+        let surface = word.to_string();
+        if let Some(t) = self.term_id(&surface) {
+            push(&mut alts, t, EXACT, false);
+        }
+        // Same stem: "boulangères" finds "boulanger" and "boulangère". While a word is being typed, a
+        // match on stem only is a guess, like a completion.
+        let stem_quality = if typing { 0.8 } else { EXACT };
+        for t in self.stem_terms(&french::stem(word)) {
+            push(&mut alts, t, stem_quality, false);
+        }
+        let len = word.chars().count();
+        if typing {
+            let (lo, hi) = self.prefix_range(&surface);
+            let mut range: Vec<usize> = (lo..hi).collect();
+            if range.len() > MAX_COMPLETIONS {
+                range.select_nth_unstable_by_key(MAX_COMPLETIONS, |&i| {
+                    std::cmp::Reverse(self.df(i as u32))
+                });
+                range.truncate(MAX_COMPLETIONS);
+            }
+            // The likelier completion is the more frequent and the closer one: "boul" is "boulanger"
+            // before "boule".
+            let max_df = range
+                .iter()
+                .map(|&i| self.df(i as u32))
+                .max()
+                .unwrap_or(1)
+                .max(2) as f32;
+            let damp = if self.is_known_word(&surface) {
+                0.7
+            } else {
+                1.0
+            };
+            for i in range {
+                let term_len = self.terms.get(i).chars().count().max(1);
+                let closeness = (len as f32 / term_len as f32).min(1.0);
+                let popularity = (1.0 + self.df(i as u32) as f32).ln() / (1.0 + max_df).ln();
+                let q = (PREFIX_MIN + 0.1 * closeness + 0.2 * popularity) * damp;
+                push(&mut alts, i as u32, q, len <= 2);
+            }
+        }
+        let k = fuzzy::max_edits(len);
+        if k > 0 && surface.is_ascii() {
+            let mut found = Vec::new();
+            let offset = self.first_surface();
+            let surfaces = Surfaces {
+                terms: &self.terms,
+                offset,
+            };
+            fuzzy::search(&surfaces, surface.as_bytes(), k, &mut found);
+            for i in found.into_iter().map(|i| i + offset) {
+                let cost = fuzzy::weighted_distance(surface.as_bytes(), self.terms.bytes_of(i));
+                if cost > 0.0 {
+                    push(
+                        &mut alts,
+                        i as u32,
+                        (FUZZY_MAX - 0.1 * cost).max(0.2),
+                        false,
+                    );
+                }
+            }
+        }
+        alts
+    }
+
+    /// The terms of every word with this stem: the marked stem, and the word that is its own stem.
+    fn stem_terms(&self, stem: &str) -> impl Iterator<Item = u32> {
+        [
+            self.term_id(&format!("{STEM_MARK}{stem}")),
+            self.term_id(stem),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
+    /// The first term that is a surface word (marked stems sort first).
+    fn first_surface(&self) -> usize {
+        partition(self.terms.len(), |i| {
+            self.terms.bytes_of(i).first() == Some(&(STEM_MARK as u8))
+        })
+    }
+
+    /// A word the index or the synonym table knows as it is: its completions are less likely meant.
+    fn is_known_word(&self, surface: &str) -> bool {
+        self.synonyms.contains_key(surface) || self.term_id(surface).is_some()
+    }
+
+    fn slot(&self, word: &str, typing: bool) -> Slot {
+        let mut own = self.alternatives(word, typing);
+        let mut groups = Vec::new();
+        let expansion = self
+            .synonyms
+            .get(word)
+            .or_else(|| self.synonyms.get(&french::stem(word)));
+        if let Some(words) = expansion {
+            let expanded: Vec<Vec<Alt>> = words
+                .iter()
+                .map(|w| {
+                    self.term_id(w)
+                        .into_iter()
+                        .chain(self.stem_terms(&french::stem(w)))
+                        .map(|term| Alt {
+                            term,
+                            quality: SYNONYM,
+                            capped: false,
+                        })
+                        .collect()
+                })
+                .collect();
+            if expanded.len() == 1 {
+                own.extend(expanded.into_iter().flatten());
+            } else {
+                groups.push(expanded);
+            }
+        }
+        let weight = self.slot_weight(&own, &groups);
+        groups.insert(0, vec![own]);
+        Slot { groups, weight }
+    }
+
+    fn slot_weight(&self, own: &[Alt], expansions: &[Vec<Vec<Alt>>]) -> f32 {
+        let best_quality = own
+            .iter()
+            .chain(expansions.iter().flatten().flatten())
+            .map(|a| a.quality)
+            .fold(0.0, f32::max);
+        // The idf of the best-quality alternatives (the exact word, else its synonyms, else the likeliest
+        // completions or corrections), the most frequent of them when several tie.
+        own.iter()
+            .chain(expansions.iter().flatten().flatten())
+            .filter(|a| a.quality >= best_quality - 1e-3)
+            .map(|a| self.idf(a.term))
+            .fold(f32::INFINITY, f32::min)
+            .clamp(0.0, 20.0)
+    }
+
+    fn check(&self, start: usize) -> Result<()> {
+        if self.interrupts.load(Ordering::Relaxed) != start {
+            return Err(Error::Interrupted);
+        }
+        Ok(())
+    }
+
+    /// Scores the documents for one query word into `s.slot`, and adds it to the totals.
+    fn score_slot(&self, slot: &Slot, s: &mut Scratch, start: usize) -> Result<f32> {
+        let mut mass: f32 = 0.0;
+        for group in &slot.groups {
+            let n = group.len().max(1) as f32;
+            for word in group {
+                for alt in word {
+                    let from = self.postings_at[alt.term as usize] as usize;
+                    let mut to = self.postings_at[alt.term as usize + 1] as usize;
+                    if alt.capped {
+                        to = to.min(from + SHORT_PREFIX_POSTINGS);
+                    }
+                    let idf = slot.weight;
+                    mass = mass.max(idf * alt.quality);
+                    for (i, &p) in self.postings[from..to].iter().enumerate() {
+                        if i % 4096 == 4095 {
+                            self.check(start)?;
+                        }
+                        let doc = (p >> 1) as usize;
+                        let title = p & 1 == 0;
+                        let v = alt.quality * idf * if title { 1.0 } else { BODY_WEIGHT };
+                        if s.word[doc] == 0.0 {
+                            s.word_touched.push(doc as u32);
+                        }
+                        if v > s.word[doc] {
+                            s.word[doc] = v;
+                        }
+                        s.word_title[doc] |= title;
+                    }
+                }
+                for &d in &s.word_touched {
+                    let d = d as usize;
+                    if s.group[d] == 0.0 {
+                        s.group_touched.push(d as u32);
+                    }
+                    s.group[d] += s.word[d] / n;
+                    s.group_title[d] |= s.word_title[d];
+                    s.word[d] = 0.0;
+                    s.word_title[d] = false;
+                }
+                s.word_touched.clear();
+            }
+            for &d in &s.group_touched {
+                let d = d as usize;
+                if s.slot[d] == 0.0 {
+                    s.slot_touched.push(d as u32);
+                }
+                if s.group[d] > s.slot[d] {
+                    s.slot[d] = s.group[d];
+                }
+                s.slot_title[d] |= s.group_title[d];
+                s.group[d] = 0.0;
+                s.group_title[d] = false;
+            }
+            s.group_touched.clear();
+        }
+        for &d in &s.slot_touched {
+            let d = d as usize;
+            if s.total[d] == 0.0 && s.matched[d] == 0 {
+                s.candidates.push(d as u32);
+            }
+            s.total[d] += s.slot[d];
+            s.matched[d] += 1;
+            s.title_matched[d] += u8::from(s.slot_title[d]);
+            s.slot[d] = 0.0;
+            s.slot_title[d] = false;
+        }
+        s.slot_touched.clear();
+        Ok(mass)
+    }
+
+    fn distance(&self, doc: usize, center: geo::Point) -> Option<f64> {
+        let (lat, lon) = (self.lat[doc], self.lon[doc]);
+        (!lat.is_nan()).then(|| {
+            geo::distance_km(
+                center,
+                geo::Point {
+                    lat: lat as f64,
+                    lon: lon as f64,
+                },
+            )
+        })
+    }
+
+    /// Whether a document may be shown for an area: located ones within the radius; jobs and aids have no
+    /// place; distance-learning trainings are reachable from anywhere.
+    fn in_area(&self, doc: usize, area: Option<Area>) -> (bool, Option<f64>) {
+        let Some(area) = area else {
+            return (true, None);
+        };
+        match self.distance(doc, area.center) {
+            Some(d) => (d <= area.radius_km, Some(d)),
+            None => match kind_of(self.kind[doc]) {
+                Kind::Job | Kind::Aid => (true, None),
+                Kind::Training => (self.distance_learning[doc], None),
+                Kind::Place => (false, None),
+            },
         }
     }
 
+    fn take_scratch(&self) -> Scratch {
+        let pooled = self.scratch.lock().ok().and_then(|mut p| p.pop());
+        match pooled {
+            Some(s) if s.total.len() == self.len() => s,
+            _ => Scratch::new(self.len()),
+        }
+    }
+
+    fn give_back(&self, mut s: Scratch) {
+        for &d in &s.candidates {
+            let d = d as usize;
+            s.total[d] = 0.0;
+            s.matched[d] = 0;
+            s.title_matched[d] = 0;
+        }
+        s.candidates.clear();
+        for (arr, touched) in [
+            (&mut s.word, &mut s.word_touched),
+            (&mut s.group, &mut s.group_touched),
+            (&mut s.slot, &mut s.slot_touched),
+        ] {
+            for &d in touched.iter() {
+                arr[d as usize] = 0.0;
+            }
+            touched.clear();
+        }
+        s.word_title.iter_mut().for_each(|b| *b = false);
+        s.group_title.iter_mut().for_each(|b| *b = false);
+        s.slot_title.iter_mut().for_each(|b| *b = false);
+        if let Ok(mut pool) = self.scratch.lock() {
+            if pool.len() < 4 {
+                pool.push(s);
+            }
+        }
+    }
+
+    /// Searches; `Error::Interrupted` if `interrupt()` is called meanwhile.
     pub fn search(&self, q: &Query) -> Result<Vec<Hit>> {
-        let words = text::words(&q.text);
-        let mut hits: Vec<Hit> = self
-            .docs
-            .iter()
-            .filter(|d| q.kind.is_none_or(|k| k.as_str() == d.kind))
-            .filter_map(|d| {
-                let title = text::fold(&d.title);
-                let n = words.iter().filter(|w| title.contains(w.as_str())).count();
-                (n > 0).then(|| Hit {
-                    kind: Kind::parse(d.kind).unwrap_or(Kind::Place),
-                    id: d.id.clone(),
-                    title: d.title.clone(),
-                    subtitle: d.subtitle.clone(),
-                    rome: d.rome.clone(),
-                    score: n as f64,
-                    distance_km: None,
-                })
-            })
+        Ok(self.search_results(q)?.hits)
+    }
+
+    pub fn search_results(&self, q: &Query) -> Result<Results> {
+        let start = self.interrupts.load(Ordering::SeqCst);
+        let mut words: Vec<String> = text::words(&q.text)
+            .into_iter()
+            .filter(|w| w.chars().count() <= MAX_WORD_LEN)
             .collect();
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score));
-        hits.truncate(q.limit);
-        Ok(hits)
+        let typing = !q
+            .text
+            .ends_with(|c: char| c.is_whitespace() || c.is_ascii_punctuation());
+        let content: Vec<String> = words
+            .iter()
+            .filter(|w| !french::is_stop_word(w))
+            .cloned()
+            .collect();
+        let last_kept = words.last().is_some_and(|w| content.last() == Some(w));
+        if !content.is_empty() {
+            words = content;
+        }
+        words.truncate(MAX_QUERY_WORDS);
+        let n_words = words.len();
+        let slots: Vec<Slot> = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| self.slot(w, typing && i + 1 == n_words && (last_kept || n_words == 1)))
+            .collect();
+        self.check(start)?;
+        let mut s = self.take_scratch();
+        let result = self.rank(q, &slots, &mut s, start);
+        self.give_back(s);
+        result
+    }
+
+    fn rank(&self, q: &Query, slots: &[Slot], s: &mut Scratch, start: usize) -> Result<Results> {
+        let mut mass = 0.0;
+        for slot in slots {
+            mass += self.score_slot(slot, s, start)?;
+        }
+        if slots.is_empty() {
+            // Browsing: every document of the kind (or every located one) is a candidate.
+            s.candidates.extend((0..self.len() as u32).filter(|&d| {
+                let k = kind_of(self.kind[d as usize]);
+                match q.kind {
+                    Some(kind) => k == kind,
+                    None => q.near.is_some() && matches!(k, Kind::Training | Kind::Place),
+                }
+            }));
+        }
+        self.check(start)?;
+        let n_slots = slots.len().max(1) as f32;
+        let mass = mass.max(1e-3);
+        let score_of = |d: usize| -> f32 {
+            if slots.is_empty() {
+                return self.prior[d] * 0.01;
+            }
+            let coverage = s.matched[d] as f32 / n_slots;
+            let in_title = s.title_matched[d] as f32;
+            (s.total[d] / mass) * coverage
+                + 0.3 * in_title / n_slots
+                + 0.2 * (in_title / self.title_words[d] as f32).min(1.0)
+                + 0.01 * self.prior[d]
+                + if self.kind[d] == 0 { 0.02 } else { 0.0 }
+        };
+        let wanted = q.limit.max(1);
+        let mut radius = q.radius_km;
+        let mut widened = None;
+        loop {
+            let area = q.near.map(|center| Area {
+                center,
+                radius_km: radius,
+            });
+            let mut kinds = [0usize; 4];
+            let mut scored: Vec<(f32, u32, Option<f64>)> = Vec::new();
+            for (i, &d) in s.candidates.iter().enumerate() {
+                if i % 8192 == 8191 {
+                    self.check(start)?;
+                }
+                let d = d as usize;
+                let (inside, distance) = self.in_area(d, area);
+                if !inside {
+                    continue;
+                }
+                kinds[self.kind[d] as usize] += 1;
+                if q.kind.is_some_and(|k| k != kind_of(self.kind[d])) {
+                    continue;
+                }
+                let mut score = score_of(d);
+                if slots.is_empty() {
+                    // Browsing near a point: nearest first.
+                    score = -(distance.unwrap_or(1e6) as f32);
+                }
+                scored.push((score, d as u32, distance));
+            }
+            let hits = self.top(&mut scored, wanted);
+            let enough = hits.len() >= wanted.min(5);
+            if q.near.is_some() && !enough && radius < 100.0 {
+                radius = 100.0_f64.max(q.radius_km);
+                widened = Some(radius);
+                continue;
+            }
+            let kinds = [Kind::Job, Kind::Training, Kind::Aid, Kind::Place]
+                .into_iter()
+                .zip(kinds)
+                .filter(|(_, n)| *n > 0)
+                .collect();
+            return Ok(Results {
+                hits: hits
+                    .into_iter()
+                    .map(|(score, d, distance)| self.hit(d as usize, score, distance))
+                    .collect(),
+                widened_to_km: widened,
+                kinds,
+            });
+        }
+    }
+
+    /// The best `wanted` documents, one per group (a job fiche and its appellations are one group).
+    fn top(
+        &self,
+        scored: &mut [(f32, u32, Option<f64>)],
+        wanted: usize,
+    ) -> Vec<(f32, u32, Option<f64>)> {
+        let cmp = |a: &(f32, u32, Option<f64>), b: &(f32, u32, Option<f64>)| {
+            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+        };
+        let mut window = (wanted * 8).max(64);
+        loop {
+            let slice: &mut [(f32, u32, Option<f64>)] = if scored.len() > window {
+                scored.select_nth_unstable_by(window, cmp);
+                &mut scored[..window]
+            } else {
+                &mut scored[..]
+            };
+            slice.sort_by(cmp);
+            let mut seen = std::collections::HashSet::new();
+            let out: Vec<_> = slice
+                .iter()
+                .filter(|(_, d, _)| seen.insert(self.group[*d as usize]))
+                .take(wanted)
+                .cloned()
+                .collect();
+            if out.len() >= wanted || window >= scored.len() {
+                return out;
+            }
+            window *= 4;
+        }
+    }
+
+    fn hit(&self, d: usize, score: f32, distance: Option<f64>) -> Hit {
+        let subtitle = self.subtitles.get(d);
+        let rome = self.romes.get(d);
+        Hit {
+            kind: kind_of(self.kind[d]),
+            id: self.ids.get(d).to_string(),
+            title: self.titles.get(d).to_string(),
+            subtitle: (!subtitle.is_empty()).then(|| subtitle.to_string()),
+            rome: (!rome.is_empty()).then(|| rome.to_string()),
+            score: (score as f64 * 1000.0).round() / 1000.0,
+            distance_km: distance.map(|d| (d * 10.0).round() / 10.0),
+        }
+    }
+
+    /// Char ranges of the title words a query matches (same stem, completion or close typo), to highlight.
+    pub fn matched_ranges(&self, query: &str, title: &str) -> Vec<(usize, usize)> {
+        let words = text::words(query);
+        let n = words.len();
+        let typing = !query.ends_with(char::is_whitespace);
+        let mut terms = std::collections::HashSet::new();
+        for (i, w) in words.iter().enumerate() {
+            for alt in self.alternatives(w, typing && i + 1 == n) {
+                terms.insert(alt.term);
+            }
+        }
+        text::word_spans(title)
+            .into_iter()
+            .filter(|(_, _, w)| {
+                let (surface, marked) = forms(w);
+                [Some(surface), marked]
+                    .iter()
+                    .flatten()
+                    .any(|f| self.term_id(f).is_some_and(|t| terms.contains(&t)))
+            })
+            .map(|(a, b, _)| (a, b))
+            .collect()
+    }
+}
+
+/// The number of leading indices in 0..n for which `pred` holds (pred is true then false).
+fn partition(n: usize, pred: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if pred(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(kind: &'static str, id: &str, title: &str, body: &str) -> Doc {
+        Doc {
+            kind,
+            id: id.into(),
+            title: title.into(),
+            subtitle: None,
+            rome: (kind == "job").then(|| id.into()),
+            lat: None,
+            lon: None,
+            distance_learning: false,
+            prior: 0.0,
+            body: body.into(),
+        }
+    }
+
+    fn engine() -> Engine {
+        Engine::build(&[
+            doc(
+                "job",
+                "D1102",
+                "Boulanger / Boulangère",
+                "Prépare et façonne les pâtes à pain",
+            ),
+            doc(
+                "job",
+                "D1104",
+                "Pâtissier / Pâtissière",
+                "Réalise des gâteaux",
+            ),
+            doc(
+                "job",
+                "H2105",
+                "Aide-boulanger / Aide-boulangère",
+                "Aide au fournil",
+            ),
+            doc(
+                "job",
+                "J1506",
+                "Infirmier / Infirmière en soins généraux",
+                "Soigne les patients",
+            ),
+            doc("job", "K2204", "Pompier", "Lutte contre les incendies"),
+            doc("job", "A1414", "Pommier", "Arboriculteur de pommes"),
+            doc(
+                "job",
+                "I1604",
+                "Mécanicien / Mécanicienne automobile",
+                "Répare les véhicules",
+            ),
+            doc(
+                "job",
+                "K2107",
+                "Professeur / Professeure des écoles",
+                "Enseigne",
+            ),
+            doc("place", "commune:13055", "Marseille", "Commune"),
+        ])
+    }
+
+    fn first(e: &Engine, text: &str) -> String {
+        let hits = e.search(&Query::new(text)).unwrap();
+        hits.first().map(|h| h.id.clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn accents_gender_plural_and_case_meet() {
+        let e = engine();
+        assert_eq!(first(&e, "boulangere"), "D1102");
+        assert_eq!(first(&e, "BOULANGERS"), "D1102");
+        assert_eq!(first(&e, "infirmières"), "J1506");
+        assert_eq!(first(&e, "l'infirmier"), "J1506");
+    }
+
+    #[test]
+    fn the_word_being_typed_is_a_prefix() {
+        let e = engine();
+        assert_eq!(first(&e, "boul"), "D1102");
+        assert_eq!(first(&e, "infirm"), "J1506");
+        // Once a space is typed, the word is complete: no completion.
+        assert!(e.search(&Query::new("boul ")).unwrap().is_empty());
+    }
+
+    #[test]
+    fn typos_are_forgiven_but_rank_below_exact_matches() {
+        let e = engine();
+        assert_eq!(first(&e, "boulnager"), "D1102");
+        assert_eq!(first(&e, "infirmeire"), "J1506");
+        let hits = e.search(&Query::new("pompier ")).unwrap();
+        assert_eq!(hits[0].id, "K2204");
+        assert!(
+            hits.iter().any(|h| h.id == "A1414"),
+            "one edit away: {hits:?}"
+        );
+    }
+
+    #[test]
+    fn synonyms_and_body_words_find_jobs() {
+        let e = engine();
+        assert_eq!(first(&e, "mecano"), "I1604");
+        assert_eq!(first(&e, "prof des écoles"), "K2107");
+        assert_eq!(first(&e, "réparer des voitures"), "I1604");
+    }
+
+    #[test]
+    fn one_result_per_job_fiche_and_title_matches_first() {
+        let mut docs = vec![doc("job", "D1102", "Boulanger / Boulangère", "")];
+        docs.push(doc("job", "D1102", "Boulanger / Boulangère en fournil", ""));
+        docs.push(doc(
+            "job",
+            "H2105",
+            "Conducteur de four",
+            "boulanger industriel",
+        ));
+        let e = Engine::build(&docs);
+        let hits = e.search(&Query::new("boulanger")).unwrap();
+        assert_eq!(hits.iter().filter(|h| h.id == "D1102").count(), 1);
+        assert_eq!(hits[0].id, "D1102");
+        assert_eq!(hits[0].title, "Boulanger / Boulangère");
+    }
+
+    #[test]
+    fn hostile_strings_just_search() {
+        let e = engine();
+        let long = "a".repeat(10_000);
+        for q in [
+            "",
+            " ",
+            "\"",
+            "*",
+            "NEAR(",
+            "AND OR",
+            "🙂",
+            "\u{FFFD}",
+            &long,
+            "l' d' qu'",
+        ] {
+            e.search(&Query::new(q)).unwrap();
+        }
+        assert!(e.search(&Query::new("")).unwrap().is_empty());
+        // A query made only of stop words still searches them.
+        assert!(e.search(&Query::new("de la")).is_ok());
+    }
+
+    #[test]
+    fn interrupt_stops_a_running_search_and_later_ones_run() {
+        let e = engine();
+        let start = e.interrupts.load(Ordering::SeqCst);
+        e.interrupt();
+        assert!(matches!(e.check(start), Err(Error::Interrupted)));
+        assert_eq!(first(&e, "boulanger"), "D1102");
+    }
+
+    #[test]
+    fn kind_filter_and_empty_catalogue() {
+        let e = engine();
+        let mut q = Query::new("marseille");
+        q.kind = Some(Kind::Job);
+        assert!(e.search(&q).unwrap().is_empty());
+        q.kind = Some(Kind::Place);
+        assert_eq!(e.search(&q).unwrap()[0].id, "commune:13055");
+        let empty = Engine::build(&[]);
+        assert!(empty.search(&Query::new("boulanger")).unwrap().is_empty());
+    }
+
+    #[test]
+    fn matched_ranges_point_at_title_words() {
+        let e = engine();
+        let ranges = e.matched_ranges("boulangere", "Boulanger / Boulangère");
+        assert_eq!(ranges, [(0, 9), (12, 22)]);
+    }
+}
+
+/// Saving and loading: flat little-endian arrays, checked on load so a damaged file is an error, not a
+/// panic later.
+mod storage {
+    use super::{Engine, Strings};
+    use crate::error::{Error, Result};
+    use std::sync::atomic::AtomicUsize;
+    use std::sync::Mutex;
+
+    const MAGIC: &[u8; 8] = b"ORSRCH01";
+
+    fn put_len(out: &mut Vec<u8>, n: usize) {
+        out.extend_from_slice(&(n as u64).to_le_bytes());
+    }
+    fn put_u8s(out: &mut Vec<u8>, v: &[u8]) {
+        put_len(out, v.len());
+        out.extend_from_slice(v);
+    }
+    fn put_u32s(out: &mut Vec<u8>, v: &[u32]) {
+        put_len(out, v.len());
+        for x in v {
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    fn put_f32s(out: &mut Vec<u8>, v: &[f32]) {
+        put_len(out, v.len());
+        for x in v {
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    fn put_strings(out: &mut Vec<u8>, s: &Strings) {
+        put_u32s(out, &s.offsets);
+        put_u8s(out, &s.bytes);
+    }
+
+    pub fn to_bytes(e: &Engine) -> Vec<u8> {
+        let mut out = Vec::with_capacity(e.postings.len() * 4 + e.titles.bytes.len() * 2);
+        out.extend_from_slice(MAGIC);
+        put_u8s(&mut out, &e.kind);
+        put_u32s(&mut out, &e.group);
+        put_f32s(&mut out, &e.prior);
+        put_f32s(&mut out, &e.lat);
+        put_f32s(&mut out, &e.lon);
+        let dl: Vec<u8> = e.distance_learning.iter().map(|&b| u8::from(b)).collect();
+        put_u8s(&mut out, &dl);
+        put_u8s(&mut out, &e.title_words);
+        for s in [&e.ids, &e.titles, &e.subtitles, &e.romes, &e.terms] {
+            put_strings(&mut out, s);
+        }
+        put_u32s(&mut out, &e.postings_at);
+        put_u32s(&mut out, &e.postings);
+        out
+    }
+
+    struct Reader<'a> {
+        data: &'a [u8],
+    }
+
+    fn damaged() -> Error {
+        Error::Invalid("index de recherche endommagé : reconstruisez le catalogue".into())
+    }
+
+    impl<'a> Reader<'a> {
+        fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+            if n > self.data.len() {
+                return Err(damaged());
+            }
+            let (head, tail) = self.data.split_at(n);
+            self.data = tail;
+            Ok(head)
+        }
+        fn len(&mut self, width: usize) -> Result<usize> {
+            let b = self.take(8)?;
+            let n = u64::from_le_bytes(b.try_into().map_err(|_| damaged())?) as usize;
+            if n.checked_mul(width)
+                .is_none_or(|bytes| bytes > self.data.len())
+            {
+                return Err(damaged());
+            }
+            Ok(n)
+        }
+        fn u8s(&mut self) -> Result<Vec<u8>> {
+            let n = self.len(1)?;
+            Ok(self.take(n)?.to_vec())
+        }
+        fn u32s(&mut self) -> Result<Vec<u32>> {
+            let n = self.len(4)?;
+            Ok(self
+                .take(n * 4)?
+                .chunks_exact(4)
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect())
+        }
+        fn f32s(&mut self) -> Result<Vec<f32>> {
+            Ok(self.u32s()?.into_iter().map(f32::from_bits).collect())
+        }
+        fn strings(&mut self) -> Result<Strings> {
+            let offsets = self.u32s()?;
+            let bytes = self.u8s()?;
+            let ok = offsets.windows(2).all(|w| w[0] <= w[1])
+                && offsets.last().is_none_or(|&l| l as usize == bytes.len())
+                && offsets.first().is_none_or(|&f| f == 0);
+            if !ok {
+                return Err(damaged());
+            }
+            Ok(Strings { offsets, bytes })
+        }
+    }
+
+    pub fn from_bytes(data: &[u8]) -> Result<Engine> {
+        let mut r = Reader { data };
+        if r.take(MAGIC.len())? != MAGIC {
+            return Err(damaged());
+        }
+        let kind = r.u8s()?;
+        let n = kind.len();
+        let e = Engine {
+            group: r.u32s()?,
+            prior: r.f32s()?,
+            lat: r.f32s()?,
+            lon: r.f32s()?,
+            distance_learning: r.u8s()?.into_iter().map(|b| b != 0).collect(),
+            title_words: r.u8s()?,
+            ids: r.strings()?,
+            titles: r.strings()?,
+            subtitles: r.strings()?,
+            romes: r.strings()?,
+            terms: r.strings()?,
+            postings_at: r.u32s()?,
+            postings: r.u32s()?,
+            kind,
+            synonyms: super::parse_synonyms(super::SYNONYMS),
+            interrupts: AtomicUsize::new(0),
+            scratch: Mutex::new(Vec::new()),
+        };
+        let per_doc = [
+            e.group.len(),
+            e.prior.len(),
+            e.lat.len(),
+            e.lon.len(),
+            e.distance_learning.len(),
+            e.title_words.len(),
+            e.ids.len(),
+            e.titles.len(),
+            e.subtitles.len(),
+            e.romes.len(),
+        ];
+        let consistent = per_doc.iter().all(|&l| l == n)
+            && e.kind.iter().all(|&k| k <= 3)
+            && e.title_words.iter().all(|&w| w >= 1)
+            && e.group.iter().all(|&g| (g as usize) < n.max(1))
+            && e.postings_at.len() == e.terms.len() + 1
+            && e.postings_at.first() == Some(&0)
+            && e.postings_at.windows(2).all(|w| w[0] <= w[1])
+            && e.postings_at
+                .last()
+                .is_some_and(|&l| l as usize == e.postings.len())
+            && e.postings.iter().all(|&p| ((p >> 1) as usize) < n)
+            && r.data.is_empty();
+        if !consistent {
+            return Err(damaged());
+        }
+        Ok(e)
+    }
+}
+
+impl Engine {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        storage::to_bytes(self)
+    }
+
+    pub fn from_bytes(data: &[u8]) -> Result<Engine> {
+        storage::from_bytes(data)
+    }
+}
+
+#[cfg(test)]
+mod storage_tests {
+    use super::*;
+
+    #[test]
+    fn saved_engine_answers_like_the_built_one_and_damage_is_an_error() {
+        let docs = vec![
+            Doc {
+                kind: "job",
+                id: "D1102".into(),
+                title: "Boulanger / Boulangère".into(),
+                subtitle: Some("Boulangerie".into()),
+                rome: Some("D1102".into()),
+                lat: None,
+                lon: None,
+                distance_learning: false,
+                prior: 3.0,
+                body: "pain".into(),
+            },
+            Doc {
+                kind: "place",
+                id: "commune:13055".into(),
+                title: "Marseille".into(),
+                subtitle: None,
+                rome: None,
+                lat: Some(43.3),
+                lon: Some(5.4),
+                distance_learning: false,
+                prior: 0.0,
+                body: String::new(),
+            },
+        ];
+        let built = Engine::build(&docs);
+        let bytes = built.to_bytes();
+        let loaded = Engine::from_bytes(&bytes).unwrap();
+        for q in ["boulang", "marseille", "pain ", "boulnager"] {
+            assert_eq!(
+                built.search(&Query::new(q)).unwrap(),
+                loaded.search(&Query::new(q)).unwrap()
+            );
+        }
+        assert!(Engine::from_bytes(&bytes[..bytes.len() - 3]).is_err());
+        assert!(Engine::from_bytes(b"garbage").is_err());
+        let mut flipped = bytes.clone();
+        let last = flipped.len() - 1;
+        flipped[last] = 0xff; // a posting pointing past the last document
+        assert!(Engine::from_bytes(&flipped).is_err());
     }
 }

@@ -33,10 +33,15 @@ pub struct Doc {
     pub body: String,
 }
 
-/// Builds the search documents and the FTS5 index, at the end of a catalogue build.
+/// Builds the search documents, the FTS5 index and our engine's index, at the end of a catalogue build.
 pub fn build(tx: &Transaction) -> Result<usize> {
     let docs = collect(tx)?;
     write(tx, &docs)?;
+    let engine = super::engine::Engine::build(&docs);
+    tx.execute(
+        "INSERT OR REPLACE INTO search_engine(id, data) VALUES (1, ?1)",
+        params![engine.to_bytes()],
+    )?;
     Ok(docs.len())
 }
 

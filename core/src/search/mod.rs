@@ -1,6 +1,8 @@
 //! Search over the catalogue: French text folding, query building, ranking, kind and distance filters.
 
 pub mod engine;
+pub mod french;
+pub mod fuzzy;
 pub mod geo;
 pub mod index;
 pub mod text;

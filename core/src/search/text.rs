@@ -42,6 +42,26 @@ pub fn words(text: &str) -> Vec<String> {
     out
 }
 
+/// The words of a text with their positions (in chars), for highlighting: (start, end, folded word).
+pub fn word_spans(text: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let chars: Vec<char> = text.chars().collect();
+    for i in 0..=chars.len() {
+        let is_word = chars.get(i).is_some_and(|c| c.is_alphanumeric());
+        match (is_word, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                let word: String = chars[s..i].iter().collect();
+                out.push((s, i, fold(&word)));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,5 +85,12 @@ mod tests {
         assert_eq!(words("Technicien(ne)"), ["technicien", "ne"]);
         assert_eq!(words("' '' ''' *"), Vec::<String>::new());
         assert_eq!(words("aujourd'hui"), ["aujourd", "hui"]);
+    }
+
+    #[test]
+    fn word_spans_are_char_positions() {
+        let spans = word_spans("Œnologue / Boulangère");
+        assert_eq!(spans[0], (0, 8, "oenologue".to_string()));
+        assert_eq!(spans[1], (11, 21, "boulangere".to_string()));
     }
 }
