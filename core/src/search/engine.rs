@@ -8,6 +8,7 @@
 //! how rare the matched words are, and how much of their title the query covers; jobs are grouped by fiche.
 
 use super::index::Doc;
+use super::filters::{Facets, Filters, SessionInfo, TrainingInfo, FUNDING, MODES};
 use super::{french, fuzzy, geo, text, Hit, Kind, Query};
 use crate::error::{Error, Result};
 use std::collections::HashMap;
@@ -140,8 +141,71 @@ pub struct Results {
     pub hits: Vec<Hit>,
     /// Set when fewer than the wanted results lay within the radius and it was widened to this many km.
     pub widened_to_km: Option<f64>,
-    /// Results per kind before the kind filter and the limit, for facet counts.
-    pub kinds: Vec<(Kind, usize)>,
+    /// Counts per kind (before the kind filter) and per filter value, before the limit.
+    pub facets: Facets,
+}
+
+/// Training facts for the filters, in flat arrays (0 = unknown); sessions of document d are
+/// `session_at[d]..session_at[d + 1]`.
+#[derive(Default)]
+struct Facts {
+    level: Vec<u8>,
+    funding: Vec<u8>,
+    modes: Vec<u8>,
+    hours: Vec<u32>,
+    /// bit 0: is a training with facts; bit 1: disability access.
+    flags: Vec<u8>,
+    session_at: Vec<u32>,
+    start: Vec<u32>,
+    registration_start: Vec<u32>,
+    registration_end: Vec<u32>,
+    recruitment: Vec<u8>,
+}
+
+impl Facts {
+    fn push(&mut self, t: Option<&TrainingInfo>) {
+        if self.session_at.is_empty() {
+            self.session_at.push(0);
+        }
+        let t = t.cloned();
+        let has = t.is_some();
+        let t = t.unwrap_or_default();
+        self.level.push(t.level.unwrap_or(0));
+        self.funding.push(t.funding);
+        self.modes.push(t.modes);
+        self.hours.push(t.hours.unwrap_or(0));
+        self.flags.push(u8::from(has) | (u8::from(t.disability_access) << 1));
+        for s in &t.sessions {
+            self.start.push(s.start.unwrap_or(0));
+            self.registration_start.push(s.registration_start.unwrap_or(0));
+            self.registration_end.push(s.registration_end.unwrap_or(0));
+            self.recruitment.push(s.recruitment.unwrap_or(0));
+        }
+        self.session_at.push(self.start.len() as u32);
+    }
+
+    fn training(&self, d: usize) -> Option<TrainingInfo> {
+        if self.flags[d] & 1 == 0 {
+            return None;
+        }
+        let some = |v: u32| (v != 0).then_some(v);
+        let range = self.session_at[d] as usize..self.session_at[d + 1] as usize;
+        Some(TrainingInfo {
+            level: (self.level[d] != 0).then_some(self.level[d]),
+            funding: self.funding[d],
+            modes: self.modes[d],
+            hours: some(self.hours[d]),
+            disability_access: self.flags[d] & 2 != 0,
+            sessions: range
+                .map(|i| SessionInfo {
+                    start: some(self.start[i]),
+                    registration_start: some(self.registration_start[i]),
+                    registration_end: some(self.registration_end[i]),
+                    recruitment: (self.recruitment[i] != 0).then_some(self.recruitment[i]),
+                })
+                .collect(),
+        })
+    }
 }
 
 pub struct Engine {
@@ -152,6 +216,9 @@ pub struct Engine {
     lon: Vec<f32>,
     distance_learning: Vec<bool>,
     title_words: Vec<u8>,
+    /// Grand domaine letter of jobs, 0 otherwise.
+    domain: Vec<u8>,
+    facts: Facts,
     ids: Strings,
     titles: Strings,
     subtitles: Strings,
@@ -233,6 +300,8 @@ impl Engine {
             lon: Vec::with_capacity(n),
             distance_learning: Vec::with_capacity(n),
             title_words: Vec::with_capacity(n),
+            domain: Vec::with_capacity(n),
+            facts: Facts::default(),
             ids: Strings::default(),
             titles: Strings::default(),
             subtitles: Strings::default(),
@@ -263,6 +332,8 @@ impl Engine {
             engine.lat.push(d.lat.map(|v| v as f32).unwrap_or(f32::NAN));
             engine.lon.push(d.lon.map(|v| v as f32).unwrap_or(f32::NAN));
             engine.distance_learning.push(d.distance_learning);
+            engine.domain.push(d.domain.filter(char::is_ascii_uppercase).map_or(0, |c| c as u8));
+            engine.facts.push(d.training.as_ref());
             engine.ids.push(&d.id);
             engine.titles.push(&d.title);
             engine.subtitles.push(d.subtitle.as_deref().unwrap_or(""));
@@ -686,9 +757,16 @@ impl Engine {
         }
         if slots.is_empty() {
             // Browsing: every document of the kind (or every located one) is a candidate.
+            let implied = if q.filters.on_trainings() {
+                Some(Kind::Training)
+            } else if q.filters.grand_domaine.is_some() {
+                Some(Kind::Job)
+            } else {
+                None
+            };
             s.candidates.extend((0..self.len() as u32).filter(|&d| {
                 let k = kind_of(self.kind[d as usize]);
-                match q.kind {
+                match q.kind.or(implied) {
                     Some(kind) => k == kind,
                     None => q.near.is_some() && matches!(k, Kind::Training | Kind::Place),
                 }
@@ -710,6 +788,7 @@ impl Engine {
                 + if self.kind[d] == 0 { 0.02 } else { 0.0 }
         };
         let wanted = q.limit.max(1);
+        let today = q.today.unwrap_or_else(super::filters::today);
         let mut radius = q.radius_km;
         let mut widened = None;
         loop {
@@ -717,7 +796,7 @@ impl Engine {
                 center,
                 radius_km: radius,
             });
-            let mut kinds = [0usize; 4];
+            let mut counter = FacetCounter::default();
             let mut scored: Vec<(f32, u32, Option<f64>)> = Vec::new();
             for (i, &d) in s.candidates.iter().enumerate() {
                 if i % 8192 == 8191 {
@@ -725,15 +804,16 @@ impl Engine {
                 }
                 let d = d as usize;
                 let (inside, distance) = self.in_area(d, area);
-                if !inside {
+                if !inside || !self.passes(d, &q.filters, today) {
                     continue;
                 }
-                kinds[self.kind[d] as usize] += 1;
+                counter.kind(self.kind[d], self.group[d]);
                 if q.kind.is_some_and(|k| k != kind_of(self.kind[d])) {
                     continue;
                 }
+                counter.values(self, d);
                 let mut score = score_of(d);
-                if slots.is_empty() {
+                if slots.is_empty() && q.near.is_some() {
                     // Browsing near a point: nearest first.
                     score = -(distance.unwrap_or(1e6) as f32);
                 }
@@ -746,20 +826,32 @@ impl Engine {
                 widened = Some(radius);
                 continue;
             }
-            let kinds = [Kind::Job, Kind::Training, Kind::Aid, Kind::Place]
-                .into_iter()
-                .zip(kinds)
-                .filter(|(_, n)| *n > 0)
-                .collect();
             return Ok(Results {
                 hits: hits
                     .into_iter()
                     .map(|(score, d, distance)| self.hit(d as usize, score, distance))
                     .collect(),
                 widened_to_km: widened,
-                kinds,
+                facets: counter.finish(),
             });
         }
+    }
+
+    /// Whether a document passes the filters: training filters keep trainings that match them, the grand
+    /// domaine filter keeps jobs of that domaine.
+    fn passes(&self, d: usize, f: &Filters, today: u32) -> bool {
+        if let Some(gd) = f.grand_domaine {
+            if self.kind[d] != 0 || self.domain[d] != gd.to_ascii_uppercase() as u8 {
+                return false;
+            }
+        }
+        if f.on_trainings() {
+            return self
+                .facts
+                .training(d)
+                .is_some_and(|t| f.accepts_training(&t, today));
+        }
+        true
     }
 
     /// The best `wanted` documents, one per group (a job fiche and its appellations are one group).
@@ -833,6 +925,80 @@ impl Engine {
     }
 }
 
+/// Counts results per kind (one per job fiche) and per filter value.
+#[derive(Default)]
+struct FacetCounter {
+    kinds: [usize; 4],
+    seen_groups: std::collections::HashSet<u32>,
+    domain_groups: std::collections::HashSet<u32>,
+    domains: std::collections::BTreeMap<char, usize>,
+    levels: std::collections::BTreeMap<u8, usize>,
+    funding: [usize; 8],
+    modes: [usize; 3],
+}
+
+impl FacetCounter {
+    fn kind(&mut self, kind: u8, group: u32) {
+        if kind != 0 || self.seen_groups.insert(group) {
+            self.kinds[kind as usize] += 1;
+        }
+    }
+
+    fn values(&mut self, e: &Engine, d: usize) {
+        if e.kind[d] == 0 {
+            if e.domain[d] != 0 && self.domain_groups.insert(e.group[d]) {
+                *self.domains.entry(e.domain[d] as char).or_default() += 1;
+            }
+            return;
+        }
+        if e.facts.flags[d] & 1 == 0 {
+            return;
+        }
+        if e.facts.level[d] != 0 {
+            *self.levels.entry(e.facts.level[d]).or_default() += 1;
+        }
+        for (i, (_, bit)) in FUNDING.iter().enumerate() {
+            if e.facts.funding[d] & bit != 0 {
+                self.funding[i] += 1;
+            }
+        }
+        for (i, (_, bit)) in MODES.iter().enumerate() {
+            if e.facts.modes[d] & bit != 0 {
+                self.modes[i] += 1;
+            }
+        }
+    }
+
+    fn finish(self) -> Facets {
+        Facets {
+            kinds: [Kind::Job, Kind::Training, Kind::Aid, Kind::Place]
+                .into_iter()
+                .zip(self.kinds)
+                .filter(|(_, n)| *n > 0)
+                .map(|(k, n)| (k.as_str().to_string(), n))
+                .collect(),
+            grand_domaines: self
+                .domains
+                .into_iter()
+                    .map(|(c, n)| (c.to_string(), n))
+                .collect(),
+            levels: self.levels.into_iter().collect(),
+            funding: FUNDING
+                .iter()
+                .zip(self.funding)
+                .filter(|(_, n)| *n > 0)
+                .map(|((name, _), n)| (name.to_string(), n))
+                .collect(),
+            modes: MODES
+                .iter()
+                .zip(self.modes)
+                .filter(|(_, n)| *n > 0)
+                .map(|((name, _), n)| (name.to_string(), n))
+                .collect(),
+        }
+    }
+}
+
 /// The number of leading indices in 0..n for which `pred` holds (pred is true then false).
 fn partition(n: usize, pred: impl Fn(usize) -> bool) -> usize {
     let (mut lo, mut hi) = (0, n);
@@ -850,6 +1016,7 @@ fn partition(n: usize, pred: impl Fn(usize) -> bool) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::filters::{Filters, SessionInfo, TrainingInfo};
 
     fn doc(kind: &'static str, id: &str, title: &str, body: &str) -> Doc {
         Doc {
@@ -863,6 +1030,7 @@ mod tests {
             distance_learning: false,
             prior: 0.0,
             body: body.into(),
+            ..Default::default()
         }
     }
 
@@ -1015,6 +1183,160 @@ mod tests {
         assert!(empty.search(&Query::new("boulanger")).unwrap().is_empty());
     }
 
+    fn training(id: &str, title: &str, at: (f64, f64), info: TrainingInfo) -> Doc {
+        Doc {
+            kind: "training",
+            id: id.into(),
+            title: title.into(),
+            lat: Some(at.0),
+            lon: Some(at.1),
+            training: Some(info),
+            ..Default::default()
+        }
+    }
+
+    const MARSEILLE: (f64, f64) = (43.2965, 5.3698);
+    const AIX: (f64, f64) = (43.5297, 5.4474); // ~26 km from Marseille
+    const AVIGNON: (f64, f64) = (43.9493, 4.8055); // ~86 km
+    const LYON: (f64, f64) = (45.764, 4.8357); // ~280 km
+
+    fn trainings() -> Engine {
+        let session = |start: u32, recruitment: u8| SessionInfo {
+            start: Some(start),
+            recruitment: Some(recruitment),
+            ..Default::default()
+        };
+        Engine::build(&[
+            training(
+                "t1",
+                "Formation cariste CACES",
+                AIX,
+                TrainingInfo {
+                    level: Some(3),
+                    funding: super::super::filters::funding_bit("Région"),
+                    modes: super::super::filters::mode_bit("presentiel"),
+                    hours: Some(70),
+                    disability_access: true,
+                    sessions: vec![session(2026_12_07, 1)],
+                },
+            ),
+            training(
+                "t2",
+                "Titre professionnel cariste d'entrepôt",
+                AVIGNON,
+                TrainingInfo {
+                    level: Some(3),
+                    funding: super::super::filters::funding_bit("CPF"),
+                    modes: super::super::filters::mode_bit("mixte"),
+                    hours: Some(500),
+                    disability_access: false,
+                    sessions: vec![session(2027_02_01, 2)],
+                },
+            ),
+            Doc {
+                distance_learning: true,
+                lat: None,
+                lon: None,
+                ..training(
+                    "t3",
+                    "Cariste : la théorie en ligne",
+                    LYON,
+                    TrainingInfo {
+                        level: Some(4),
+                        funding: super::super::filters::funding_bit("France Travail"),
+                        modes: super::super::filters::mode_bit("distance"),
+                        hours: Some(35),
+                        disability_access: true,
+                        sessions: vec![session(2026_12_15, 1)],
+                    },
+                )
+            },
+            training("t4", "Cariste à Lyon", LYON, TrainingInfo { level: Some(3), ..Default::default() }),
+            Doc {
+                domain: Some('N'),
+                ..doc("job", "N1101", "Cariste", "Conduit un chariot élévateur")
+            },
+            Doc {
+                domain: Some('D'),
+                ..doc("job", "D1102", "Boulanger / Boulangère", "")
+            },
+        ])
+    }
+
+    fn ids(results: &Results) -> Vec<String> {
+        let mut v: Vec<String> = results.hits.iter().map(|h| h.id.clone()).collect();
+        v.sort();
+        v
+    }
+
+    fn near(text: &str, radius_km: f64) -> Query {
+        let mut q = Query::new(text);
+        q.near = Some(geo::Point { lat: MARSEILLE.0, lon: MARSEILLE.1 });
+        q.radius_km = radius_km;
+        q.kind = Some(Kind::Training);
+        q.limit = 1;
+        q.today = Some(2026_11_23);
+        q
+    }
+
+    #[test]
+    fn radius_keeps_near_and_distance_learning_and_widens_when_too_few() {
+        let e = trainings();
+        let r = e.search_results(&near("cariste", 30.0)).unwrap();
+        assert_eq!(r.widened_to_km, None);
+        let mut q = near("cariste", 30.0);
+        q.limit = 10;
+        let r = e.search_results(&q).unwrap();
+        // Aix (26 km) and the distance course; fewer than wanted, so widened to 100 km: Avignon too.
+        assert_eq!(r.widened_to_km, Some(100.0));
+        assert_eq!(ids(&r), ["t1", "t2", "t3"]);
+        assert!(r.hits.iter().all(|h| h.id != "t4"), "Lyon is 280 km away");
+        let aix = r.hits.iter().find(|h| h.id == "t1").unwrap();
+        assert!((20.0..32.0).contains(&aix.distance_km.unwrap()));
+    }
+
+    #[test]
+    fn every_training_filter_applies() {
+        let e = trainings();
+        let with = |f: Filters| {
+            let mut q = near("cariste", 300.0);
+            q.limit = 10;
+            q.kind = None;
+            q.filters = f;
+            ids(&e.search_results(&q).unwrap())
+        };
+        use super::super::filters::{funding_bit, mode_bit};
+        assert_eq!(with(Filters { funding: funding_bit("CPF"), ..Default::default() }), ["t2"]);
+        assert_eq!(with(Filters { modes: mode_bit("distance"), ..Default::default() }), ["t3"]);
+        assert_eq!(with(Filters { level_min: Some(4), ..Default::default() }), ["t3"]);
+        assert_eq!(with(Filters { registration_open: true, ..Default::default() }), ["t1", "t3"]);
+        assert_eq!(
+            with(Filters { start_after: Some(2026_12_01), start_before: Some(2026_12_10), ..Default::default() }),
+            ["t1"]
+        );
+        assert_eq!(with(Filters { max_hours: Some(100), ..Default::default() }), ["t1", "t3"]);
+        assert_eq!(with(Filters { disability_access: true, ..Default::default() }), ["t1", "t3"]);
+        assert_eq!(with(Filters { grand_domaine: Some('N'), ..Default::default() }), ["N1101"]);
+    }
+
+    #[test]
+    fn browse_without_words_lists_nearest_first_and_facets_count() {
+        let e = trainings();
+        let mut q = near("", 300.0);
+        q.limit = 10;
+        q.filters.registration_open = true;
+        let r = e.search_results(&q).unwrap();
+        assert_eq!(r.hits[0].id, "t1", "nearest first");
+        let mut q = Query::new("cariste");
+        q.limit = 10;
+        let r = e.search_results(&q).unwrap();
+        assert_eq!(r.facets.kinds, [("job".to_string(), 1), ("training".to_string(), 4)]);
+        assert_eq!(r.facets.grand_domaines, [("N".to_string(), 1)]);
+        assert_eq!(r.facets.levels, [(3, 3), (4, 1)]);
+        assert!(r.facets.modes.contains(&("distance".to_string(), 1)));
+        assert!(r.facets.funding.contains(&("CPF".to_string(), 1)));
+    }
+
     #[test]
     fn matched_ranges_point_at_title_words() {
         let e = engine();
@@ -1026,7 +1348,7 @@ mod tests {
 /// Saving and loading: flat little-endian arrays, checked on load so a damaged file is an error, not a
 /// panic later.
 mod storage {
-    use super::{Engine, Strings};
+    use super::{Engine, Facts, Strings};
     use crate::error::{Error, Result};
     use std::sync::atomic::AtomicUsize;
     use std::sync::Mutex;
@@ -1068,6 +1390,14 @@ mod storage {
         let dl: Vec<u8> = e.distance_learning.iter().map(|&b| u8::from(b)).collect();
         put_u8s(&mut out, &dl);
         put_u8s(&mut out, &e.title_words);
+        put_u8s(&mut out, &e.domain);
+        let f = &e.facts;
+        for v in [&f.level, &f.funding, &f.modes, &f.flags, &f.recruitment] {
+            put_u8s(&mut out, v);
+        }
+        for v in [&f.hours, &f.session_at, &f.start, &f.registration_start, &f.registration_end] {
+            put_u32s(&mut out, v);
+        }
         for s in [&e.ids, &e.titles, &e.subtitles, &e.romes, &e.terms] {
             put_strings(&mut out, s);
         }
@@ -1145,6 +1475,19 @@ mod storage {
             lon: r.f32s()?,
             distance_learning: r.u8s()?.into_iter().map(|b| b != 0).collect(),
             title_words: r.u8s()?,
+            domain: r.u8s()?,
+            facts: Facts {
+                level: r.u8s()?,
+                funding: r.u8s()?,
+                modes: r.u8s()?,
+                flags: r.u8s()?,
+                recruitment: r.u8s()?,
+                hours: r.u32s()?,
+                session_at: r.u32s()?,
+                start: r.u32s()?,
+                registration_start: r.u32s()?,
+                registration_end: r.u32s()?,
+            },
             ids: r.strings()?,
             titles: r.strings()?,
             subtitles: r.strings()?,
@@ -1164,6 +1507,12 @@ mod storage {
             e.lon.len(),
             e.distance_learning.len(),
             e.title_words.len(),
+            e.domain.len(),
+            e.facts.level.len(),
+            e.facts.funding.len(),
+            e.facts.modes.len(),
+            e.facts.flags.len(),
+            e.facts.hours.len(),
             e.ids.len(),
             e.titles.len(),
             e.subtitles.len(),
@@ -1180,6 +1529,13 @@ mod storage {
                 .last()
                 .is_some_and(|&l| l as usize == e.postings.len())
             && e.postings.iter().all(|&p| ((p >> 1) as usize) < n)
+            && e.facts.session_at.len() == n + 1
+            && e.facts.session_at.first() == Some(&0)
+            && e.facts.session_at.windows(2).all(|w| w[0] <= w[1])
+            && e.facts.session_at.last().is_some_and(|&l| l as usize == e.facts.start.len())
+            && [e.facts.registration_start.len(), e.facts.registration_end.len(), e.facts.recruitment.len()]
+                .iter()
+                .all(|&l| l == e.facts.start.len())
             && r.data.is_empty();
         if !consistent {
             return Err(damaged());
@@ -1216,6 +1572,8 @@ mod storage_tests {
                 distance_learning: false,
                 prior: 3.0,
                 body: "pain".into(),
+                domain: Some('D'),
+                ..Default::default()
             },
             Doc {
                 kind: "place",
@@ -1228,6 +1586,27 @@ mod storage_tests {
                 distance_learning: false,
                 prior: 0.0,
                 body: String::new(),
+                ..Default::default()
+            },
+            Doc {
+                kind: "training",
+                id: "lheo:1".into(),
+                title: "CAP Boulanger".into(),
+                lat: Some(43.3),
+                lon: Some(5.4),
+                training: Some(TrainingInfo {
+                    level: Some(3),
+                    funding: 1,
+                    modes: 1,
+                    hours: Some(800),
+                    disability_access: true,
+                    sessions: vec![SessionInfo {
+                        start: Some(2026_12_01),
+                        recruitment: Some(1),
+                        ..Default::default()
+                    }],
+                }),
+                ..Default::default()
             },
         ];
         let built = Engine::build(&docs);

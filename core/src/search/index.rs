@@ -18,7 +18,7 @@ fn truncate(text: String) -> String {
 }
 
 /// A searchable document: what the engines index (title strongly, body weakly) and what a hit shows.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Doc {
     pub kind: &'static str,
     pub id: String,
@@ -31,6 +31,10 @@ pub struct Doc {
     /// A static prior in [0, ~12]: ln(1 + planned hires) for jobs, 0 otherwise.
     pub prior: f64,
     pub body: String,
+    /// For jobs: the ROME grand domaine letter.
+    pub domain: Option<char>,
+    /// For trainings: what the filters look at.
+    pub training: Option<super::filters::TrainingInfo>,
 }
 
 /// Builds the search documents, the FTS5 index and our engine's index, at the end of a catalogue build.
@@ -77,6 +81,7 @@ pub fn collect(tx: &rusqlite::Connection) -> Result<Vec<Doc>> {
                     r.get::<_, String>(3)?,
                     r.get::<_, String>(4)?
                 )),
+                ..Default::default()
             })
         })?;
         for d in rows {
@@ -101,6 +106,7 @@ pub fn collect(tx: &rusqlite::Connection) -> Result<Vec<Doc>> {
                 distance_learning: false,
                 prior: 0.0,
                 body,
+                ..Default::default()
             })
         })?;
         for d in rows {
@@ -143,6 +149,7 @@ pub fn collect(tx: &rusqlite::Connection) -> Result<Vec<Doc>> {
                     r.get::<_, String>(3)?,
                     r.get::<_, String>(4)?
                 )),
+                ..Default::default()
             })
         })?;
         for d in rows {
@@ -173,6 +180,7 @@ pub fn collect(tx: &rusqlite::Connection) -> Result<Vec<Doc>> {
                 distance_learning: false,
                 prior: 0.0,
                 body: format!("{label} {address} {postcode} {city}"),
+                ..Default::default()
             })
         })?;
         for d in rows {
@@ -200,13 +208,102 @@ pub fn collect(tx: &rusqlite::Connection) -> Result<Vec<Doc>> {
                     r.get::<_, String>(3)?,
                     r.get::<_, String>(4)?
                 )),
+                ..Default::default()
             })
         })?;
         for d in rows {
             docs.push(d?);
         }
     }
+    add_facts(tx, &mut docs)?;
     Ok(docs)
+}
+
+/// Adds what the filters need: the grand domaine of jobs, and levels, funding, modes, hours, sessions of
+/// trainings.
+fn add_facts(conn: &rusqlite::Connection, docs: &mut [Doc]) -> Result<()> {
+    use super::filters::{date_number, funding_bit, mode_bit, SessionInfo, TrainingInfo};
+    use std::collections::HashMap;
+    let mut domains: HashMap<String, char> = HashMap::new();
+    let mut st = conn.prepare("SELECT code_rome, grand_domaine FROM job WHERE grand_domaine IS NOT NULL")?;
+    for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (code, gd) = row?;
+        if let Some(c) = gd.chars().next() {
+            domains.insert(code, c);
+        }
+    }
+    let mut trainings: HashMap<String, TrainingInfo> = HashMap::new();
+    let mut st = conn.prepare("SELECT id, level_exit FROM training")?;
+    for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?)))? {
+        let (id, level) = row?;
+        trainings.insert(
+            id,
+            TrainingInfo {
+                level: level.and_then(|l| u8::try_from(l).ok()).filter(|l| (1..=8).contains(l)),
+                ..Default::default()
+            },
+        );
+    }
+    let mut st = conn.prepare(
+        "SELECT training_id, teaching_mode, funders, hours_total, disability_access FROM action",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<i64>>(3)?,
+            r.get::<_, Option<String>>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, mode, funders, hours, disability) = row?;
+        let Some(t) = trainings.get_mut(&id) else {
+            continue;
+        };
+        t.modes |= mode.as_deref().map(mode_bit).unwrap_or(0);
+        for code in funders.unwrap_or_default().split(',') {
+            t.funding |= crate::catalogue::import::funder_category(code.trim())
+                .map(funding_bit)
+                .unwrap_or(0);
+        }
+        if let Some(h) = hours.and_then(|h| u32::try_from(h).ok()).filter(|&h| h > 0) {
+            t.hours = Some(t.hours.map_or(h, |old| old.min(h)));
+        }
+        t.disability_access |= disability.is_some_and(|d| !d.trim().is_empty());
+    }
+    let mut st = conn.prepare(
+        "SELECT a.training_id, s.start_date, s.registration_start, s.registration_end, s.recruitment
+         FROM session s JOIN action a ON a.id = s.action_id",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<i64>>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, start, reg_start, reg_end, recruitment) = row?;
+        if let Some(t) = trainings.get_mut(&id) {
+            t.sessions.push(SessionInfo {
+                start: start.as_deref().and_then(date_number),
+                registration_start: reg_start.as_deref().and_then(date_number),
+                registration_end: reg_end.as_deref().and_then(date_number),
+                recruitment: recruitment.and_then(|r| u8::try_from(r).ok()),
+            });
+        }
+    }
+    for d in docs.iter_mut() {
+        match d.kind {
+            "job" => d.domain = d.rome.as_deref().and_then(|r| domains.get(r)).copied(),
+            "training" => d.training = trainings.remove(&d.id),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Writes the documents and their FTS5 rows; document numbers follow the order of `docs`.

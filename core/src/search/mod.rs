@@ -1,6 +1,7 @@
 //! Search over the catalogue: French text folding, query building, ranking, kind and distance filters.
 
 pub mod engine;
+pub mod filters;
 pub mod french;
 pub mod fuzzy;
 pub mod geo;
@@ -49,6 +50,9 @@ pub struct Query {
     pub near: Option<Point>,
     pub radius_km: f64,
     pub limit: usize,
+    pub filters: filters::Filters,
+    /// The date "registration open" is judged on (YYYYMMDD); today when None.
+    pub today: Option<u32>,
 }
 
 impl Query {
@@ -59,6 +63,8 @@ impl Query {
             near: None,
             radius_km: 30.0,
             limit: 10,
+            filters: filters::Filters::default(),
+            today: None,
         }
     }
 }
