@@ -815,4 +815,330 @@ mod tests {
             "{on_map} / {lycees}"
         );
     }
+
+    /// insee, lat, postcode, address of a place.
+    type PlaceRow = (Option<String>, Option<f64>, String, Option<String>);
+
+    fn header(info: &FileInfo) -> String {
+        String::from_utf8(gunzip(info.path))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_string()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn lycee(
+        af: &str,
+        content: &str,
+        ens: &str,
+        uai: &str,
+        name: &str,
+        bp: &str,
+        cp: &str,
+        city: &str,
+    ) -> String {
+        format!(
+            "{af};\"{content}\";https://www.onisep.fr/http/redirection/etablissement/slug/{ens};{uai};\"{name}\";\"1 rue X\";{bp};{cp};\"{city}\";Dépt;Région;Académie;06/06/2020;01/01/2024\n"
+        )
+    }
+
+    #[test]
+    fn broken_rows_places_and_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let for_url = "http://www.onisep.fr/http/redirection/formation/slug";
+        let mut formations = format!("{}\n", header(&FORMATIONS)).into_bytes();
+        formations.extend_from_slice(
+            format!(
+                ";CAP;\"Certificat d'aptitude professionnelle\";\"CAP boulanger\";;\"2 ans\";12345;5;\"niveau 3 (niveau CAP)\";\"non renseigné\";{for_url}/FOR.1;\"alimentation/boulangerie| hôtellerie/cuisine\"\n\
+                 ;CAP;\"tronquée\";\"x\"\n"
+            )
+            .as_bytes(),
+        );
+        formations.extend_from_slice(
+            format!(";;\"formation\";\"Maçon\";;\"1 an\";;0;\"non inscrit au RNCP\";x;{for_url}/FOR.2;\"a/b\"\n")
+                .as_bytes(),
+        );
+        // The same row saved in Latin-1: "ç" is the single byte 0xE7.
+        formations.extend_from_slice(b";;\"formation\";\"Ma\xe7on\";;\"1 an\";;0;\"non inscrit au RNCP\";x;http://www.onisep.fr/http/redirection/formation/slug/FOR.3;\"a/b\"\n");
+        formations.extend_from_slice(
+            format!(
+                ";;\"formation\";\"Sans lien\";;;;0;;x;http://www.onisep.fr/formation;\"a/b\"\n\
+                 ;;\"formation\";\"Doublon\";;;;0;;x;{for_url}/FOR.1;\"a/b\"\n\
+                 ;;\"formation\";\"Niveau inconnu\";;;99999;9;\"??\";x;{for_url}/FOR.7;\"a/b\"\n"
+            )
+            .as_bytes(),
+        );
+        write_gz(&data, FORMATIONS.path, &formations);
+
+        let mut specialites = format!("{}\n", header(&SPECIALITES)).into_bytes();
+        specialites.extend_from_slice(
+            lycee(
+                "AF.1",
+                "mathématiques / physique-chimie",
+                "ENS.10",
+                "0000001A",
+                "Lycée A",
+                "BP 1",
+                "69321",
+                "Lyon",
+            )
+            .as_bytes(),
+        );
+        specialites.extend_from_slice(
+            lycee(
+                "AF.2",
+                "mathématiques",
+                "ENS.20",
+                "0000001A",
+                "Lycée A - annexe",
+                "",
+                "38290",
+                "La Verpillière",
+            )
+            .as_bytes(),
+        );
+        specialites.extend_from_slice(
+            b"AF.9;\"tronqu\xc3\xa9e\";https://www.onisep.fr/x/ENS.90;0000009K\n",
+        );
+        specialites.extend_from_slice(
+            lycee(
+                "AF.10",
+                "mathématiques",
+                "ENS.91",
+                "0000009K",
+                "Lycée D",
+                "",
+                "69001",
+                "Lyon",
+            )
+            .as_bytes(),
+        );
+        let bad = specialites.len();
+        specialites.extend_from_slice(b"AF.11;\"math\xe9matiques\";https://www.onisep.fr/x/ENS.92;0000009K;\"Lyc\xe9e\";\"1 rue X\";;69001;\"Lyon\";D;R;A;06/06/2020;01/01/2024\n");
+        assert!(std::str::from_utf8(&specialites[bad..]).is_err());
+        specialites.extend_from_slice(
+            lycee(
+                "AF.3",
+                "mathématiques",
+                "ENS.30",
+                "",
+                "Lycée sans UAI",
+                "",
+                "8200",
+                "Sedan",
+            )
+            .as_bytes(),
+        );
+        specialites.extend_from_slice(
+            lycee(
+                "AF.4",
+                "mathématiques",
+                "ENS.40",
+                "0000004D",
+                "Lycée d'Andorre",
+                "",
+                "99999",
+                "Andorre-la-Vella",
+            )
+            .as_bytes(),
+        );
+        specialites.extend_from_slice(
+            lycee(
+                "XX",
+                "mathématiques",
+                "ENS.50",
+                "0000005E",
+                "Mauvais id",
+                "",
+                "69001",
+                "Lyon",
+            )
+            .as_bytes(),
+        );
+        write_gz(&data, SPECIALITES.path, &specialites);
+
+        let mut options = format!("{}\n", header(&OPTIONS)).into_bytes();
+        options.extend_from_slice(
+            lycee(
+                "AF.6",
+                "LV1 : anglais",
+                "ENS.10",
+                "0000001A",
+                "Lycée A",
+                "BP 1",
+                "69321",
+                "Lyon",
+            )
+            .as_bytes(),
+        );
+        options.extend_from_slice(
+            lycee(
+                "AF.1",
+                "LV1 : anglais",
+                "ENS.10",
+                "0000001A",
+                "Lycée A",
+                "BP 1",
+                "69321",
+                "Lyon",
+            )
+            .as_bytes(),
+        );
+        options.extend_from_slice(
+            lycee(
+                "AF.7",
+                "LV1 : anglais",
+                "ENS.70",
+                "0000007G",
+                "Lycée B",
+                "",
+                "38290",
+                "Saint-Quentin-Fallavier",
+            )
+            .as_bytes(),
+        );
+        options.extend_from_slice(
+            lycee(
+                "AF.8", "", "ENS.80", "0000008H", "Lycée C", "", "38290", "Ailleurs",
+            )
+            .as_bytes(),
+        );
+        write_gz(&data, OPTIONS.path, &options);
+
+        let mut conn = open_db(dir.path());
+        let tx = conn.transaction().unwrap();
+        tx.execute_batch(
+            "INSERT INTO commune(insee, name, postcode, lat, lon) VALUES
+               ('69123', 'LYON 01', '69001', 45.76, 4.83), ('69123', 'LYON 02', '69002', 45.75, 4.82),
+               ('38537', 'LA VERPILLIERE', '38290', 45.63, 5.14),
+               ('38449', 'SAINT QUENTIN FALLAVIER', '38290', 45.64, 5.11),
+               ('08409', 'SEDAN', '08200', 49.70, 4.94);
+             INSERT INTO certification(id, title, source) VALUES ('RNCP12345', 'CAP boulanger', 'test');
+             INSERT INTO certification_rome(cert_id, rome) VALUES ('RNCP12345', 'D1102'), ('RNCP12345', 'D1104');",
+        )
+        .unwrap();
+        let source = DirSource(data);
+        let mut ctx = Ctx::new(&tx, &source);
+        import(&mut ctx).unwrap();
+        let report = ctx.report;
+
+        let s = stats(&report, FORMATIONS.path);
+        assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (7, 3, 4));
+        let issues = issues_of(&report, FORMATIONS.path);
+        assert!(issues.contains(&(
+            3,
+            "4 colonnes au lieu de 12 (ligne tronquée ou mal découpée)"
+        )));
+        assert!(issues.contains(&(5, "octets invalides en UTF-8 (mauvais encodage)")));
+        assert!(issues.contains(&(
+            6,
+            "lien onisep.fr sans identifiant FOR.xxxx : « http://www.onisep.fr/formation »"
+        )));
+        assert!(issues.contains(&(7, "FOR.1 déjà lu ligne 2 : doublon ignoré")));
+        assert!(issues.contains(&(8, "FOR.7 : niveau RNCP « 9 » (??) inconnu")));
+        assert!(issues.contains(&(
+            8,
+            "FOR.7 : RNCP99999 absent des certifications, aucun métier associé"
+        )));
+        let (kind, level, domains, certifying): (String, i64, String, bool) = tx
+            .query_row(
+                "SELECT type, level_exit, domains, certifying FROM training WHERE id = 'onisep:FOR.1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(kind, "Certificat d'aptitude professionnelle (CAP)");
+        assert_eq!(level, 3);
+        assert_eq!(domains, "alimentation/boulangerie | hôtellerie/cuisine");
+        assert!(certifying);
+        assert_eq!(
+            romes_of(&tx, "onisep:FOR.1"),
+            ["D1102", "D1104"].iter().map(|s| s.to_string()).collect()
+        );
+        assert!(romes_of(&tx, "onisep:FOR.7").is_empty());
+
+        let s = stats(&report, SPECIALITES.path);
+        assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (8, 5, 3));
+        let issues = issues_of(&report, SPECIALITES.path);
+        assert!(issues.contains(&(
+            4,
+            "4 colonnes au lieu de 14 (ligne tronquée ou mal découpée)"
+        )));
+        assert!(issues.contains(&(6, "octets invalides en UTF-8 (mauvais encodage)")));
+        assert!(issues.contains(&(9, "identifiant d'action de formation invalide : « XX »")));
+        assert!(issues
+            .iter()
+            .any(|(l, r)| *l == 7 && r.contains("UAI absent")));
+        assert!(issues.iter().any(|(l, r)| *l == 8
+            && r.contains("non placé sur la carte")
+            && r.contains("introuvable")));
+        let s = stats(&report, OPTIONS.path);
+        assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (4, 3, 1));
+        let issues = issues_of(&report, OPTIONS.path);
+        assert!(issues.iter().any(|(l, r)| *l == 3
+            && r.starts_with("AF.1 déjà lu (")
+            && r.ends_with("ligne 2) : doublon ignoré")));
+        assert!(issues.contains(&(5, "AF.8 : liste des enseignements vide")));
+
+        let place = |id: &str| -> Option<PlaceRow> {
+            tx.query_row(
+                "SELECT insee, lat, postcode, address FROM place WHERE id = ?1 AND kind = 'lycee'",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .ok()
+        };
+        // CEDEX 69321 "Lyon": the first arrondissement of Lyon.
+        let a = place("uai:0000001A").unwrap();
+        assert_eq!((a.0.as_deref(), a.1), (Some("69123"), Some(45.76)));
+        assert_eq!(a.3.as_deref(), Some("1 rue X, BP 1"));
+        // The annex (higher ENS number) keeps its own town; the postcode matches by name.
+        assert_eq!(
+            place("uai:0000001A:ENS.20").unwrap().0.as_deref(),
+            Some("38537")
+        );
+        // No UAI: identified by its Onisep sheet; the lost leading zero of the postcode is restored.
+        let c = place("onisep:ENS.30").unwrap();
+        assert_eq!((c.0.as_deref(), c.2.as_str()), (Some("08409"), "08200"));
+        // Unknown commune: kept, off the map.
+        let d = place("uai:0000004D").unwrap();
+        assert_eq!((d.0, d.1), (None, None));
+        assert_eq!(place("uai:0000007G").unwrap().0.as_deref(), Some("38449"));
+        // Unknown name: first commune of the postcode (lowest INSEE code).
+        assert_eq!(place("uai:0000008H").unwrap().0.as_deref(), Some("38449"));
+        // "Lyon" at 69001: the postcode's commune is named "LYON 01", so the first of the postcode.
+        assert_eq!(place("uai:0000009K").unwrap().0.as_deref(), Some("69123"));
+        assert_eq!(count(&tx, "SELECT count(*) FROM place"), 7);
+
+        // One training and one action per kept row, the action at the lycée, both files alike.
+        assert_eq!(
+            count(&tx, "SELECT count(*) FROM training WHERE source = 'lycee'"),
+            8
+        );
+        assert_eq!(count(&tx, "SELECT count(*) FROM action"), 8);
+        let (title, place_id, organisme): (String, String, String) = tx
+            .query_row(
+                "SELECT t.title, a.place_id, t.organisme_id FROM training t JOIN action a ON a.training_id = t.id
+                 WHERE t.id = 'onisep:AF.6' AND a.id = 'onisep:AF.6:action' AND a.teaching_mode = 'presentiel'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(title, "Enseignements optionnels de 2de GT");
+        assert_eq!(
+            (place_id.as_str(), organisme.as_str()),
+            ("uai:0000001A", "uai:0000001A")
+        );
+        let content: String = tx
+            .query_row(
+                "SELECT content FROM training WHERE id = 'onisep:AF.1'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(content, "mathématiques / physique-chimie");
+    }
 }
