@@ -1,6 +1,829 @@
-use super::Ctx;
-use crate::error::Result;
+//! Certifications: the RNCP 2021 export (France compétences, v1.4) and the Certif Info 2024 extract
+//! (Réseau des Carif-Oref), merged into one `certification` table with their ROME v3 links.
+//!
+//! Ids: `RNCP{n}` for anything carrying an RNCP code, `RS{n}` for a Répertoire spécifique entry, and
+//! `CI{Code_Diplome}` for a Certif Info diploma with neither. Certif Info rows that name an RNCP code absent
+//! from the 2021 export (fiches registered since) still become `RNCP{n}`: the code is the public identifier
+//! that Onisep and training offers use, so keying them by it is what lets those offers find their jobs.
 
-pub fn import(_ctx: &mut Ctx) -> Result<()> {
+use super::{CsvSpec, Ctx, FileInfo, Rec, Row};
+use crate::error::Result;
+use rusqlite::params;
+use std::collections::{HashMap, HashSet};
+
+const RNCP_INFO: FileInfo = FileInfo {
+    path: "formations/rncp/rncp_info_v1.4_2021-03.csv.gz",
+    label: "RNCP (France compétences) : fiches de certification",
+    version: "v1.4 2021-03",
+    licence: "non vérifiée",
+};
+const RNCP_CERTIFIERS: FileInfo = FileInfo {
+    path: "formations/rncp/rncp_certificateurs_v1.4_2021-03.csv.gz",
+    label: "RNCP (France compétences) : certificateurs",
+    version: "v1.4 2021-03",
+    licence: "non vérifiée",
+};
+const RNCP_ROME: FileInfo = FileInfo {
+    path: "formations/rncp/rncp_rome_v1.4_2021-03.csv.gz",
+    label: "RNCP (France compétences) : liens avec les métiers ROME",
+    version: "v1.4 2021-03",
+    licence: "non vérifiée",
+};
+const CERTIF_INFO: FileInfo = FileInfo {
+    path: "formations/certifinfo/certifinfo_extract_2024.csv.gz",
+    label: "Certif Info (Réseau des Carif-Oref) : extrait",
+    version: "2024",
+    licence: "non vérifiée",
+};
+
+const SOURCE_RNCP: &str = "RNCP 2021";
+const SOURCE_CERTIF_INFO: &str = "Certif Info 2024";
+
+/// Certif Info diplomas whose last session is before the extract's year are no longer delivered.
+const CERTIF_INFO_YEAR: i64 = 2024;
+
+pub fn import(ctx: &mut Ctx) -> Result<()> {
+    let romes = known_romes(ctx)?;
+    import_rncp_info(ctx)?;
+    import_rncp_certifiers(ctx)?;
+    import_rncp_rome(ctx, &romes)?;
+    import_certif_info(ctx, &romes)?;
     Ok(())
+}
+
+/// The ROME codes a link may point to: v3 codes (`parent_rome`) and v4 codes alike.
+pub(crate) fn known_romes(ctx: &Ctx) -> Result<HashSet<String>> {
+    let mut stmt = ctx
+        .tx
+        .prepare("SELECT code_rome FROM job UNION SELECT parent_rome FROM job")?;
+    let codes = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<HashSet<_>>>()?;
+    Ok(codes)
+}
+
+/// Digits of a code written "RNCP1234", "rncp 1234", "1234" or "01234"; None when it is anything else.
+fn code_number(raw: &str, prefix: &str) -> Option<u64> {
+    let s = raw.trim();
+    let digits = match s.get(..prefix.len()) {
+        Some(head) if head.eq_ignore_ascii_case(prefix) => s[prefix.len()..].trim_start(),
+        _ => s,
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// "RNCP{n}" from any of the spellings the sources use.
+pub(crate) fn rncp_id(raw: &str) -> Option<String> {
+    code_number(raw, "RNCP").map(|n| format!("RNCP{n}"))
+}
+
+fn rs_id(raw: &str) -> Option<String> {
+    code_number(raw, "RS").map(|n| format!("RS{n}"))
+}
+
+/// A European qualification level (1 to 8) from "niveau4", "Niveau 4", "4"...; Err when the text holds
+/// something else, so the caller can report it.
+fn level_eu(raw: &str) -> std::result::Result<Option<i64>, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    match digits.parse::<i64>() {
+        Ok(n) if (1..=8).contains(&n) => Ok(Some(n)),
+        _ => Err(format!("niveau européen illisible : « {raw} »")),
+    }
+}
+
+/// Certif Info joins several bodies with a bare comma ("Université A,Université B") while names
+/// themselves contain ", " ("Ministère du travail, de la santé"): only the bare comma separates.
+fn split_bodies(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ',' && chars.peek().is_some_and(|n| !n.is_whitespace()) {
+            out.push_str("; ");
+        } else {
+            out.push(c);
+        }
+    }
+    out.trim().to_string()
+}
+
+struct Cert<'a> {
+    id: &'a str,
+    title: &'a str,
+    kind: Option<&'a str>,
+    level_eu: Option<i64>,
+    active: Option<bool>,
+    certifier: Option<&'a str>,
+    source: &'a str,
+}
+
+/// Inserts a certification, or completes an existing one: its title and source stay, only empty fields
+/// are filled, so the RNCP fiche keeps precedence over what Certif Info says about it.
+fn upsert(ctx: &Ctx, c: &Cert) -> Result<()> {
+    ctx.tx
+        .prepare_cached(
+            "INSERT INTO certification(id, title, type, level_eu, active, certifier, source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT(id) DO UPDATE SET
+               type = COALESCE(certification.type, excluded.type),
+               level_eu = COALESCE(certification.level_eu, excluded.level_eu),
+               active = COALESCE(certification.active, excluded.active),
+               certifier = COALESCE(certification.certifier, excluded.certifier)",
+        )?
+        .execute(params![
+            c.id,
+            c.title,
+            c.kind,
+            c.level_eu,
+            c.active,
+            c.certifier,
+            c.source
+        ])?;
+    Ok(())
+}
+
+fn link_rome(ctx: &Ctx, cert_id: &str, rome: &str) -> Result<()> {
+    ctx.tx
+        .prepare_cached("INSERT OR IGNORE INTO certification_rome(cert_id, rome) VALUES (?1, ?2)")?
+        .execute(params![cert_id, rome])?;
+    Ok(())
+}
+
+fn import_rncp_info(ctx: &mut Ctx) -> Result<()> {
+    ctx.each_csv(&RNCP_INFO, CsvSpec::new(b';', 11), |ctx, r| {
+        let raw_code = r.get("CodeRNCP");
+        let Some(id) = rncp_id(raw_code) else {
+            return Ok(Row::Skip(format!(
+                "code RNCP absent ou invalide : « {raw_code} »"
+            )));
+        };
+        let Some(title) = r.opt("intituleDiplome") else {
+            return Ok(Row::Skip(format!("{id} : intitulé absent")));
+        };
+        let level = level_eu(r.get("NiveauEurope")).unwrap_or_else(|reason| {
+            ctx.issue(RNCP_INFO.path, r.line, format!("{id} : {reason}"));
+            None
+        });
+        let active = match r.get("ActiveInactive") {
+            "ACTIVE" => Some(true),
+            "INACTIVE" => Some(false),
+            "" => None,
+            other => {
+                ctx.issue(
+                    RNCP_INFO.path,
+                    r.line,
+                    format!("{id} : état « {other} » inconnu (ni ACTIVE ni INACTIVE)"),
+                );
+                None
+            }
+        };
+        // A code repeated with another AncienneFiche/NouvelleFiche is the same fiche: upsert merges it.
+        upsert(
+            ctx,
+            &Cert {
+                id: &id,
+                title,
+                kind: r.opt("TypeCertif"),
+                level_eu: level,
+                active,
+                certifier: None,
+                source: SOURCE_RNCP,
+            },
+        )?;
+        Ok(Row::Kept)
+    })
+}
+
+fn known_certifications(ctx: &Ctx) -> Result<HashSet<String>> {
+    let mut stmt = ctx.tx.prepare("SELECT id FROM certification")?;
+    let ids = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<HashSet<_>>>()?;
+    Ok(ids)
+}
+
+fn import_rncp_certifiers(ctx: &mut Ctx) -> Result<()> {
+    let known = known_certifications(ctx)?;
+    // Several rows per fiche, in the file's order; joined once all are read.
+    let mut certifiers: HashMap<String, Vec<String>> = HashMap::new();
+    ctx.each_csv(&RNCP_CERTIFIERS, CsvSpec::new(b';', 3), |_, r| {
+        let raw_code = r.get("CodeRNCP");
+        let Some(id) = rncp_id(raw_code) else {
+            return Ok(Row::Skip(format!(
+                "code RNCP absent ou invalide : « {raw_code} »"
+            )));
+        };
+        if !known.contains(&id) {
+            return Ok(Row::Skip(format!("{id} : certification inconnue du RNCP")));
+        }
+        let Some(name) = r.opt("Certificateur") else {
+            return Ok(Row::Skip(format!("{id} : nom du certificateur absent")));
+        };
+        let names = certifiers.entry(id).or_default();
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+        Ok(Row::Kept)
+    })?;
+    let mut stmt = ctx
+        .tx
+        .prepare_cached("UPDATE certification SET certifier = ?2 WHERE id = ?1")?;
+    for (id, names) in &certifiers {
+        stmt.execute(params![id, names.join("; ")])?;
+    }
+    Ok(())
+}
+
+fn import_rncp_rome(ctx: &mut Ctx, romes: &HashSet<String>) -> Result<()> {
+    let known = known_certifications(ctx)?;
+    ctx.each_csv(&RNCP_ROME, CsvSpec::new(b';', 4), |ctx, r| {
+        let raw_code = r.get("CodeRNCP");
+        let Some(id) = rncp_id(raw_code) else {
+            return Ok(Row::Skip(format!(
+                "code RNCP absent ou invalide : « {raw_code} »"
+            )));
+        };
+        if !known.contains(&id) {
+            return Ok(Row::Skip(format!("{id} : certification inconnue du RNCP")));
+        }
+        let rome = r.get("Rome");
+        if !romes.contains(rome) {
+            return Ok(Row::Skip(format!("{id} : code ROME inconnu « {rome} »")));
+        }
+        link_rome(ctx, &id, rome)?;
+        Ok(Row::Kept)
+    })
+}
+
+/// Whether a Certif Info diploma can still be obtained, from its state and its last session.
+fn certif_info_active(r: &Rec) -> std::result::Result<Option<bool>, String> {
+    // 0 = publiée, 11 = habilitation: live entries (archived or erroneous ones are not in the extract).
+    // 4 = formation préparatoire, non certifiante: there is no registration whose validity could lapse.
+    let live = match r.get("Etat") {
+        "0" | "11" => true,
+        "4" => return Ok(None),
+        other => return Err(format!("état « {other} » inconnu")),
+    };
+    let ended = r
+        .get("Annee_Derniere_Session")
+        .parse::<i64>()
+        .is_ok_and(|year| year < CERTIF_INFO_YEAR);
+    Ok(Some(live && !ended))
+}
+
+fn import_certif_info(ctx: &mut Ctx, romes: &HashSet<String>) -> Result<()> {
+    ctx.each_csv(&CERTIF_INFO, CsvSpec::new(b';', 37), |ctx, r| {
+        let code = r.get("Code_Diplome");
+        if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(Row::Skip(format!(
+                "Code_Diplome absent ou invalide : « {code} »"
+            )));
+        }
+        let Some(title) = r.opt("Libelle_Diplome") else {
+            return Ok(Row::Skip(format!("diplôme {code} : intitulé absent")));
+        };
+        let mut id = None;
+        if let Some(raw) = r.opt("Code_RNCP") {
+            id = rncp_id(raw);
+            if id.is_none() {
+                ctx.issue(
+                    CERTIF_INFO.path,
+                    r.line,
+                    format!("diplôme {code} : code RNCP illisible « {raw} », ignoré"),
+                );
+            }
+        }
+        if id.is_none() {
+            if let Some(raw) = r.opt("Code_RS") {
+                id = rs_id(raw);
+                if id.is_none() {
+                    ctx.issue(
+                        CERTIF_INFO.path,
+                        r.line,
+                        format!("diplôme {code} : code RS illisible « {raw} », ignoré"),
+                    );
+                }
+            }
+        }
+        let id = id.unwrap_or_else(|| format!("CI{code}"));
+        let level = level_eu(r.get("Code_Niveau_Europeen")).unwrap_or_else(|reason| {
+            ctx.issue(
+                CERTIF_INFO.path,
+                r.line,
+                format!("diplôme {code} : {reason}"),
+            );
+            None
+        });
+        let active = certif_info_active(r).unwrap_or_else(|reason| {
+            ctx.issue(
+                CERTIF_INFO.path,
+                r.line,
+                format!("diplôme {code} : {reason}"),
+            );
+            None
+        });
+        let certifier = r
+            .opt("certificateur")
+            .or_else(|| r.opt("valideur"))
+            .map(split_bodies);
+        // Rows repeating a Code_Diplome (one per linked Onisep sheet) land on the same id and only add
+        // what the first one lacked.
+        upsert(
+            ctx,
+            &Cert {
+                id: &id,
+                title,
+                kind: r.opt("Libelle_Type_Diplome"),
+                level_eu: level,
+                active,
+                certifier: certifier.as_deref(),
+                source: SOURCE_CERTIF_INFO,
+            },
+        )?;
+        for i in 1..=5 {
+            let Some(rome) = r.opt(&format!("Code_Rome_{i}")) else {
+                continue;
+            };
+            if romes.contains(rome) {
+                link_rome(ctx, &id, rome)?;
+            } else {
+                ctx.issue(
+                    CERTIF_INFO.path,
+                    r.line,
+                    format!("diplôme {code} : code ROME inconnu « {rome} », lien ignoré"),
+                );
+            }
+        }
+        Ok(Row::Kept)
+    })
+}
+
+/// Helpers shared by the importers' tests in this folder: real data, a fresh catalogue, broken copies.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::catalogue::import::Report;
+    use crate::catalogue::store::CatalogueSchema;
+    use flate2::write::GzEncoder;
+    use rusqlite::Connection;
+    use std::io::{Read, Write};
+    use std::path::{Path, PathBuf};
+
+    pub fn data_dir() -> PathBuf {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../data"))
+    }
+
+    pub fn open_db(dir: &Path) -> Connection {
+        crate::db::open::<CatalogueSchema>(&dir.join("catalogue.db")).unwrap()
+    }
+
+    pub fn gunzip(rel: &str) -> Vec<u8> {
+        let file = std::fs::File::open(data_dir().join(rel)).unwrap();
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(file)
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    }
+
+    /// Writes `bytes` gzipped at `root/rel`, creating folders.
+    pub fn write_gz(root: &Path, rel: &str, bytes: &[u8]) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let mut enc = GzEncoder::new(
+            std::fs::File::create(path).unwrap(),
+            flate2::Compression::fast(),
+        );
+        enc.write_all(bytes).unwrap();
+        enc.finish().unwrap();
+    }
+
+    /// Data rows of a CSV file counted without the CSV crate: line ends outside quoted fields (a quote
+    /// opens a field only at its start, `""` inside is an escaped quote), minus the header.
+    pub fn count_rows(bytes: &[u8], delimiter: u8) -> u64 {
+        let (mut quoted, mut field_start, mut lines) = (false, true, 0);
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            i += 1;
+            if quoted {
+                if b == b'"' {
+                    if bytes.get(i) == Some(&b'"') {
+                        i += 1;
+                    } else {
+                        quoted = false;
+                    }
+                }
+                continue;
+            }
+            field_start = match b {
+                b'"' if field_start => {
+                    quoted = true;
+                    false
+                }
+                b'\n' => {
+                    lines += 1;
+                    true
+                }
+                _ => b == delimiter,
+            };
+        }
+        if bytes.last().is_some_and(|&b| b != b'\n') {
+            lines += 1;
+        }
+        lines - 1
+    }
+
+    /// Fills `job` from the real ROME 4.0 referential, read here on its own since the ROME importer is
+    /// not under test. Returns every code usable in a link (v4 codes and their v3 parents).
+    pub fn insert_real_jobs(conn: &Connection) -> std::collections::HashSet<String> {
+        let path = data_dir().join("rome/rome4_v460/unix_referentiel_code_rome_v460_utf8.csv");
+        let mut rdr = csv::Reader::from_path(path).unwrap();
+        let headers = rdr.headers().unwrap().clone();
+        let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        let (code, title, parent) = (
+            col("code_rome"),
+            col("libelle_rome"),
+            col("code_rome_parent"),
+        );
+        let mut codes = std::collections::HashSet::new();
+        for rec in rdr.records() {
+            let rec = rec.unwrap();
+            conn.execute(
+                "INSERT INTO job(code_rome, title, parent_rome) VALUES (?1, ?2, ?3)",
+                (&rec[code], &rec[title], &rec[parent]),
+            )
+            .unwrap();
+            codes.insert(rec[code].to_string());
+            codes.insert(rec[parent].to_string());
+        }
+        codes
+    }
+
+    pub fn stats<'r>(report: &'r Report, rel: &str) -> &'r crate::catalogue::import::SourceStats {
+        report
+            .sources
+            .iter()
+            .find(|s| s.file == rel)
+            .unwrap_or_else(|| panic!("no stats for {rel}"))
+    }
+
+    pub fn issues_of<'r>(report: &'r Report, rel: &str) -> Vec<(u64, &'r str)> {
+        report
+            .issues
+            .iter()
+            .filter(|i| i.file == rel)
+            .map(|i| (i.line, i.reason.as_str()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::*;
+    use super::*;
+    use crate::catalogue::import::source::DirSource;
+    use rusqlite::Connection;
+    use std::collections::BTreeSet;
+
+    fn romes_of(conn: &Connection, id: &str) -> BTreeSet<String> {
+        let mut stmt = conn
+            .prepare("SELECT rome FROM certification_rome WHERE cert_id = ?1")
+            .unwrap();
+        let rows = stmt.query_map([id], |r| r.get(0)).unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    }
+
+    fn set(codes: &[&str]) -> BTreeSet<String> {
+        codes.iter().map(|s| s.to_string()).collect()
+    }
+
+    type CertRow = (
+        String,
+        Option<String>,
+        Option<i64>,
+        Option<bool>,
+        Option<String>,
+        String,
+    );
+
+    fn cert(conn: &Connection, id: &str) -> Option<CertRow> {
+        conn.query_row(
+            "SELECT title, type, level_eu, active, certifier, source FROM certification WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        )
+        .ok()
+    }
+
+    #[test]
+    fn codes_levels_and_bodies_are_normalised() {
+        assert_eq!(rncp_id("RNCP1000").as_deref(), Some("RNCP1000"));
+        assert_eq!(rncp_id(" rncp 01000 ").as_deref(), Some("RNCP1000"));
+        assert_eq!(rncp_id("34529").as_deref(), Some("RNCP34529"));
+        assert_eq!(rncp_id("RNCP"), None);
+        assert_eq!(rncp_id("RS34529"), None);
+        assert_eq!(rs_id("5638").as_deref(), Some("RS5638"));
+        assert_eq!(level_eu("niveau4"), Ok(Some(4)));
+        assert_eq!(level_eu("Niveau 7"), Ok(Some(7)));
+        assert_eq!(level_eu(""), Ok(None));
+        assert!(level_eu("niveauX").is_err());
+        assert!(level_eu("niveau9").is_err());
+        assert_eq!(
+            split_bodies("Université A,Ministère du travail, de la santé,Université B"),
+            "Université A; Ministère du travail, de la santé; Université B"
+        );
+    }
+
+    #[test]
+    fn real_data_counts_links_and_merges() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open_db(dir.path());
+        let tx = conn.transaction().unwrap();
+        let job_codes = insert_real_jobs(&tx);
+        let source = DirSource(data_dir());
+        let mut ctx = Ctx::new(&tx, &source);
+        import(&mut ctx).unwrap();
+        let report = ctx.report;
+
+        // Every row of every file is read, as counted without the CSV parser (and as SOURCES.md says).
+        for (info, documented) in [
+            (&RNCP_INFO, 17_470),
+            (&RNCP_CERTIFIERS, 36_279),
+            (&RNCP_ROME, 45_165),
+            (&CERTIF_INFO, 10_067),
+        ] {
+            let s = stats(&report, info.path);
+            assert_eq!(
+                s.rows_read,
+                count_rows(&gunzip(info.path), b';'),
+                "{}",
+                info.path
+            );
+            assert_eq!(s.rows_read, documented, "{}", info.path);
+            assert_eq!(s.rows_kept + s.rows_skipped, s.rows_read);
+        }
+        assert_eq!(stats(&report, RNCP_INFO.path).rows_skipped, 0);
+        // Repeated CodeRNCP rows (other AncienneFiche/NouvelleFiche) are one fiche: 17,369 distinct codes.
+        let rncp: i64 = tx
+            .query_row(
+                "SELECT count(*) FROM certification WHERE source = 'RNCP 2021'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(rncp, 17_369);
+
+        // rncp_rome: a row is skipped exactly when its Rome field (3rd, before the free-text libellé)
+        // is not a ROME code; every other row becomes a link.
+        let text = String::from_utf8(gunzip(RNCP_ROME.path)).unwrap();
+        let unknown = text
+            .lines()
+            .skip(1)
+            .filter(|l| !job_codes.contains(l.split(';').nth(2).unwrap()))
+            .count() as u64;
+        assert!(unknown > 100, "domain codes such as B11 are in the file");
+        assert_eq!(stats(&report, RNCP_ROME.path).rows_skipped, unknown);
+        let issues = issues_of(&report, RNCP_ROME.path);
+        assert!(issues
+            .iter()
+            .any(|(_, r)| r.contains("RNCP13647") && r.contains("« B11 »")));
+
+        // Certifiers: a repeated name is kept once; several bodies are joined with "; ".
+        let c = cert(&tx, "RNCP34001").unwrap();
+        assert_eq!(c.0, "Agent d'accueil des voyageurs");
+        assert_eq!((c.2, c.3), (Some(4), Some(true)));
+        assert_eq!(c.4.as_deref(), Some("INSTITUT AERO FORMATIONS"));
+        assert_eq!(
+            romes_of(&tx, "RNCP34001"),
+            set(&["A1101", "G1101", "N2201"])
+        );
+        // Expected certifiers straight from the file's lines (no quoting in this file).
+        let certifiers = String::from_utf8(gunzip(RNCP_CERTIFIERS.path)).unwrap();
+        let from_file = |id: &str| {
+            let prefix = format!("{id};");
+            let mut names: Vec<&str> = Vec::new();
+            for name in certifiers
+                .lines()
+                .filter_map(|l| l.strip_prefix(prefix.as_str()))
+                .map(|l| l.split(';').next().unwrap())
+            {
+                if !name.is_empty() && !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+            names.join("; ")
+        };
+        let c = cert(&tx, "RNCP10000").unwrap();
+        assert_eq!(c.4, Some(from_file("RNCP10000")));
+        assert_eq!(c.4.unwrap().matches("; ").count(), 2);
+        let c = cert(&tx, "RNCP1000").unwrap();
+        assert_eq!(
+            c,
+            (
+                "Métiers de la pierre".into(),
+                Some("Brevet professionnel".into()),
+                Some(4),
+                Some(false),
+                Some(from_file("RNCP1000")),
+                "RNCP 2021".into()
+            )
+        );
+
+        // Certif Info 107997 names RNCP34529: it lands on that fiche, adds its ROME codes and fills the
+        // type the RNCP left empty, without replacing title, certifier or source.
+        let c = cert(&tx, "RNCP34529").unwrap();
+        assert_eq!(
+            c.0,
+            "Responsable ressources humaines et finances de l'action humanitaire"
+        );
+        assert_eq!(
+            c.1.as_deref(),
+            Some("Autre titre inscrit sur demande au RNCP (niveau 6)")
+        );
+        assert_eq!(c.4.as_deref(), Some("INSTITUT BIOFORCE"));
+        assert_eq!(c.5, "RNCP 2021");
+        assert_eq!(
+            romes_of(&tx, "RNCP34529"),
+            set(&["M1202", "M1205", "M1206", "M1503"])
+        );
+        assert!(cert(&tx, "CI107997").is_none());
+
+        // A Certif Info diploma with no code: CI id, valideur as certifier, non-certifying so no state.
+        let c = cert(&tx, "CI1879").unwrap();
+        assert_eq!(c.0, "DU actuaire");
+        assert_eq!(c.3, None);
+        assert_eq!(c.4.as_deref(), Some("Université de Strasbourg"));
+        assert_eq!(c.5, "Certif Info 2024");
+        // Five diplomas share RS5638 (habilitation): one certification.
+        let c = cert(&tx, "RS5638").unwrap();
+        assert!(c
+            .0
+            .starts_with("Attestation d'aptitude à la manipulation des fluides frigorigènes"));
+        assert_eq!(c.3, Some(true));
+        // Code 48047 appears on two rows with two RS codes: both registrations exist.
+        assert!(cert(&tx, "RS2754").is_some() && cert(&tx, "RS6316").is_some());
+        // An RNCP code registered after 2021 still gets its RNCP id, from Certif Info.
+        let c = cert(&tx, "RNCP37301").unwrap();
+        assert!(c.0.starts_with("CAP arts du bois"), "{}", c.0);
+        assert_eq!(c.5, "Certif Info 2024");
+
+        // A repeated Code_Diplome is read and kept, never skipped.
+        let ci = stats(&report, CERTIF_INFO.path);
+        assert_eq!((ci.rows_kept, ci.rows_skipped), (10_067, 0));
+        // No link points outside the ROME or to a missing certification.
+        let orphans: i64 = tx
+            .query_row(
+                "SELECT count(*) FROM certification_rome l
+                 WHERE NOT EXISTS (SELECT 1 FROM certification c WHERE c.id = l.cert_id)
+                    OR NOT EXISTS (SELECT 1 FROM job j WHERE j.parent_rome = l.rome OR j.code_rome = l.rome)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(orphans, 0);
+    }
+
+    /// Builds a Certif Info row from the real header, with the given columns set.
+    fn ci_row(header: &str, values: &[(&str, &str)]) -> String {
+        header
+            .split(';')
+            .map(|h| {
+                values
+                    .iter()
+                    .find(|(k, _)| *k == h)
+                    .map(|(_, v)| v.to_string())
+                    .unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+
+    #[test]
+    fn broken_rows_are_reported_and_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let mut info = b"CodeRNCP;intituleDiplome;date_fin_validite_enregistrement;ActiveInactive;EtatFiche;NiveauEurope;CodeTypeCertif;TypeCertif;AncienneFiche;NouvelleFiche;TypeEnregistrement\n\
+RNCP1;Titre un;;ACTIVE;Publi\xc3\xa9e;niveau4;TP;Titre professionnel;;;\n\
+RNCP2;Titre tronqu\xc3\xa9;;ACTIVE\n"
+            .to_vec();
+        info.extend_from_slice(b"RNCP3;Ma\xe7on;;ACTIVE;Publi\xe9e;niveau3;;;;;\n");
+        info.extend_from_slice(b"XYZ;Sans code;;ACTIVE;;niveau3;;;;;\n");
+        info.extend_from_slice(b"RNCP5;;;ACTIVE;;niveau3;;;;;\n");
+        info.extend_from_slice(b"RNCP6;Niveau bizarre;;PEUT-ETRE;;niveauX;;;;;\n");
+        write_gz(&data, RNCP_INFO.path, &info);
+        write_gz(
+            &data,
+            RNCP_CERTIFIERS.path,
+            b"CodeRNCP;Certificateur;siret_organisme;\nRNCP1;Organisme A;;\nRNCP1;Organisme B;;\nRNCP1;Organisme A;;\nRNCP9;Inconnu;;\nRNCP6;;;\n",
+        );
+        write_gz(
+            &data,
+            RNCP_ROME.path,
+            b"CodeRNCP;EtatFiche;Rome;libelle;;\nRNCP1;;A1101;Conduite d''engins;;\nRNCP1;;B11;Arts;;\nRNCP9;;A1101;x;;\n",
+        );
+        let header = String::from_utf8(gunzip(CERTIF_INFO.path))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_string();
+        let mut ci = format!("{header}\n");
+        for row in [
+            ci_row(
+                &header,
+                &[
+                    ("Code_Diplome", "10"),
+                    ("Libelle_Diplome", "Diplôme fusionné"),
+                    ("Libelle_Type_Diplome", "Titre"),
+                    ("Code_RNCP", "1"),
+                    ("Code_Rome_1", "K2111"),
+                    ("Code_Rome_2", "Z9999"),
+                    ("Etat", "0"),
+                ],
+            ),
+            ci_row(
+                &header,
+                &[
+                    ("Code_Diplome", "11"),
+                    ("Libelle_Diplome", "Diplôme ancien"),
+                    ("Code_Niveau_Europeen", "3"),
+                    ("Annee_Derniere_Session", "2021"),
+                    ("Etat", "0"),
+                ],
+            ),
+            ci_row(&header, &[("Code_Diplome", "12"), ("Etat", "0")]),
+            "13;tronqué;Titre".to_string(),
+        ] {
+            ci.push_str(&row);
+            ci.push('\n');
+        }
+        write_gz(&data, CERTIF_INFO.path, ci.as_bytes());
+
+        let mut conn = open_db(dir.path());
+        let tx = conn.transaction().unwrap();
+        for (code, parent) in [("A1101", "A1101"), ("K2111", "K2111")] {
+            tx.execute(
+                "INSERT INTO job(code_rome, title, parent_rome) VALUES (?1, 'x', ?2)",
+                (code, parent),
+            )
+            .unwrap();
+        }
+        let source = DirSource(data);
+        let mut ctx = Ctx::new(&tx, &source);
+        import(&mut ctx).unwrap();
+        let report = ctx.report;
+
+        let s = stats(&report, RNCP_INFO.path);
+        assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (6, 2, 4));
+        let issues = issues_of(&report, RNCP_INFO.path);
+        assert!(issues.contains(&(
+            3,
+            "4 colonnes au lieu de 11 (ligne tronquée ou mal découpée)"
+        )));
+        assert!(issues.contains(&(4, "octets invalides en UTF-8 (mauvais encodage)")));
+        assert!(issues.contains(&(5, "code RNCP absent ou invalide : « XYZ »")));
+        assert!(issues.contains(&(6, "RNCP5 : intitulé absent")));
+        assert!(issues.contains(&(7, "RNCP6 : niveau européen illisible : « niveauX »")));
+        assert!(issues
+            .iter()
+            .any(|(l, r)| *l == 7 && r.contains("PEUT-ETRE")));
+        let c = cert(&tx, "RNCP6").unwrap();
+        assert_eq!((c.2, c.3), (None, None));
+        assert!(cert(&tx, "RNCP2").is_none() && cert(&tx, "RNCP3").is_none());
+
+        let s = stats(&report, RNCP_CERTIFIERS.path);
+        assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (5, 3, 2));
+        let issues = issues_of(&report, RNCP_CERTIFIERS.path);
+        assert!(issues.contains(&(5, "RNCP9 : certification inconnue du RNCP")));
+        assert!(issues.contains(&(6, "RNCP6 : nom du certificateur absent")));
+
+        let s = stats(&report, RNCP_ROME.path);
+        assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (3, 1, 2));
+        assert!(
+            issues_of(&report, RNCP_ROME.path).contains(&(3, "RNCP1 : code ROME inconnu « B11 »"))
+        );
+
+        let s = stats(&report, CERTIF_INFO.path);
+        assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (4, 2, 2));
+        let issues = issues_of(&report, CERTIF_INFO.path);
+        assert!(issues.contains(&(2, "diplôme 10 : code ROME inconnu « Z9999 », lien ignoré")));
+        assert!(issues.contains(&(4, "diplôme 12 : intitulé absent")));
+        assert!(issues
+            .iter()
+            .any(|(l, r)| *l == 5 && r.contains("colonnes au lieu de 37")));
+
+        let c = cert(&tx, "RNCP1").unwrap();
+        assert_eq!(c.0, "Titre un");
+        assert_eq!(c.4.as_deref(), Some("Organisme A; Organisme B"));
+        assert_eq!(romes_of(&tx, "RNCP1"), set(&["A1101", "K2111"]));
+        assert!(cert(&tx, "CI10").is_none());
+        let c = cert(&tx, "CI11").unwrap();
+        assert_eq!((c.2, c.3), (Some(3), Some(false)));
+    }
 }
