@@ -7,8 +7,8 @@
 //! a word in the title more than one in the body. Documents are ranked by how much of the query they cover,
 //! how rare the matched words are, and how much of their title the query covers; jobs are grouped by fiche.
 
-use super::index::Doc;
 use super::filters::{Facets, Filters, SessionInfo, TrainingInfo, FUNDING, MODES};
+use super::index::Doc;
 use super::{french, fuzzy, geo, text, Hit, Kind, Query};
 use crate::error::{Error, Result};
 use std::collections::HashMap;
@@ -174,10 +174,12 @@ impl Facts {
         self.funding.push(t.funding);
         self.modes.push(t.modes);
         self.hours.push(t.hours.unwrap_or(0));
-        self.flags.push(u8::from(has) | (u8::from(t.disability_access) << 1));
+        self.flags
+            .push(u8::from(has) | (u8::from(t.disability_access) << 1));
         for s in &t.sessions {
             self.start.push(s.start.unwrap_or(0));
-            self.registration_start.push(s.registration_start.unwrap_or(0));
+            self.registration_start
+                .push(s.registration_start.unwrap_or(0));
             self.registration_end.push(s.registration_end.unwrap_or(0));
             self.recruitment.push(s.recruitment.unwrap_or(0));
         }
@@ -332,7 +334,11 @@ impl Engine {
             engine.lat.push(d.lat.map(|v| v as f32).unwrap_or(f32::NAN));
             engine.lon.push(d.lon.map(|v| v as f32).unwrap_or(f32::NAN));
             engine.distance_learning.push(d.distance_learning);
-            engine.domain.push(d.domain.filter(char::is_ascii_uppercase).map_or(0, |c| c as u8));
+            engine.domain.push(
+                d.domain
+                    .filter(char::is_ascii_uppercase)
+                    .map_or(0, |c| c as u8),
+            );
             engine.facts.push(d.training.as_ref());
             engine.ids.push(&d.id);
             engine.titles.push(&d.title);
@@ -980,7 +986,7 @@ impl FacetCounter {
             grand_domaines: self
                 .domains
                 .into_iter()
-                    .map(|(c, n)| (c.to_string(), n))
+                .map(|(c, n)| (c.to_string(), n))
                 .collect(),
             levels: self.levels.into_iter().collect(),
             funding: FUNDING
@@ -1251,7 +1257,15 @@ mod tests {
                     },
                 )
             },
-            training("t4", "Cariste à Lyon", LYON, TrainingInfo { level: Some(3), ..Default::default() }),
+            training(
+                "t4",
+                "Cariste à Lyon",
+                LYON,
+                TrainingInfo {
+                    level: Some(3),
+                    ..Default::default()
+                },
+            ),
             Doc {
                 domain: Some('N'),
                 ..doc("job", "N1101", "Cariste", "Conduit un chariot élévateur")
@@ -1271,7 +1285,10 @@ mod tests {
 
     fn near(text: &str, radius_km: f64) -> Query {
         let mut q = Query::new(text);
-        q.near = Some(geo::Point { lat: MARSEILLE.0, lon: MARSEILLE.1 });
+        q.near = Some(geo::Point {
+            lat: MARSEILLE.0,
+            lon: MARSEILLE.1,
+        });
         q.radius_km = radius_km;
         q.kind = Some(Kind::Training);
         q.limit = 1;
@@ -1306,17 +1323,63 @@ mod tests {
             ids(&e.search_results(&q).unwrap())
         };
         use super::super::filters::{funding_bit, mode_bit};
-        assert_eq!(with(Filters { funding: funding_bit("CPF"), ..Default::default() }), ["t2"]);
-        assert_eq!(with(Filters { modes: mode_bit("distance"), ..Default::default() }), ["t3"]);
-        assert_eq!(with(Filters { level_min: Some(4), ..Default::default() }), ["t3"]);
-        assert_eq!(with(Filters { registration_open: true, ..Default::default() }), ["t1", "t3"]);
         assert_eq!(
-            with(Filters { start_after: Some(2026_12_01), start_before: Some(2026_12_10), ..Default::default() }),
+            with(Filters {
+                funding: funding_bit("CPF"),
+                ..Default::default()
+            }),
+            ["t2"]
+        );
+        assert_eq!(
+            with(Filters {
+                modes: mode_bit("distance"),
+                ..Default::default()
+            }),
+            ["t3"]
+        );
+        assert_eq!(
+            with(Filters {
+                level_min: Some(4),
+                ..Default::default()
+            }),
+            ["t3"]
+        );
+        assert_eq!(
+            with(Filters {
+                registration_open: true,
+                ..Default::default()
+            }),
+            ["t1", "t3"]
+        );
+        assert_eq!(
+            with(Filters {
+                start_after: Some(2026_12_01),
+                start_before: Some(2026_12_10),
+                ..Default::default()
+            }),
             ["t1"]
         );
-        assert_eq!(with(Filters { max_hours: Some(100), ..Default::default() }), ["t1", "t3"]);
-        assert_eq!(with(Filters { disability_access: true, ..Default::default() }), ["t1", "t3"]);
-        assert_eq!(with(Filters { grand_domaine: Some('N'), ..Default::default() }), ["N1101"]);
+        assert_eq!(
+            with(Filters {
+                max_hours: Some(100),
+                ..Default::default()
+            }),
+            ["t1", "t3"]
+        );
+        assert_eq!(
+            with(Filters {
+                disability_access: true,
+                ..Default::default()
+            }),
+            ["t1", "t3"]
+        );
+        assert_eq!(
+            with(Filters {
+                grand_domaine: Some('N'),
+                ..Default::default()
+            }),
+            ["N1101"]
+        );
     }
 
     #[test]
@@ -1330,7 +1393,10 @@ mod tests {
         let mut q = Query::new("cariste");
         q.limit = 10;
         let r = e.search_results(&q).unwrap();
-        assert_eq!(r.facets.kinds, [("job".to_string(), 1), ("training".to_string(), 4)]);
+        assert_eq!(
+            r.facets.kinds,
+            [("job".to_string(), 1), ("training".to_string(), 4)]
+        );
         assert_eq!(r.facets.grand_domaines, [("N".to_string(), 1)]);
         assert_eq!(r.facets.levels, [(3, 3), (4, 1)]);
         assert!(r.facets.modes.contains(&("distance".to_string(), 1)));
@@ -1395,7 +1461,13 @@ mod storage {
         for v in [&f.level, &f.funding, &f.modes, &f.flags, &f.recruitment] {
             put_u8s(&mut out, v);
         }
-        for v in [&f.hours, &f.session_at, &f.start, &f.registration_start, &f.registration_end] {
+        for v in [
+            &f.hours,
+            &f.session_at,
+            &f.start,
+            &f.registration_start,
+            &f.registration_end,
+        ] {
             put_u32s(&mut out, v);
         }
         for s in [&e.ids, &e.titles, &e.subtitles, &e.romes, &e.terms] {
@@ -1532,10 +1604,17 @@ mod storage {
             && e.facts.session_at.len() == n + 1
             && e.facts.session_at.first() == Some(&0)
             && e.facts.session_at.windows(2).all(|w| w[0] <= w[1])
-            && e.facts.session_at.last().is_some_and(|&l| l as usize == e.facts.start.len())
-            && [e.facts.registration_start.len(), e.facts.registration_end.len(), e.facts.recruitment.len()]
-                .iter()
-                .all(|&l| l == e.facts.start.len())
+            && e.facts
+                .session_at
+                .last()
+                .is_some_and(|&l| l as usize == e.facts.start.len())
+            && [
+                e.facts.registration_start.len(),
+                e.facts.registration_end.len(),
+                e.facts.recruitment.len(),
+            ]
+            .iter()
+            .all(|&l| l == e.facts.start.len())
             && r.data.is_empty();
         if !consistent {
             return Err(damaged());

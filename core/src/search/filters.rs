@@ -132,23 +132,27 @@ impl Filters {
             (None, _, _) => false,
             (Some(l), min, max) => min.is_none_or(|m| l >= m) && max.is_none_or(|m| l <= m),
         };
-        let sessions_ok = if self.start_after.is_none() && self.start_before.is_none() && !self.registration_open {
-            true
-        } else {
-            t.sessions.iter().any(|s| {
-                let start_ok = match (s.start, self.start_after, self.start_before) {
-                    (_, None, None) => true,
-                    (None, _, _) => false,
-                    (Some(d), a, b) => a.is_none_or(|a| d >= a) && b.is_none_or(|b| d <= b),
-                };
-                start_ok && (!self.registration_open || s.open_on(today))
-            })
-        };
+        let sessions_ok =
+            if self.start_after.is_none() && self.start_before.is_none() && !self.registration_open
+            {
+                true
+            } else {
+                t.sessions.iter().any(|s| {
+                    let start_ok = match (s.start, self.start_after, self.start_before) {
+                        (_, None, None) => true,
+                        (None, _, _) => false,
+                        (Some(d), a, b) => a.is_none_or(|a| d >= a) && b.is_none_or(|b| d <= b),
+                    };
+                    start_ok && (!self.registration_open || s.open_on(today))
+                })
+            };
         level_ok
             && sessions_ok
             && (self.funding == 0 || t.funding & self.funding != 0)
             && (self.modes == 0 || t.modes & self.modes != 0)
-            && self.max_hours.is_none_or(|m| t.hours.is_some_and(|h| h <= m))
+            && self
+                .max_hours
+                .is_none_or(|m| t.hours.is_some_and(|h| h <= m))
             && (!self.disability_access || t.disability_access)
     }
 }
@@ -232,20 +236,66 @@ mod tests {
         let today = 2026_11_23;
         let ok = |f: Filters| f.accepts_training(&t, today);
         assert!(ok(Filters::default()));
-        assert!(ok(Filters { level_min: Some(3), level_max: Some(4), ..Default::default() }));
-        assert!(!ok(Filters { level_min: Some(4), ..Default::default() }));
-        assert!(ok(Filters { funding: funding_bit("CPF"), ..Default::default() }));
-        assert!(!ok(Filters { funding: funding_bit("OPCO") | funding_bit("Agefiph"), ..Default::default() }));
-        assert!(ok(Filters { modes: mode_bit("presentiel") | mode_bit("distance"), ..Default::default() }));
-        assert!(!ok(Filters { modes: mode_bit("distance"), ..Default::default() }));
-        assert!(ok(Filters { start_after: Some(2026_12_01), start_before: Some(2026_12_31), ..Default::default() }));
-        assert!(!ok(Filters { start_after: Some(2027_04_01), ..Default::default() }));
-        assert!(ok(Filters { registration_open: true, ..Default::default() }));
+        assert!(ok(Filters {
+            level_min: Some(3),
+            level_max: Some(4),
+            ..Default::default()
+        }));
+        assert!(!ok(Filters {
+            level_min: Some(4),
+            ..Default::default()
+        }));
+        assert!(ok(Filters {
+            funding: funding_bit("CPF"),
+            ..Default::default()
+        }));
+        assert!(!ok(Filters {
+            funding: funding_bit("OPCO") | funding_bit("Agefiph"),
+            ..Default::default()
+        }));
+        assert!(ok(Filters {
+            modes: mode_bit("presentiel") | mode_bit("distance"),
+            ..Default::default()
+        }));
+        assert!(!ok(Filters {
+            modes: mode_bit("distance"),
+            ..Default::default()
+        }));
+        assert!(ok(Filters {
+            start_after: Some(2026_12_01),
+            start_before: Some(2026_12_31),
+            ..Default::default()
+        }));
+        assert!(!ok(Filters {
+            start_after: Some(2027_04_01),
+            ..Default::default()
+        }));
+        assert!(ok(Filters {
+            registration_open: true,
+            ..Default::default()
+        }));
         // The only open session starts in December: open registration + a March start finds nothing.
-        assert!(!ok(Filters { registration_open: true, start_after: Some(2027_01_01), ..Default::default() }));
-        assert!(!Filters { registration_open: true, ..Default::default() }.accepts_training(&t, 2026_12_15));
-        assert!(ok(Filters { max_hours: Some(400), ..Default::default() }));
-        assert!(!ok(Filters { max_hours: Some(399), ..Default::default() }));
-        assert!(ok(Filters { disability_access: true, ..Default::default() }));
+        assert!(!ok(Filters {
+            registration_open: true,
+            start_after: Some(2027_01_01),
+            ..Default::default()
+        }));
+        assert!(!Filters {
+            registration_open: true,
+            ..Default::default()
+        }
+        .accepts_training(&t, 2026_12_15));
+        assert!(ok(Filters {
+            max_hours: Some(400),
+            ..Default::default()
+        }));
+        assert!(!ok(Filters {
+            max_hours: Some(399),
+            ..Default::default()
+        }));
+        assert!(ok(Filters {
+            disability_access: true,
+            ..Default::default()
+        }));
     }
 }

@@ -225,7 +225,8 @@ fn add_facts(conn: &rusqlite::Connection, docs: &mut [Doc]) -> Result<()> {
     use super::filters::{date_number, funding_bit, mode_bit, SessionInfo, TrainingInfo};
     use std::collections::HashMap;
     let mut domains: HashMap<String, char> = HashMap::new();
-    let mut st = conn.prepare("SELECT code_rome, grand_domaine FROM job WHERE grand_domaine IS NOT NULL")?;
+    let mut st =
+        conn.prepare("SELECT code_rome, grand_domaine FROM job WHERE grand_domaine IS NOT NULL")?;
     for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
         let (code, gd) = row?;
         if let Some(c) = gd.chars().next() {
@@ -234,12 +235,16 @@ fn add_facts(conn: &rusqlite::Connection, docs: &mut [Doc]) -> Result<()> {
     }
     let mut trainings: HashMap<String, TrainingInfo> = HashMap::new();
     let mut st = conn.prepare("SELECT id, level_exit FROM training")?;
-    for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?)))? {
+    for row in st.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?))
+    })? {
         let (id, level) = row?;
         trainings.insert(
             id,
             TrainingInfo {
-                level: level.and_then(|l| u8::try_from(l).ok()).filter(|l| (1..=8).contains(l)),
+                level: level
+                    .and_then(|l| u8::try_from(l).ok())
+                    .filter(|l| (1..=8).contains(l)),
                 ..Default::default()
             },
         );

@@ -156,7 +156,7 @@ fn link_rome(ctx: &Ctx, cert_id: &str, rome: &str) -> Result<()> {
 }
 
 fn import_rncp_info(ctx: &mut Ctx) -> Result<()> {
-    ctx.each_csv(&RNCP_INFO, CsvSpec::new(b';', 11), |ctx, r| {
+    ctx.each_csv(&RNCP_INFO, CsvSpec::new(b';', 11).multiline(), |ctx, r| {
         let raw_code = r.get("CodeRNCP");
         let Some(id) = rncp_id(raw_code) else {
             return Ok(Row::Skip(format!(
