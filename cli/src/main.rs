@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 use orientation_core::catalogue::import::source::{DirSource, EmbeddedSource, Source};
 use orientation_core::catalogue::import::Report;
 use orientation_core::catalogue::Catalogue;
-use orientation_core::search::{geo, Kind, Query};
+use orientation_core::search::{filters, geo, Kind, Query};
 use orientation_core::{Error, Result};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -79,6 +79,39 @@ struct SearchArgs {
     radius: f64,
     #[arg(long, default_value_t = 10)]
     limit: usize,
+    /// Formations de ce niveau de sortie ou plus : européen 1 à 8, ou V à I.
+    #[arg(long)]
+    level_min: Option<String>,
+    /// Formations de ce niveau de sortie ou moins.
+    #[arg(long)]
+    level_max: Option<String>,
+    /// Financement : Région, « France Travail », CPF, OPCO, Agefiph, État, Entreprise, Personnel (répétable).
+    #[arg(long)]
+    funding: Vec<String>,
+    /// Modalité : presentiel, mixte, distance (répétable).
+    #[arg(long, value_parser = ["presentiel", "mixte", "distance"])]
+    mode: Vec<String>,
+    /// Une session commençant à partir de cette date (AAAA-MM-JJ).
+    #[arg(long)]
+    start_after: Option<String>,
+    /// Une session commençant au plus tard à cette date (AAAA-MM-JJ).
+    #[arg(long)]
+    start_before: Option<String>,
+    /// Seulement les formations dont les inscriptions sont ouvertes.
+    #[arg(long)]
+    open: bool,
+    /// Durée maximale en heures.
+    #[arg(long)]
+    max_hours: Option<u32>,
+    /// Seulement les formations qui indiquent un accueil des personnes handicapées.
+    #[arg(long)]
+    disability: bool,
+    /// Métiers d'un grand domaine du ROME (lettre A à N).
+    #[arg(long)]
+    domain: Option<char>,
+    /// Afficher les comptes par sorte et par valeur de filtre.
+    #[arg(long)]
+    facets: bool,
     /// Résultats en JSON.
     #[arg(long)]
     json: bool,
@@ -162,6 +195,51 @@ fn query_from(cat: &Catalogue, args: &SearchArgs, text: &str) -> Result<Query> {
     if let Some(near) = &args.near {
         q.near = Some(geo::resolve(cat.conn(), near)?);
     }
+    let level = |text: &Option<String>| -> Result<Option<u8>> {
+        text.as_deref()
+            .map(|t| {
+                filters::parse_level(t)
+                    .ok_or_else(|| Error::Invalid(format!("niveau inconnu « {t} » (1 à 8, ou V à I)")))
+            })
+            .transpose()
+    };
+    let date = |text: &Option<String>| -> Result<Option<u32>> {
+        text.as_deref()
+            .map(|t| {
+                filters::date_number(t)
+                    .ok_or_else(|| Error::Invalid(format!("date invalide « {t} » (AAAA-MM-JJ attendu)")))
+            })
+            .transpose()
+    };
+    let f = &mut q.filters;
+    f.level_min = level(&args.level_min)?;
+    f.level_max = level(&args.level_max)?;
+    for name in &args.funding {
+        let bit = filters::funding_bit(name);
+        if bit == 0 {
+            let known: Vec<&str> = filters::FUNDING.iter().map(|(n, _)| *n).collect();
+            return Err(Error::Invalid(format!(
+                "financement inconnu « {name} » ({})",
+                known.join(", ")
+            )));
+        }
+        f.funding |= bit;
+    }
+    for m in &args.mode {
+        f.modes |= filters::mode_bit(m);
+    }
+    f.start_after = date(&args.start_after)?;
+    f.start_before = date(&args.start_before)?;
+    f.registration_open = args.open;
+    f.max_hours = args.max_hours;
+    f.disability_access = args.disability;
+    f.grand_domaine = match args.domain {
+        Some(c) if c.is_ascii_alphabetic() && ('A'..='N').contains(&c.to_ascii_uppercase()) => {
+            Some(c.to_ascii_uppercase())
+        }
+        Some(c) => return Err(Error::Invalid(format!("grand domaine inconnu « {c} » (A à N)"))),
+        None => None,
+    };
     Ok(q)
 }
 

@@ -1,6 +1,7 @@
 //! Human-readable output: result tables, sheets and the catalogue summary.
 
 use orientation_core::catalogue::sheet::{Group, Info, Named, PlaceSheet, Sheet};
+use orientation_core::search::filters::Facets;
 use orientation_core::search::{Hit, Kind};
 use std::io::{Result, Write};
 
@@ -320,4 +321,19 @@ pub fn info(out: &mut impl Write, info: &Info, issues: bool) -> Result<()> {
         writeln!(out, "  … (--issues pour tout voir)")?;
     }
     Ok(())
+}
+
+pub fn facets(out: &mut impl Write, f: &Facets) -> Result<()> {
+    section(out, "Répartition des résultats")?;
+    let line = |out: &mut dyn Write, label: &str, values: Vec<String>| -> Result<()> {
+        if values.is_empty() {
+            return Ok(());
+        }
+        writeln!(out, "  {label:<16} {}", values.join(" · "))
+    };
+    line(out, "sortes", f.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect())?;
+    line(out, "grands domaines", f.grand_domaines.iter().map(|(k, n)| format!("{k} {n}")).collect())?;
+    line(out, "niveaux", f.levels.iter().map(|(k, n)| format!("{k} : {n}")).collect())?;
+    line(out, "financements", f.funding.iter().map(|(k, n)| format!("{k} {n}")).collect())?;
+    line(out, "modalités", f.modes.iter().map(|(k, n)| format!("{k} {n}")).collect())
 }

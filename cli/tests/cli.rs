@@ -110,7 +110,8 @@ fn table_and_json_outputs() {
     assert!(stdout(&out).contains("D1102"));
     let out = run(&["search", "boulanger", "--json", "--limit", "3"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert!(v.as_array().unwrap().len() <= 3);
+    assert!(v["hits"].as_array().unwrap().len() <= 3);
+    assert!(v["facets"]["kinds"].is_array());
 }
 
 #[test]

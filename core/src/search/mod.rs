@@ -132,14 +132,15 @@ fn within(q: &Query, c: &Candidate) -> Option<Option<f64>> {
     }
 }
 
-/// Plain FTS5 search with BM25 (title weighted ten times the body); one result per job fiche.
+/// The plain FTS5 baseline: unicode61 with diacritics removed, the last word as a prefix, words OR-ed,
+/// BM25 with the title weighted ten times the body; one result per job fiche.
 pub fn search_fts(conn: &Connection, q: &Query) -> Result<Vec<Hit>> {
     let Some(fts) = fts_query(&q.text) else {
         return browse(conn, q);
     };
     let mut st = conn.prepare_cached(
         "SELECT d.kind, d.id, d.title, d.subtitle, d.rome, d.lat, d.lon, d.distance_learning,
-                bm25(search_fts, 10.0, 1.0) - d.prior * 0.05 AS s
+                bm25(search_fts, 10.0, 1.0) AS s
          FROM search_fts JOIN search_doc d ON d.doc = search_fts.rowid
          WHERE search_fts MATCH ?1 AND (?2 IS NULL OR d.kind = ?2)
          ORDER BY s LIMIT ?3",
