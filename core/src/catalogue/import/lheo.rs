@@ -95,14 +95,20 @@ const FUNDERS: &[(&str, &str)] = &[
 ];
 
 /// The funder family of an LHEO `code-financeur`, None for a code outside the LHEO 2.3 dictionary.
+// For search filters; unused inside the crate until `import::lheo` is exported to them.
+#[allow(dead_code)]
 pub fn funder_category(code: &str) -> Option<&'static str> {
+    funder(code).map(|(_, category)| category)
+}
+
+/// The dictionary entry of a `code-financeur`: "02" and "2" are the same code in sloppy exports.
+fn funder(code: &str) -> Option<(&'static str, &'static str)> {
     let code = code.trim();
-    // "02" and "2" are the same code in sloppy exports.
     let code = match code.trim_start_matches('0') {
         "" if !code.is_empty() => "0",
         c => c,
     };
-    FUNDERS.iter().find(|(c, _)| *c == code).map(|(_, f)| *f)
+    FUNDERS.iter().find(|(c, _)| *c == code).copied()
 }
 
 /// `modalites-enseignement` (dictionary `dict-modalites-enseignement`): 0 entirely on site, 1 mixed,
@@ -576,13 +582,15 @@ fn import_action(
             continue;
         };
         let Some(code) = n.value() else { continue };
-        if funder_category(code).is_none() {
-            notes.push((
+        match funder(code) {
+            Some((canonical, _)) if !funders.iter().any(|c| c == canonical) => {
+                funders.push(canonical.to_string())
+            }
+            Some(_) => {}
+            None => notes.push((
                 n.line,
                 format!("code-financeur « {code} » inconnu du dictionnaire LHEO, ignoré"),
-            ));
-        } else if !funders.iter().any(|c| c == code.trim()) {
-            funders.push(code.trim().to_string());
+            )),
         }
     }
 
