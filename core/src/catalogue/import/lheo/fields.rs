@@ -1,0 +1,444 @@
+//! Field-level conversions for LHEO values: dates, numbers, codes, and the HTML that producers put in
+//! free-text fields.
+
+/// The few HTML entities found in LHEO texts (escaped HTML, or unescaped by mistake at the XML level).
+pub fn html_entity(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "nbsp" => " ",
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" => "'",
+        "rsquo" | "lsquo" => "'",
+        "laquo" => "«",
+        "raquo" => "»",
+        "eacute" => "é",
+        "egrave" => "è",
+        "ecirc" => "ê",
+        "agrave" => "à",
+        "acirc" => "â",
+        "ccedil" => "ç",
+        "ocirc" => "ô",
+        "icirc" => "î",
+        "ucirc" => "û",
+        "ugrave" => "ù",
+        "oelig" => "œ",
+        "euro" => "€",
+        "hellip" => "…",
+        "ndash" => "–",
+        "mdash" => "—",
+        "bull" => "•",
+        _ => return None,
+    })
+}
+
+/// Turns a free-text field into plain text for a phone screen: HTML tags become line breaks or list
+/// dashes, HTML entities are decoded, spaces are collapsed and runs of blank lines shortened.
+/// None when nothing is left (or only "-").
+pub fn plain_text(raw: &str) -> Option<String> {
+    let text = strip_html(raw);
+    let mut out = String::new();
+    let mut blank = false;
+    for line in text.lines() {
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if line.is_empty() {
+            blank = !out.is_empty();
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank { "\n\n" } else { "\n" });
+        }
+        blank = false;
+        out.push_str(&line);
+    }
+    Some(out).filter(|s| !s.is_empty() && s != "-")
+}
+
+/// One line: all whitespace, line breaks included, collapsed.
+pub fn one_line(raw: &str) -> Option<String> {
+    let s = strip_html(raw)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(s).filter(|s| !s.is_empty() && s != "-")
+}
+
+fn strip_html(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(i) = rest.find(['<', '&']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if let Some(after) = tail.strip_prefix('<') {
+            // Only something that looks like a tag is a tag: "niveau < bac" stays.
+            let looks_like_tag = after
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!');
+            match tail.find('>') {
+                Some(end) if looks_like_tag => {
+                    let tag = tail[1..end].trim_start_matches('/').to_ascii_lowercase();
+                    let name: String = tag
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric())
+                        .collect();
+                    // Block tags break the line, but a run of them ("</p><ul><li>") only once.
+                    let at_line_start =
+                        out.trim_end_matches([' ', '\t']).ends_with('\n') || out.trim().is_empty();
+                    match name.as_str() {
+                        "li" if !after.starts_with('/') => {
+                            out.push_str(if at_line_start { "- " } else { "\n- " })
+                        }
+                        "br" | "p" | "div" | "ul" | "ol" | "li" | "tr" | "h1" | "h2" | "h3"
+                        | "h4" | "h5" | "h6"
+                            if !at_line_start =>
+                        {
+                            out.push('\n')
+                        }
+                        _ => {}
+                    }
+                    rest = &tail[end + 1..];
+                }
+                _ => {
+                    out.push('<');
+                    rest = &tail[1..];
+                }
+            }
+        } else {
+            let entity = tail[1..]
+                .find(';')
+                .filter(|&e| e > 0 && e <= 8)
+                .map(|e| (&tail[1..1 + e], e));
+            let decoded = entity.and_then(|(name, len)| {
+                let s = if let Some(num) = name.strip_prefix('#') {
+                    let code = match num.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => num.parse().ok(),
+                    };
+                    code.and_then(char::from_u32).map(String::from)
+                } else {
+                    html_entity(name).map(String::from)
+                };
+                s.map(|s| (s, len))
+            });
+            match decoded {
+                Some((s, len)) => {
+                    out.push_str(&s);
+                    rest = &tail[len + 2..];
+                }
+                None => {
+                    out.push('&');
+                    rest = &tail[1..];
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Which end of a period a date is: a month-precise date ("AAAAMM00") or a year ("AAAA0000") becomes its
+/// first day as a start and its last day as an end, so that "still open on day X" filters stay right.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Bound {
+    Start,
+    End,
+}
+
+/// An LHEO date (AAAAMMJJ, also AAAAMM00 and AAAA0000 per the LHEO definition of `debut`/`fin`) as ISO
+/// YYYY-MM-DD. Err with the reason (in French) for "00000000"/"99999999" (LHEO's "unknown") and invalid
+/// dates. ISO dates are accepted as they are, as some exports write them.
+pub fn lheo_date(raw: &str, bound: Bound) -> Result<String, String> {
+    let s = raw.trim();
+    if s == "00000000" || s == "99999999" {
+        return Err(format!("date inconnue ({s})"));
+    }
+    let digits: String = if s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-' {
+        s.replace('-', "")
+    } else {
+        s.to_string()
+    };
+    if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("date illisible « {s} » (AAAAMMJJ attendu)"));
+    }
+    let num = |r: std::ops::Range<usize>| digits[r].parse::<u32>().unwrap_or(0);
+    let (year, mut month, mut day) = (num(0..4), num(4..6), num(6..8));
+    if !(1900..=2100).contains(&year) || month > 12 || (month == 0 && day != 0) {
+        return Err(format!("date invalide « {s} »"));
+    }
+    if month == 0 {
+        month = if bound == Bound::Start { 1 } else { 12 };
+    }
+    let last = days_in_month(year, month);
+    if day == 0 {
+        day = if bound == Bound::Start { 1 } else { last };
+    }
+    if day > last {
+        return Err(format!("date invalide « {s} »"));
+    }
+    Ok(format!("{year:04}-{month:02}-{day:02}"))
+}
+
+// `is_multiple_of` needs Rust 1.87; the workspace declares 1.85.
+#[allow(clippy::manual_is_multiple_of)]
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// A number written by a person: "697", "697,5", "2 500,00 €", "1500 EUR". None when unreadable or negative.
+pub fn number(raw: &str) -> Option<f64> {
+    let cleaned: String = raw
+        .trim()
+        .trim_end_matches("TTC")
+        .trim_end()
+        .trim_end_matches("EUR")
+        .trim_end_matches("euros")
+        .trim_end_matches('€')
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}')
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    cleaned
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite() && *n >= 0.0)
+}
+
+/// Hours in a `duree-indicative` such as "40 heures" or "35h"; None for other units ("5 jours", "2 ans").
+pub fn hours_in(duration: &str) -> Option<i64> {
+    let lower = duration.trim().to_lowercase();
+    let split = lower.find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.' || c == ' '))?;
+    let (n, unit) = lower.split_at(split);
+    let unit = unit.trim();
+    if unit == "h" || unit.starts_with("heure") {
+        number(n).map(|h| h.round() as i64)
+    } else {
+        None
+    }
+}
+
+/// A 5-digit code (postcode, INSEE commune code with 2A/2B), None for "00000" and anything else.
+pub fn commune_code(raw: &str, insee: bool) -> Option<String> {
+    let s = raw.trim().to_ascii_uppercase();
+    let ok = s.len() == 5
+        && s != "00000"
+        && (s.bytes().all(|b| b.is_ascii_digit())
+            || (insee
+                && (s.starts_with("2A") || s.starts_with("2B"))
+                && s[2..].bytes().all(|b| b.is_ascii_digit())));
+    ok.then_some(s)
+}
+
+/// The département of a commune from its INSEE code or postcode: 2 characters, 3 for overseas (97x), 2A/2B
+/// for Corsica (from the INSEE code only; a Corsican postcode does not tell which one).
+pub fn departement_of(code: &str) -> Option<String> {
+    if code.starts_with("97") || code.starts_with("98") {
+        return Some(code[..3].to_string());
+    }
+    let dep = &code[..2];
+    (dep != "20").then(|| dep.to_string())
+}
+
+/// An LHEO `departement` element ("29", "2A", "971", or "1" from a sloppy export) as the 2/3-character code.
+pub fn departement_code(raw: &str) -> Option<String> {
+    let s = raw.trim().to_ascii_uppercase();
+    match s.len() {
+        1 if s.as_bytes()[0].is_ascii_digit() => Some(format!("0{s}")),
+        2 if s.bytes().all(|b| b.is_ascii_digit()) || s == "2A" || s == "2B" => Some(s),
+        3 if s.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(s.strip_prefix('0').map(str::to_string).unwrap_or(s))
+        }
+        _ => None,
+    }
+}
+
+/// A URL for a link: LHEO exports often omit the scheme ("www.exemple.fr").
+pub fn url(raw: &str) -> Option<String> {
+    let s = raw.trim();
+    if s.is_empty() || s == "-" || s.contains(char::is_whitespace) {
+        return None;
+    }
+    let lower = s.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        Some(s.to_string())
+    } else if s.contains('.') {
+        Some(format!("http://{s}"))
+    } else {
+        None
+    }
+}
+
+/// A lower-case, ASCII-folded key of letters and digits joined by "-", for ids built from addresses.
+pub fn slug(parts: &[&str]) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let joined = parts.join(" ");
+    let mut folded = String::with_capacity(joined.len());
+    for c in joined
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+    {
+        match c {
+            'œ' | 'Œ' => folded.push_str("oe"),
+            'æ' | 'Æ' => folded.push_str("ae"),
+            c if c.is_alphanumeric() => folded.push(c.to_ascii_lowercase()),
+            _ => folded.push(' '),
+        }
+    }
+    folded
+        .split_whitespace()
+        .filter(|w| w.is_ascii())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Bytes declared as Latin-1 / Windows-1252 (and not already UTF-8) re-encoded to UTF-8; a UTF-8 BOM
+/// removed. Other bytes are returned as they are. Line breaks are kept, so line numbers do not change.
+pub fn to_utf8(mut bytes: Vec<u8>) -> Vec<u8> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+        return bytes;
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).to_ascii_lowercase();
+    let declared_latin = head.starts_with("<?xml")
+        && [
+            "iso-8859-1",
+            "iso-8859-15",
+            "latin1",
+            "latin-1",
+            "windows-1252",
+            "cp1252",
+        ]
+        .iter()
+        .any(|enc| {
+            head.contains(&format!("encoding=\"{enc}\""))
+                || head.contains(&format!("encoding='{enc}'"))
+        });
+    if !declared_latin || std::str::from_utf8(&bytes).is_ok() {
+        return bytes;
+    }
+    // Windows-1252 is a superset of Latin-1's printable characters; 0x80-0x9F are its extras.
+    const CP1252: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x80..=0x9f => CP1252[(b - 0x80) as usize],
+            _ => b as char,
+        })
+        .collect::<String>()
+        .into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(lheo_date("20171204", Bound::Start).unwrap(), "2017-12-04");
+        assert_eq!(
+            lheo_date(" 2015-01-01 ", Bound::Start).unwrap(),
+            "2015-01-01"
+        );
+        assert_eq!(lheo_date("20180200", Bound::Start).unwrap(), "2018-02-01");
+        assert_eq!(lheo_date("20160200", Bound::End).unwrap(), "2016-02-29");
+        assert_eq!(lheo_date("20190000", Bound::End).unwrap(), "2019-12-31");
+        assert_eq!(lheo_date("20190000", Bound::Start).unwrap(), "2019-01-01");
+        for bad in [
+            "00000000", "99999999", "20180230", "20181301", "2018", "abcdefgh", "20180010", "",
+        ] {
+            assert!(lheo_date(bad, Bound::Start).is_err(), "{bad}");
+        }
+        assert!(lheo_date("00000000", Bound::Start)
+            .unwrap_err()
+            .contains("inconnue"));
+    }
+
+    #[test]
+    fn html_becomes_plain_text() {
+        let raw = "<p>A la fois vendeur</p><ul><li>Gestion ( 5 h )</li><li>Relation &amp; client</li></ul>\
+                   niveau < bac &eacute;t&#233; &bogus;";
+        assert_eq!(
+            plain_text(raw).unwrap(),
+            "A la fois vendeur\n- Gestion ( 5 h )\n- Relation & client\nniveau < bac été &bogus;"
+        );
+        assert_eq!(plain_text("  -  "), None);
+        assert_eq!(plain_text("a\n\n\n\n b  c\n"), Some("a\n\nb c".into()));
+        assert_eq!(
+            one_line("UT2J\nCampus du Mirail\n"),
+            Some("UT2J Campus du Mirail".into())
+        );
+    }
+
+    #[test]
+    fn numbers_and_hours() {
+        assert_eq!(number("2 500,50 €"), Some(2500.5));
+        assert_eq!(number("1500 EUR"), Some(1500.0));
+        assert_eq!(number("697"), Some(697.0));
+        assert_eq!(number("-3"), None);
+        assert_eq!(number("gratuit"), None);
+        assert_eq!(hours_in("40 heures"), Some(40));
+        assert_eq!(hours_in("35h"), Some(35));
+        assert_eq!(hours_in("5 jours"), None);
+        assert_eq!(hours_in("2 ans"), None);
+    }
+
+    #[test]
+    fn codes() {
+        assert_eq!(commune_code("06130", false).as_deref(), Some("06130"));
+        assert_eq!(commune_code("00000", false), None);
+        assert_eq!(commune_code("2A004", true).as_deref(), Some("2A004"));
+        assert_eq!(commune_code("2A004", false), None);
+        assert_eq!(departement_of("97411").as_deref(), Some("974"));
+        assert_eq!(departement_of("2A004").as_deref(), Some("2A"));
+        assert_eq!(departement_of("20000"), None);
+        assert_eq!(departement_of("06130").as_deref(), Some("06"));
+        assert_eq!(departement_code("6").as_deref(), Some("06"));
+        assert_eq!(departement_code("029").as_deref(), Some("29"));
+        assert_eq!(departement_code("971").as_deref(), Some("971"));
+        assert_eq!(departement_code("-"), None);
+    }
+
+    #[test]
+    fn urls_and_slugs() {
+        assert_eq!(
+            url("lyceedekerneuzec.fr").as_deref(),
+            Some("http://lyceedekerneuzec.fr")
+        );
+        assert_eq!(url("https://a.fr/x").as_deref(), Some("https://a.fr/x"));
+        assert_eq!(url("-"), None);
+        assert_eq!(
+            slug(&["LE PASSOIR", "37250"]),
+            slug(&["Le Passoir", "37250"])
+        );
+        assert_eq!(
+            slug(&["Propriété de l'Archette", "Œuvre"]),
+            "propriete-de-l-archette-oeuvre"
+        );
+    }
+
+    #[test]
+    fn latin1_is_reencoded() {
+        let latin =
+            b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<a>Caf\xe9 \x80</a>".to_vec();
+        let utf8 = to_utf8(latin);
+        assert_eq!(
+            String::from_utf8(utf8).unwrap(),
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<a>Café €</a>"
+        );
+        let already = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>Café</a>"
+            .as_bytes()
+            .to_vec();
+        assert_eq!(to_utf8(already.clone()), already);
+        assert_eq!(to_utf8(b"\xEF\xBB\xBF<a/>".to_vec()), b"<a/>");
+    }
+}
