@@ -198,16 +198,18 @@ fn query_from(cat: &Catalogue, args: &SearchArgs, text: &str) -> Result<Query> {
     let level = |text: &Option<String>| -> Result<Option<u8>> {
         text.as_deref()
             .map(|t| {
-                filters::parse_level(t)
-                    .ok_or_else(|| Error::Invalid(format!("niveau inconnu « {t} » (1 à 8, ou V à I)")))
+                filters::parse_level(t).ok_or_else(|| {
+                    Error::Invalid(format!("niveau inconnu « {t} » (1 à 8, ou V à I)"))
+                })
             })
             .transpose()
     };
     let date = |text: &Option<String>| -> Result<Option<u32>> {
         text.as_deref()
             .map(|t| {
-                filters::date_number(t)
-                    .ok_or_else(|| Error::Invalid(format!("date invalide « {t} » (AAAA-MM-JJ attendu)")))
+                filters::date_number(t).ok_or_else(|| {
+                    Error::Invalid(format!("date invalide « {t} » (AAAA-MM-JJ attendu)"))
+                })
             })
             .transpose()
     };
@@ -237,7 +239,11 @@ fn query_from(cat: &Catalogue, args: &SearchArgs, text: &str) -> Result<Query> {
         Some(c) if c.is_ascii_alphabetic() && ('A'..='N').contains(&c.to_ascii_uppercase()) => {
             Some(c.to_ascii_uppercase())
         }
-        Some(c) => return Err(Error::Invalid(format!("grand domaine inconnu « {c} » (A à N)"))),
+        Some(c) => {
+            return Err(Error::Invalid(format!(
+                "grand domaine inconnu « {c} » (A à N)"
+            )))
+        }
         None => None,
     };
     Ok(q)
@@ -278,13 +284,17 @@ fn run_search(cli: &Cli, args: &SearchArgs) -> Result<()> {
             q.radius_km
         );
     }
-    let results = page.hits;
     if args.json {
         let text =
-            serde_json::to_string_pretty(&results).map_err(|e| Error::Invalid(e.to_string()))?;
+            serde_json::to_string_pretty(&page).map_err(|e| Error::Invalid(e.to_string()))?;
         writeln!(out, "{text}").map_err(|e| Error::io("<sortie standard>", e))?;
     } else {
-        output::results_table(&mut out, &results).map_err(|e| Error::io("<sortie standard>", e))?;
+        output::results_table(&mut out, &page.hits)
+            .map_err(|e| Error::io("<sortie standard>", e))?;
+        if args.facets {
+            output::facets(&mut out, &page.facets)
+                .map_err(|e| Error::io("<sortie standard>", e))?;
+        }
     }
     Ok(())
 }

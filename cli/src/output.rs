@@ -331,9 +331,32 @@ pub fn facets(out: &mut impl Write, f: &Facets) -> Result<()> {
         }
         writeln!(out, "  {label:<16} {}", values.join(" · "))
     };
-    line(out, "sortes", f.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect())?;
-    line(out, "grands domaines", f.grand_domaines.iter().map(|(k, n)| format!("{k} {n}")).collect())?;
-    line(out, "niveaux", f.levels.iter().map(|(k, n)| format!("{k} : {n}")).collect())?;
-    line(out, "financements", f.funding.iter().map(|(k, n)| format!("{k} {n}")).collect())?;
-    line(out, "modalités", f.modes.iter().map(|(k, n)| format!("{k} {n}")).collect())
+    line(
+        out,
+        "sortes",
+        f.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect(),
+    )?;
+    line(
+        out,
+        "grands domaines",
+        f.grand_domaines
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect(),
+    )?;
+    line(
+        out,
+        "niveaux",
+        f.levels.iter().map(|(k, n)| format!("{k} : {n}")).collect(),
+    )?;
+    line(
+        out,
+        "financements",
+        f.funding.iter().map(|(k, n)| format!("{k} {n}")).collect(),
+    )?;
+    line(
+        out,
+        "modalités",
+        f.modes.iter().map(|(k, n)| format!("{k} {n}")).collect(),
+    )
 }

@@ -68,7 +68,8 @@ CREATE TABLE certification_rome (
 CREATE INDEX certification_rome_rome ON certification_rome(rome);
 
 -- Places: France Travail agencies, Missions locales, lycées, training sites, communes ----------------------
--- kind: 'agence_france_travail' | 'mission_locale' | 'lycee' | 'organisme' | 'lieu_formation' | 'commune'.
+-- kind: 'agence_france_travail' | 'mission_locale' | 'lycee' | 'organisme' | 'lieu_formation' |
+-- 'adresse_inscription' (where to apply for a session; not listed as a place in search) | 'commune'.
 CREATE TABLE place (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,
     address TEXT, postcode TEXT, city TEXT, insee TEXT, departement TEXT, region TEXT,

@@ -158,7 +158,7 @@ pub fn collect(tx: &rusqlite::Connection) -> Result<Vec<Doc>> {
         // Places: structures and communes.
         let mut st = tx.prepare(
             "SELECT id, kind, name, coalesce(address, ''), coalesce(postcode, ''), coalesce(city, ''), lat, lon
-             FROM place",
+             FROM place WHERE kind <> 'adresse_inscription'",
         )?;
         let rows = st.query_map([], |r| {
             let kind: String = r.get(1)?;
@@ -346,6 +346,7 @@ pub fn place_kind_label(kind: &str) -> &'static str {
         "organisme" => "Organisme de formation",
         "lieu_formation" => "Lieu de formation",
         "commune" => "Commune",
+        "adresse_inscription" => "Adresse d'inscription",
         _ => "Lieu",
     }
 }

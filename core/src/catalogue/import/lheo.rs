@@ -95,8 +95,6 @@ const FUNDERS: &[(&str, &str)] = &[
 ];
 
 /// The funder family of an LHEO `code-financeur`, None for a code outside the LHEO 2.3 dictionary.
-// For search filters; unused inside the crate until `import::lheo` is exported to them.
-#[allow(dead_code)]
 pub fn funder_category(code: &str) -> Option<&'static str> {
     funder(code).map(|(_, category)| category)
 }
