@@ -32,6 +32,9 @@ pub enum Error {
     Interrupted,
     #[error("{0}")]
     Invalid(String),
+    #[cfg(feature = "chat")]
+    #[error(transparent)]
+    Chat(#[from] crate::chat::ChatError),
 }
 
 impl Error {

@@ -2,6 +2,8 @@
 //! Plain Rust with no FFI attributes; `orientation-ffi` wraps it for Kotlin and Swift.
 
 pub mod catalogue;
+#[cfg(feature = "chat")]
+pub mod chat;
 pub mod db;
 pub mod error;
 pub mod search;

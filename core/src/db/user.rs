@@ -10,12 +10,15 @@ pub struct UserSchema;
 
 impl Schema for UserSchema {
     const NAME: &'static str = "utilisateur";
-    const VERSION: i64 = 1;
+    const VERSION: i64 = 3;
     fn upgrade_from(conn: &Connection, from: i64) -> Result<()> {
         match from {
             0 => conn.execute_batch(
                 "CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
             )?,
+            // 1 → 2 is the favourites step (h-fav branch); empty here until the merge.
+            1 => {}
+            2 => conn.execute_batch(CHAT_V3)?,
             _ => {
                 return Err(Error::Invalid(format!(
                     "pas de migration depuis la version {from}"
@@ -25,6 +28,31 @@ impl Schema for UserSchema {
         Ok(())
     }
 }
+
+/// Step 2 → 3: the advisor chat (core::chat::store). Messages and outbox share one table: a local
+/// echo is the message. Created whatever the build's features, so a database moves between builds.
+const CHAT_V3: &str = "
+CREATE TABLE chat_message (
+    local_id     INTEGER PRIMARY KEY AUTOINCREMENT,
+    pos          INTEGER NOT NULL,
+    event_id     TEXT UNIQUE,
+    txn_id       TEXT UNIQUE,
+    outgoing     INTEGER NOT NULL,
+    sender       TEXT NOT NULL,
+    sender_name  TEXT,
+    body         TEXT NOT NULL,
+    card         TEXT,
+    ts           INTEGER NOT NULL,
+    state        TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'failed', 'received')),
+    read         INTEGER NOT NULL DEFAULT 0,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    next_attempt INTEGER NOT NULL DEFAULT 0,
+    error        TEXT
+);
+CREATE INDEX chat_message_pos ON chat_message(pos);
+CREATE INDEX chat_message_outbox ON chat_message(pos) WHERE state = 'sending';
+CREATE TABLE chat_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+";
 
 /// Opens (creating or upgrading) the user database.
 pub fn open(path: &std::path::Path) -> Result<Connection> {
@@ -62,7 +90,7 @@ mod tests {
         let path = dir.path().join("user.db");
         std::fs::write(&path, b"").unwrap();
         let conn = open(&path).unwrap();
-        assert_eq!(crate::db::user_version(&conn).unwrap(), 1);
+        assert_eq!(crate::db::user_version(&conn).unwrap(), UserSchema::VERSION);
         set_setting(&conn, "locale", "fr").unwrap();
         set_setting(&conn, "locale", "fr-FR").unwrap();
         assert_eq!(setting(&conn, "locale").unwrap().as_deref(), Some("fr-FR"));
@@ -78,5 +106,37 @@ mod tests {
             setting(&open(&path).unwrap(), "k").unwrap().as_deref(),
             Some("v")
         );
+    }
+
+    /// A frozen version-1 database (settings only) with data reaches the chat schema and keeps it.
+    #[test]
+    fn upgrade_from_frozen_v1_adds_chat_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("user.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             INSERT INTO setting VALUES ('locale', 'fr');
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+        drop(conn);
+        let conn = open(&path).unwrap();
+        assert_eq!(setting(&conn, "locale").unwrap().as_deref(), Some("fr"));
+        conn.execute(
+            "INSERT INTO chat_message(pos, outgoing, sender, body, ts, state)
+             VALUES (1, 1, '@a:b', 'x', 0, 'sending')",
+            [],
+        )
+        .unwrap();
+        assert!(conn
+            .execute(
+                "INSERT INTO chat_message(pos, outgoing, sender, body, ts, state)
+                 VALUES (2, 1, '@a:b', 'x', 0, 'bogus')",
+                [],
+            )
+            .is_err());
+        conn.execute("INSERT INTO chat_state VALUES ('room_id', '!r')", [])
+            .unwrap();
     }
 }
