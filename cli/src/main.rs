@@ -1,5 +1,7 @@
 //! `orientation`: the SPRO catalogue and its search at a terminal, and in scripts.
 
+#[cfg(feature = "chat")]
+mod chat;
 mod output;
 
 use clap::{Args, Parser, Subcommand};
@@ -49,6 +51,9 @@ enum Command {
         #[command(subcommand)]
         action: CatalogueAction,
     },
+    /// Discuter avec un conseiller du service (Matrix) : status, send, share, history, watch.
+    #[cfg(feature = "chat")]
+    Chat(chat::ChatArgs),
 }
 
 #[derive(Subcommand)]
@@ -314,6 +319,8 @@ fn run(cli: &Cli) -> Result<()> {
                 output::sheet(&mut out, &sheet).map_err(|e| Error::io("<sortie standard>", e))
             }
         }
+        #[cfg(feature = "chat")]
+        Command::Chat(args) => chat::run(cli, args),
         Command::Catalogue { action } => match action {
             CatalogueAction::Build => {
                 let path = data_dir(cli)?.join("catalogue.db");

@@ -1048,8 +1048,13 @@ impl Chat {
             let mut settings = SyncSettings::new().filter(sync_filter());
             settings = match &token {
                 Some(t) => settings.token(t.clone()).timeout(self.inner.config.sync_timeout),
-                // Our own token, not the SDK's: what we have not stored must come again.
-                None => settings.token(SyncToken::NoToken).timeout(Duration::ZERO),
+                // Our own token, not the SDK's: what we have not stored must come again. Synapse
+                // answers an initial sync at once whatever the timeout, but keeps its answer for a
+                // couple of minutes keyed by (since, timeout…): a varying timeout gets a fresh one
+                // (a stale one would replay the room from an old point).
+                None => settings
+                    .token(SyncToken::NoToken)
+                    .timeout(Duration::from_millis(1 + (now_ms().rem_euclid(997)) as u64)),
             };
             match client.sync_once(settings).await {
                 Ok(response) => {
@@ -1065,6 +1070,7 @@ impl Chat {
                         self.inner.outbox_wake.notify_one();
                     }
                     let processed = self.process_sync(&client, response).await;
+                    eprintln!("DEBUG processed {:?}", processed.as_ref().err());
                     self.inner.synced.store(true, Ordering::SeqCst);
                     if processed.is_err() {
                         failures += 1;
@@ -1073,6 +1079,7 @@ impl Chat {
                     self.leave_pending(&client).await;
                 }
                 Err(e) => {
+                    eprintln!("DEBUG sync error {e:?}");
                     failures = failures.saturating_add(1);
                     if classify(&e) == Failure::Auth {
                         if self.login_again().await.is_err() {
@@ -1121,6 +1128,7 @@ impl Chat {
             .as_deref()
             .and_then(|id| OwnedRoomId::try_from(id).ok())
             .and_then(|id| response.rooms.joined.get(&id).map(|u| (id, u)));
+        eprintln!("DEBUG room {:?} joined {:?}", room_id, response.rooms.joined.iter().map(|(k, v)| (k.to_string(), v.timeline.events.len())).collect::<Vec<_>>());
         if let Some((id, update)) = room_update {
             let room = client.get_room(&id);
             let has_back_token = store::state(&self.db(), BACK_TOKEN)?.is_some();

@@ -1,0 +1,369 @@
+//! The advisor chat end to end against a real Synapse (scripts/dev-homeserver): registration, an
+//! encrypted conversation with an advisor (a second Matrix client), listener updates, typing and
+//! read receipts both ways, cards, session resumption, history paging, deletion.
+#![cfg(feature = "chat")]
+
+mod chat_support;
+
+use chat_support::*;
+use orientation_core::chat::advisor::AdvisorEvent;
+use orientation_core::chat::{Card, CardField, CardKind, ChatUpdate, ConnectionState, SendState};
+use std::sync::OnceLock;
+
+fn hs() -> &'static Homeserver {
+    static HS: OnceLock<Homeserver> = OnceLock::new();
+    HS.get_or_init(|| Homeserver::start("e2e"))
+}
+
+fn card() -> Card {
+    Card {
+        kind: CardKind::Training,
+        id: "lheo:AF_123".into(),
+        title: "CAP Boulanger".into(),
+        fields: vec![CardField {
+            label: "Organisme".into(),
+            value: "CFA des métiers, Marseille".into(),
+        }],
+        url: Some("https://exemple.fr/formation".into()),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conversation_with_an_advisor_both_ways() {
+    let hs = hs();
+    let dir = tempfile::tempdir().unwrap();
+    let mut advisor = hs.advisor(&dir.path().join("advisor")).await;
+
+    let chat = hs.open_app(&dir.path().join("app")).await;
+    assert_eq!(chat.user_id(), None);
+    let me = chat.connect(Some("Camille")).await.unwrap();
+    assert!(me.starts_with("@usager-"), "{me}");
+    let _tasks = chat.start();
+    let mut updates = recorder();
+    let _sub = chat.subscribe(updates.recorder.clone()).unwrap();
+    updates
+        .wait_for("first update is the snapshot", |u| match u {
+            ChatUpdate::Reset { messages } => Some(assert!(messages.is_empty())),
+            _ => None,
+        })
+        .await;
+
+    // The user writes: local echo at once, then sent.
+    let text = "Bonjour, je cherche une formation en boulangerie";
+    let outcome = chat.send_text(text).unwrap();
+    assert_eq!(outcome.message.state, SendState::Sending);
+    assert_eq!(outcome.message.body, text);
+    let local_id = outcome.message.local_id;
+    let sent_event = updates
+        .wait_for("my message is sent", |u| match u {
+            ChatUpdate::Upsert { message } if message.local_id == local_id && message.state == SendState::Sent => {
+                message.event_id.clone()
+            }
+            _ => None,
+        })
+        .await;
+
+    // The advisor gets it, decrypted, in the room the app opened.
+    let (room, event_id, sender) = advisor
+        .wait_for(WAIT, |e| match e {
+            AdvisorEvent::Message { room_id, event_id, sender, body, .. } if body == text => {
+                Some((room_id.clone(), event_id.clone(), sender.clone()))
+            }
+            _ => None,
+        })
+        .await
+        .expect("the advisor receives the message");
+    assert_eq!(sender, me);
+    assert_eq!(event_id, sent_event);
+
+    // Advisor reads it: the app's message becomes read.
+    advisor.read(&room, &event_id).await.unwrap();
+    updates
+        .wait_for("read receipt reaches the app", |u| match u {
+            ChatUpdate::Upsert { message } if message.local_id == local_id && message.read => Some(()),
+            _ => None,
+        })
+        .await;
+
+    // Advisor types, then answers: the app shows who answered.
+    advisor.typing(&room, true).await.unwrap();
+    updates
+        .wait_for("advisor typing notice", |u| match u {
+            ChatUpdate::Typing { names } if names == &["Conseil SPRO".to_string()] => Some(()),
+            _ => None,
+        })
+        .await;
+    let answer = "Bonjour Camille, je suis Claire, conseillère. Quel âge avez-vous ?";
+    let answer_id = advisor.send(&room, answer).await.unwrap();
+    let received = updates
+        .wait_for("the answer reaches the listener", |u| match u {
+            ChatUpdate::Upsert { message } if message.body == answer => Some(message.clone()),
+            _ => None,
+        })
+        .await;
+    assert!(!received.outgoing);
+    assert_eq!(received.state, SendState::Received);
+    assert_eq!(received.sender_name.as_deref(), Some("Conseil SPRO"));
+    assert_eq!(received.event_id.as_deref(), Some(answer_id.as_str()));
+
+    // The user types and reads: the advisor sees both.
+    chat.set_typing(true).await.unwrap();
+    advisor
+        .wait_for(WAIT, |e| match e {
+            AdvisorEvent::Typing { room_id, user_ids } if *room_id == room && user_ids.contains(&me) => Some(()),
+            _ => None,
+        })
+        .await
+        .expect("advisor sees the user typing");
+    chat.mark_read().await.unwrap();
+    advisor
+        .wait_for(WAIT, |e| match e {
+            AdvisorEvent::Read { room_id, event_id, user_id } if *room_id == room && *event_id == answer_id && *user_id == me => Some(()),
+            _ => None,
+        })
+        .await
+        .expect("advisor sees the read receipt");
+
+    // A shared card: structured for the app, readable text for the advisor.
+    let shared = chat.share(&card()).unwrap();
+    assert_eq!(shared.message.card, Some(card()));
+    let (body, got) = advisor
+        .wait_for(WAIT, |e| match e {
+            AdvisorEvent::Message { room_id, body, card, .. } if *room_id == room && card.is_some() => {
+                Some((body.clone(), card.clone()))
+            }
+            _ => None,
+        })
+        .await
+        .expect("advisor gets the card");
+    assert_eq!(got, Some(card()));
+    assert!(body.starts_with("[Fiche partagée – Formation] CAP Boulanger\nIdentifiant : lheo:AF_123"), "{body}");
+    assert!(body.contains("Organisme : CFA des métiers, Marseille"), "{body}");
+
+    // History as stored: the three messages in order, with their states.
+    let history = chat.history(None, 50).unwrap();
+    let bodies: Vec<&str> = history.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(bodies, [text, answer, card().to_text().as_str()]);
+    let status = chat.status().unwrap();
+    assert!(status.has_conversation);
+    assert_eq!(status.last_advisor.as_deref(), Some("Conseil SPRO"));
+    assert_eq!(status.connection, ConnectionState::Online);
+
+    // A conversation is reused: a second message goes to the same room.
+    chat.send_text("Merci !").unwrap();
+    advisor
+        .wait_for(WAIT, |e| match e {
+            AdvisorEvent::Message { room_id, body, .. } if body == "Merci !" => Some(assert_eq!(*room_id, room)),
+            _ => None,
+        })
+        .await
+        .expect("second message in the same room");
+    advisor.logout().await;
+}
+
+/// A second start resumes the stored session: same device, same token, no login.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restart_resumes_the_session_without_logging_in() {
+    let hs = hs();
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    let (user, device) = {
+        let chat = hs.open_app(&app).await;
+        let user = chat.connect(None).await.unwrap();
+        (user, chat.device_id().unwrap())
+    };
+    let stored = sessions(&app);
+    let before = orientation_core::chat::SessionStore::load(stored.as_ref()).unwrap().unwrap();
+
+    let chat = hs.open_app(&app).await;
+    // Logged in before any network request.
+    assert_eq!(chat.user_id().as_deref(), Some(user.as_str()));
+    assert_eq!(chat.device_id().as_deref(), Some(device.as_str()));
+    assert_eq!(chat.connect(None).await.unwrap(), user);
+    let after = orientation_core::chat::SessionStore::load(stored.as_ref()).unwrap().unwrap();
+    assert_eq!(after.access_token, before.access_token, "no new login");
+
+    // The server forgot the token (simulated: the stored one is garbage): the app logs in again as
+    // the same device with its stored password.
+    let mut broken = after.clone();
+    broken.access_token = "syt_invalid".into();
+    orientation_core::chat::SessionStore::save(stored.as_ref(), &broken).unwrap();
+    drop(chat);
+    let chat = hs.open_app(&app).await;
+    assert_eq!(chat.connect(None).await.unwrap(), user);
+    assert_eq!(chat.device_id().as_deref(), Some(device.as_str()));
+    let renewed = orientation_core::chat::SessionStore::load(stored.as_ref()).unwrap().unwrap();
+    assert_ne!(renewed.access_token, "syt_invalid");
+    let _tasks = chat.start();
+    let m = chat.send_text("après reconnexion").unwrap().message;
+    eventually("sent after logging in again", || {
+        chat.history(None, 10).unwrap().iter().any(|x| x.local_id == m.local_id && x.state == SendState::Sent)
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_registration_token_is_refused_clearly() {
+    let hs = hs();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = hs.app_config(dir.path());
+    config.registration_token = Some("pas-le-bon-jeton".into());
+    let chat = orientation_core::chat::Chat::open(config, sessions(dir.path())).await.unwrap();
+    let err = chat.connect(None).await.unwrap_err();
+    assert!(
+        matches!(err, orientation_core::Error::Chat(orientation_core::chat::ChatError::RegistrationRefused)),
+        "{err}"
+    );
+    assert_eq!(chat.user_id(), None);
+    // Messages can still be written: they wait in the outbox.
+    let m = chat.send_text("en attente").unwrap().message;
+    assert_eq!(m.state, SendState::Sending);
+    assert_eq!(chat.status().unwrap().pending, 1);
+}
+
+/// History written while the app was away comes back whole (a limited sync's gap is filled), and
+/// after losing the local database, older history is paged back from the server and decrypted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gap_filling_and_backwards_pagination() {
+    let hs = hs();
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    let mut advisor = hs.advisor(&dir.path().join("advisor")).await;
+    let room = {
+        let chat = hs.open_app(&app).await;
+        chat.connect(None).await.unwrap();
+        let tasks = chat.start();
+        chat.send_text("question").unwrap();
+        let room = advisor
+            .wait_for(WAIT, |e| match e {
+                AdvisorEvent::Message { room_id, body, .. } if body == "question" => Some(room_id.clone()),
+                _ => None,
+            })
+            .await
+            .unwrap();
+        eventually("sent", || chat.status().unwrap().pending == 0).await;
+        drop(tasks);
+        room
+    };
+    // 120 answers while the app is closed: more than one sync page.
+    for i in 1..=120 {
+        advisor.send(&room, &format!("réponse {i:03}")).await.unwrap();
+    }
+    let expected: Vec<String> = std::iter::once("question".to_string())
+        .chain((1..=120).map(|i| format!("réponse {i:03}")))
+        .collect();
+
+    let chat = hs.open_app(&app).await;
+    chat.connect(None).await.unwrap();
+    let tasks = chat.start();
+    eventually("all 121 messages after the gap", || chat.history(None, 500).unwrap().len() == 121).await;
+    let bodies: Vec<String> = chat.history(None, 500).unwrap().into_iter().map(|m| m.body).collect();
+    assert_eq!(bodies, expected);
+    drop(tasks);
+    drop(chat);
+
+    // The local database is lost; session and keys remain. Recent messages come with the first sync,
+    // older ones page by page.
+    for f in ["user.db", "user.db-wal", "user.db-shm"] {
+        let _ = std::fs::remove_file(app.join(f));
+    }
+    let chat = hs.open_app(&app).await;
+    chat.connect(None).await.unwrap();
+    let _tasks = chat.start();
+    eventually("first page", || !chat.history(None, 500).unwrap().is_empty()).await;
+    assert!(chat.history(None, 500).unwrap().len() < 121);
+    let mut pages = 0;
+    while chat.load_older(40).await.unwrap() > 0 {
+        pages += 1;
+        assert!(pages < 20, "pagination does not end");
+    }
+    let bodies: Vec<String> = chat.history(None, 500).unwrap().into_iter().map(|m| m.body).collect();
+    assert_eq!(bodies, expected);
+    // Paging by local id gives the same, in slices.
+    let last = chat.history(None, 21).unwrap();
+    let before = chat.history(Some(last[0].local_id), 100).unwrap();
+    assert_eq!(before.len(), 100);
+    assert_eq!(before.last().unwrap().body, "réponse 099");
+    advisor.logout().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_the_conversation_then_all_data() {
+    let hs = hs();
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    let mut advisor = hs.advisor(&dir.path().join("advisor")).await;
+    let chat = hs.open_app(&app).await;
+    let me = chat.connect(None).await.unwrap();
+    let _tasks = chat.start();
+    let mut updates = recorder();
+    let _sub = chat.subscribe(updates.recorder.clone()).unwrap();
+    chat.send_text("première conversation").unwrap();
+    let first_room = advisor
+        .wait_for(WAIT, |e| match e {
+            AdvisorEvent::Message { room_id, body, .. } if body == "première conversation" => Some(room_id.clone()),
+            _ => None,
+        })
+        .await
+        .unwrap();
+
+    chat.delete_conversation().await.unwrap();
+    assert!(chat.history(None, 10).unwrap().is_empty());
+    updates
+        .wait_for("listener is reset to nothing", |u| match u {
+            ChatUpdate::Reset { messages } if messages.is_empty() => Some(()),
+            _ => None,
+        })
+        .await;
+    assert!(!chat.status().unwrap().has_conversation);
+
+    // The next message opens a new room; the old one was left.
+    chat.send_text("nouvelle conversation").unwrap();
+    let second_room = advisor
+        .wait_for(WAIT, |e| match e {
+            AdvisorEvent::Message { room_id, body, .. } if body == "nouvelle conversation" => Some(room_id.clone()),
+            _ => None,
+        })
+        .await
+        .unwrap();
+    assert_ne!(first_room, second_room);
+
+    chat.delete_all_data().await.unwrap();
+    assert!(chat.history(None, 10).unwrap().is_empty());
+    assert!(!app.join("chat").exists(), "SDK store removed");
+    assert!(!app.join("chat-session.json").exists(), "session removed");
+    assert!(chat.send_text("encore ?").is_err());
+    // The account is gone on the server: its password no longer logs in.
+    let c = orientation_core::chat::matrix_sdk::Client::builder()
+        .homeserver_url(&hs.url)
+        .build()
+        .await
+        .unwrap();
+    let sessions_gone = sessions(&app);
+    assert!(orientation_core::chat::SessionStore::load(sessions_gone.as_ref()).unwrap().is_none());
+    let refused = c.matrix_auth().login_username(&me, "n'importe quoi").send().await;
+    assert!(refused.is_err());
+    advisor.logout().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outside_hours_the_message_waits_and_other_channels_are_offered() {
+    let hs = hs();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = hs.app_config(dir.path());
+    // A service that is never open.
+    config.hours.chat.week = Default::default();
+    config.contact.phone = Some("0 800 000 000".into());
+    config.contact.email = Some("contact@orientation.example".into());
+    let chat = orientation_core::chat::Chat::open(config, sessions(dir.path())).await.unwrap();
+    let outcome = chat.share(&card()).unwrap();
+    assert!(!outcome.chat.open);
+    let options = outcome.outside_hours.expect("other channels offered");
+    assert_eq!(options.phone.unwrap().uri, "tel:0800000000");
+    let email = options.email.unwrap();
+    assert!(email.body.contains("Identifiant : lheo:AF_123"));
+    assert!(email.subject.ends_with("CAP Boulanger"));
+    assert!(outcome.notice.starts_with("Le service est fermé"), "{}", outcome.notice);
+    // Queued all the same.
+    assert_eq!(chat.status().unwrap().pending, 1);
+}
