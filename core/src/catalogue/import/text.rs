@@ -20,7 +20,8 @@ pub fn fold(s: &str) -> String {
 
 /// Words that stay in lower case inside a place name ("Bourg en Bresse", "La Roche sur Yon").
 const NAME_PARTICLES: &[&str] = &[
-    "de", "du", "des", "la", "le", "les", "sur", "sous", "en", "et", "aux", "au", "lès", "lez",
+    "de", "du", "des", "d", "la", "le", "les", "l", "sur", "sous", "en", "et", "a", "aux", "au",
+    "lès", "lez", "dit",
 ];
 
 /// Readable case for a name the source writes in capitals without accents ("MARSEILLE 01" ->
@@ -195,6 +196,8 @@ mod tests {
         assert_eq!(title_case("BOURG EN BRESSE"), "Bourg en Bresse");
         assert_eq!(title_case("LA ROCHE SUR YON"), "La Roche sur Yon");
         assert_eq!(title_case("SAINT-ETIENNE"), "Saint-Etienne");
+        assert_eq!(title_case("SAINTE MARIE D ALVEY"), "Sainte Marie d Alvey");
+        assert_eq!(title_case("CAUCHY A LA TOUR"), "Cauchy a la Tour");
     }
 
     #[test]
