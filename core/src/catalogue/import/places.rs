@@ -17,7 +17,7 @@ const COMMUNES: FileInfo = FileInfo {
 const DEPARTEMENTS: FileInfo = FileInfo {
     path: "geo/departements_academies_regions.csv",
     label: "Départements, académies et régions",
-    version: "2024",
+    version: "non datée",
     licence: "non vérifiée",
 };
 
