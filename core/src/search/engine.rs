@@ -220,6 +220,8 @@ pub struct Engine {
     title_words: Vec<u8>,
     /// Grand domaine letter of jobs, 0 otherwise.
     domain: Vec<u8>,
+    /// Per group: the document that names it best (a job's fiche), or u32::MAX.
+    head: Vec<u32>,
     facts: Facts,
     ids: Strings,
     titles: Strings,
@@ -303,6 +305,7 @@ impl Engine {
             distance_learning: Vec::with_capacity(n),
             title_words: Vec::with_capacity(n),
             domain: Vec::with_capacity(n),
+            head: Vec::new(),
             facts: Facts::default(),
             ids: Strings::default(),
             titles: Strings::default(),
@@ -328,7 +331,14 @@ impl Engine {
             let code = kind_code(d.kind);
             let key = (code, d.rome.clone().unwrap_or_else(|| d.id.clone()));
             let next = groups.len() as u32;
-            engine.group.push(*groups.entry(key).or_insert(next));
+            let group = *groups.entry(key).or_insert(next);
+            engine.group.push(group);
+            if engine.head.len() <= group as usize {
+                engine.head.resize(group as usize + 1, u32::MAX);
+            }
+            if d.head {
+                engine.head[group as usize] = new as u32;
+            }
             engine.kind.push(code);
             engine.prior.push(d.prior as f32);
             engine.lat.push(d.lat.map(|v| v as f32).unwrap_or(f32::NAN));
@@ -825,7 +835,24 @@ impl Engine {
                 }
                 scored.push((score, d as u32, distance));
             }
-            let hits = self.top(&mut scored, wanted);
+            let mut hits = self.top(&mut scored, wanted);
+            // A job is shown under its fiche's title when the fiche's title holds as many of the query's
+            // words as the appellation that won ("Infirmier / Infirmière en soins généraux", not
+            // "… en stomatothérapie").
+            for hit in hits.iter_mut() {
+                let d = hit.1 as usize;
+                let head = self
+                    .head
+                    .get(self.group[d] as usize)
+                    .copied()
+                    .unwrap_or(u32::MAX);
+                if head != u32::MAX
+                    && head as usize != d
+                    && s.title_matched[head as usize] >= s.title_matched[d]
+                {
+                    hit.1 = head;
+                }
+            }
             let enough = hits.len() >= wanted.min(5);
             if q.near.is_some() && !enough && radius < 100.0 {
                 radius = 100.0_f64.max(q.radius_km);
@@ -1457,6 +1484,7 @@ mod storage {
         put_u8s(&mut out, &dl);
         put_u8s(&mut out, &e.title_words);
         put_u8s(&mut out, &e.domain);
+        put_u32s(&mut out, &e.head);
         let f = &e.facts;
         for v in [&f.level, &f.funding, &f.modes, &f.flags, &f.recruitment] {
             put_u8s(&mut out, v);
@@ -1548,6 +1576,7 @@ mod storage {
             distance_learning: r.u8s()?.into_iter().map(|b| b != 0).collect(),
             title_words: r.u8s()?,
             domain: r.u8s()?,
+            head: r.u32s()?,
             facts: Facts {
                 level: r.u8s()?,
                 funding: r.u8s()?,
@@ -1593,7 +1622,8 @@ mod storage {
         let consistent = per_doc.iter().all(|&l| l == n)
             && e.kind.iter().all(|&k| k <= 3)
             && e.title_words.iter().all(|&w| w >= 1)
-            && e.group.iter().all(|&g| (g as usize) < n.max(1))
+            && e.group.iter().all(|&g| (g as usize) < e.head.len())
+            && e.head.iter().all(|&h| h == u32::MAX || (h as usize) < n)
             && e.postings_at.len() == e.terms.len() + 1
             && e.postings_at.first() == Some(&0)
             && e.postings_at.windows(2).all(|w| w[0] <= w[1])
