@@ -71,6 +71,24 @@ impl Scores {
     pub fn mrr(&self) -> f64 {
         self.ratio(self.rr_sum)
     }
+
+    pub fn rates(&self) -> Rates {
+        Rates {
+            queries: self.queries,
+            top1: self.top1_rate(),
+            top5: self.top5_rate(),
+            mrr10: self.mrr(),
+        }
+    }
+}
+
+/// The figures as fractions, for the JSON output.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Rates {
+    pub queries: usize,
+    pub top1: f64,
+    pub top5: f64,
+    pub mrr10: f64,
 }
 
 /// Latency summary in microseconds: nearest-rank percentiles.

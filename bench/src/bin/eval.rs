@@ -5,7 +5,7 @@
 
 use orientation_bench::catalogue;
 use orientation_bench::engines::{Fts, Ours, SearchEngine};
-use orientation_bench::metrics::{first_job, job_rank, Scores, DEPTH};
+use orientation_bench::metrics::{first_job, job_rank, Rates, Scores, DEPTH};
 use orientation_bench::sets::{self, QuerySet};
 use orientation_bench::tantivy_engine::TantivyEngine;
 use orientation_bench::{Error, Result};
@@ -23,9 +23,11 @@ struct Args {
     data: PathBuf,
     db: PathBuf,
     worst: usize,
+    /// Whose worst misses to list (ours by default).
+    misses_of: String,
 }
 
-const USAGE: &str = "usage : eval [--json FICHIER] [--rebuild] [--data DOSSIER] [--db FICHIER] [--worst N] [JEU.tsv ...]";
+const USAGE: &str = "usage : eval [--json FICHIER] [--rebuild] [--data DOSSIER] [--db FICHIER] [--worst N] [--misses nôtre|fts5|tantivy] [JEU.tsv ...]";
 
 fn parse_args() -> Result<Args> {
     let mut a = Args {
@@ -35,6 +37,7 @@ fn parse_args() -> Result<Args> {
         data: orientation_bench::default_data_dir(),
         db: catalogue::default_path(),
         worst: 10,
+        misses_of: "nôtre".into(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -47,6 +50,18 @@ fn parse_args() -> Result<Args> {
             "--data" => a.data = PathBuf::from(val("--data")?),
             "--db" => a.db = PathBuf::from(val("--db")?),
             "--rebuild" => a.rebuild = true,
+            "--misses" => {
+                a.misses_of = match val("--misses")?.as_str() {
+                    "ours" | "notre" | "nôtre" => "nôtre".into(),
+                    "fts5" | "fts" => "fts5".into(),
+                    "tantivy" => "tantivy".into(),
+                    other => {
+                        return Err(Error::Usage(format!(
+                            "--misses : moteur inconnu « {other} » (nôtre, fts5, tantivy)"
+                        )))
+                    }
+                }
+            }
             "--worst" => {
                 a.worst = val("--worst")?
                     .parse()
@@ -77,9 +92,13 @@ struct Miss {
 struct SetResult {
     set: String,
     queries: usize,
-    /// engine → scores
+    /// engine → counts
+    #[serde(skip)]
     scores: BTreeMap<String, Scores>,
-    worst_ours: Vec<Miss>,
+    /// engine → top-1, top-5, MRR@10
+    rates: BTreeMap<String, Rates>,
+    /// The worst misses of the engine chosen with --misses (ours by default).
+    worst: Vec<Miss>,
 }
 
 #[derive(Serialize)]
@@ -90,7 +109,7 @@ struct Output {
     depth: usize,
     note: &'static str,
     sets: Vec<SetResult>,
-    all: BTreeMap<String, Scores>,
+    all: BTreeMap<String, Rates>,
     seconds: f64,
 }
 
@@ -162,7 +181,8 @@ fn run() -> Result<()> {
         t.elapsed().as_secs_f64()
     );
     let t = Instant::now();
-    let tantivy = TantivyEngine::build(&docs, 2)?;
+    // One indexing thread: document order, hence tie order, is then the same on every run.
+    let tantivy = TantivyEngine::build(&docs, 1)?;
     println!(
         "index Tantivy construit en {:.2} s ({} segments)",
         t.elapsed().as_secs_f64(),
@@ -181,7 +201,7 @@ fn run() -> Result<()> {
                 let hits = e.search(&q.query, Some(Kind::Job), DEPTH)?;
                 let rank = job_rank(&hits, &q.acceptable, DEPTH);
                 scores.entry(e.name().to_string()).or_default().add(rank);
-                if e.name() == ours.name() && rank != Some(1) {
+                if e.name() == args.misses_of && rank != Some(1) {
                     misses.push((
                         i,
                         Miss {
@@ -204,8 +224,9 @@ fn run() -> Result<()> {
         results.push(SetResult {
             set: set.name.clone(),
             queries: set.queries.len(),
+            rates: scores.iter().map(|(k, s)| (k.clone(), s.rates())).collect(),
             scores,
-            worst_ours: misses
+            worst: misses
                 .into_iter()
                 .take(args.worst)
                 .map(|(_, m)| m)
@@ -247,16 +268,17 @@ fn run() -> Result<()> {
     print_block("TOUS", total, &all);
 
     for r in &results {
-        if r.worst_ours.is_empty() {
+        if r.worst.is_empty() {
             continue;
         }
         println!();
         println!(
-            "{} : les {} pires requêtes pour notre moteur (rang, requête → attendu ; premier métier proposé)",
+            "{} : les {} pires requêtes pour le moteur {} (rang, requête → attendu ; premier métier proposé)",
             r.set,
-            r.worst_ours.len()
+            r.worst.len(),
+            args.misses_of
         );
-        for m in &r.worst_ours {
+        for m in &r.worst {
             let rank = m.rank.map_or("absent".to_string(), |r| format!("rang {r}"));
             let mut expected = m.expected.join(" ");
             if expected.len() > 40 {
@@ -283,7 +305,7 @@ fn run() -> Result<()> {
             depth: DEPTH,
             note: NOTE,
             sets: results,
-            all,
+            all: all.iter().map(|(k, s)| (k.clone(), s.rates())).collect(),
             seconds,
         };
         let text = serde_json::to_string_pretty(&out)?;
