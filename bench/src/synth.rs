@@ -143,6 +143,7 @@ pub fn scale(
             distance_learning: false,
             prior: 0.0,
             body: format!("{skill} ; {domain} ; {}", prefix(&base.body, 300)),
+            ..Default::default()
         });
         i += 1;
     }
@@ -165,6 +166,7 @@ mod tests {
             distance_learning: false,
             prior: 0.0,
             body: "é".repeat(400),
+            ..Default::default()
         }
     }
 

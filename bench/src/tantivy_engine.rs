@@ -253,6 +253,7 @@ mod tests {
             distance_learning: false,
             prior: 0.0,
             body: body.into(),
+            ..Default::default()
         }
     }
 
