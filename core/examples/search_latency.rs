@@ -23,7 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .filter_map(|l| l.split('\t').next())
         .collect();
     let mut times = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..1 {
         for q in &queries {
             let chars: Vec<char> = q.chars().collect();
             for i in 1..=chars.len() {

@@ -28,6 +28,8 @@ const MAX_COMPLETIONS: usize = 48;
 /// stored in static-rank order, so these are the likeliest ones.
 const SHORT_PREFIX_POSTINGS: usize = 1000;
 const MAX_QUERY_WORDS: usize = 12;
+/// Words whose alternatives are remembered between keystrokes (then the memory starts again).
+const ALT_CACHE_SIZE: usize = 4096;
 const MAX_WORD_LEN: usize = 40;
 const SYNONYMS: &str = include_str!("../../../data/search/synonyms.tsv");
 
@@ -235,6 +237,8 @@ pub struct Engine {
     title_terms: Vec<u32>,
     /// The likeliest completions of short prefixes, computed on first use.
     completions: Mutex<HashMap<String, Vec<u32>>>,
+    /// Alternatives of recently searched words, by (word, being typed).
+    alt_cache: Mutex<HashMap<(String, bool), Vec<Alt>>>,
     synonyms: HashMap<String, Vec<String>>,
     interrupts: AtomicUsize,
     scratch: Mutex<Vec<Scratch>>,
@@ -321,6 +325,7 @@ impl Engine {
             postings: Vec::new(),
             title_terms: Vec::new(),
             completions: Mutex::new(HashMap::new()),
+            alt_cache: Mutex::new(HashMap::new()),
             synonyms: parse_synonyms(SYNONYMS),
             interrupts: AtomicUsize::new(0),
             scratch: Mutex::new(Vec::new()),
@@ -442,8 +447,29 @@ impl Engine {
         (1.0 + self.len() as f32 / (1.0 + self.df(term) as f32)).ln()
     }
 
-    /// Every way to find one query word in the index.
+    /// Every way to find one query word in the index. Kept for the next keystrokes, which repeat the
+    /// words before the one being typed.
     fn alternatives(&self, word: &str, typing: bool) -> Vec<Alt> {
+        let key = (word.to_string(), typing);
+        if let Some(hit) = self
+            .alt_cache
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&key).cloned())
+        {
+            return hit;
+        }
+        let alts = self.compute_alternatives(word, typing);
+        if let Ok(mut cache) = self.alt_cache.lock() {
+            if cache.len() >= ALT_CACHE_SIZE {
+                cache.clear();
+            }
+            cache.insert(key, alts.clone());
+        }
+        alts
+    }
+
+    fn compute_alternatives(&self, word: &str, typing: bool) -> Vec<Alt> {
         let mut alts: Vec<Alt> = Vec::new();
         let push = |alts: &mut Vec<Alt>, term: u32, quality: f32, capped: bool| match alts
             .iter_mut()
@@ -504,13 +530,32 @@ impl Engine {
                 ids: &self.title_terms,
             };
             let mut found = Vec::new();
-            for k in 1..=max_k {
-                fuzzy::search(&vocabulary, surface.as_bytes(), k, &mut found);
-                if !found.is_empty() {
-                    break;
-                }
+            fuzzy::search(&vocabulary, surface.as_bytes(), 1, &mut found);
+            let mut ids: Vec<usize> = found
+                .iter()
+                .map(|&i| self.title_terms[i] as usize)
+                .collect();
+            if ids.is_empty() && max_k >= 2 {
+                // Two edits only among words with the same first letter: a slip on the first letter
+                // is rare, and the walk is then a fraction of the dictionary.
+                let first = surface.as_bytes()[0];
+                let lo = self
+                    .title_terms
+                    .partition_point(|&t| self.terms.bytes_of(t as usize)[0] < first);
+                let hi = self
+                    .title_terms
+                    .partition_point(|&t| self.terms.bytes_of(t as usize)[0] <= first);
+                let same_letter = TitleWords {
+                    terms: &self.terms,
+                    ids: &self.title_terms[lo..hi],
+                };
+                fuzzy::search(&same_letter, surface.as_bytes(), 2, &mut found);
+                ids = found
+                    .iter()
+                    .map(|&i| self.title_terms[lo + i] as usize)
+                    .collect();
             }
-            for i in found.into_iter().map(|i| self.title_terms[i] as usize) {
+            for i in ids {
                 let cost = fuzzy::weighted_distance(surface.as_bytes(), self.terms.bytes_of(i));
                 if cost > 0.0 {
                     push(
@@ -1706,6 +1751,7 @@ mod storage {
             postings: r.u32s()?,
             title_terms: r.u32s()?,
             completions: Mutex::new(std::collections::HashMap::new()),
+            alt_cache: Mutex::new(std::collections::HashMap::new()),
             kind,
             synonyms: super::parse_synonyms(super::SYNONYMS),
             interrupts: AtomicUsize::new(0),
