@@ -260,7 +260,7 @@ pub fn compare(
 ) -> Result<Comparison> {
     if !(MIN..=MAX).contains(&ids.len()) {
         return Err(Error::Invalid(format!(
-            "comparer demande de {MIN} à {MAX} formations ({} données)",
+            "comparer demande de {MIN} à {MAX} formations, pas {}",
             ids.len()
         )));
     }

@@ -16,7 +16,7 @@ pub mod saved;
 mod tests;
 
 pub use items::availability;
-pub use store::Store;
+pub use store::{Details, Store};
 
 use crate::error::{Error, Result};
 use crate::search::Kind;

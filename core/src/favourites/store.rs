@@ -39,6 +39,18 @@ fn not_found(item: &ItemRef) -> Error {
     ))
 }
 
+fn no_status() -> Error {
+    Error::Invalid("un statut ne s'applique qu'aux formations et à leurs sessions".into())
+}
+
+/// What `add_with` sets besides adding.
+#[derive(Debug, Clone, Default)]
+pub struct Details<'a> {
+    pub note: Option<&'a str>,
+    pub status: Option<Status>,
+    pub tags: &'a [&'a str],
+}
+
 const FAV_COLS: &str = "f.id, f.kind, f.item_id, f.note, f.status, f.position, f.snapshot,
     f.created_at, f.updated_at,
     (SELECT group_concat(tag, char(31)) FROM
@@ -240,8 +252,64 @@ impl Store {
         id: &str,
         kind: Option<ItemKind>,
     ) -> Result<(Favourite, bool)> {
+        self.add_with(cat, id, kind, &Details::default())
+    }
+
+    /// Adds like `add`, and sets the given note and status and adds the tags, all in one transaction
+    /// (also on a favourite already there): an invalid detail adds nothing.
+    pub fn add_with(
+        &self,
+        cat: &Catalogue,
+        id: &str,
+        kind: Option<ItemKind>,
+        details: &Details,
+    ) -> Result<(Favourite, bool)> {
         let (item, snapshot) = items::resolve(cat, id, kind)?;
-        self.add_item(&item, &snapshot)
+        if details.status.is_some() && !item.kind.has_status() {
+            return Err(no_status());
+        }
+        let note = clean_note(details.note)?;
+        let tags: Vec<String> = details
+            .tags
+            .iter()
+            .map(|t| clean_tag(t))
+            .collect::<Result<_>>()?;
+        self.write(|tx| {
+            let (fav, new) = match get(tx, &item)? {
+                Some(existing) => (existing, false),
+                None => {
+                    let t = now();
+                    insert(
+                        tx,
+                        &NewFavourite {
+                            item: &item,
+                            snapshot: &snapshot,
+                            note: None,
+                            status: None,
+                            tags: &[],
+                            created_at: t,
+                            updated_at: t,
+                        },
+                    )?;
+                    (get_existing(tx, &item)?, true)
+                }
+            };
+            if note.is_some() || details.status.is_some() || !tags.is_empty() {
+                let mut all = fav.tags.clone();
+                for t in tags {
+                    if !all.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
+                        all.push(t);
+                    }
+                }
+                set_tags(tx, fav.id, &all)?;
+                tx.execute(
+                    "UPDATE favourite SET note = coalesce(?2, note), status = coalesce(?3, status),
+                         updated_at = ?4 WHERE id = ?1",
+                    params![fav.id, note, details.status.map(Status::code), now()],
+                )?;
+            }
+            Ok((get_existing(tx, &item)?, new))
+        })
     }
 
     /// Adds an item with a snapshot the caller took (a shell that has the item on screen).
@@ -294,9 +362,7 @@ impl Store {
     /// Sets or clears the status of a training or session.
     pub fn set_status(&self, item: &ItemRef, status: Option<Status>) -> Result<Favourite> {
         if !item.kind.has_status() && status.is_some() {
-            return Err(Error::Invalid(
-                "un statut ne s'applique qu'aux formations et à leurs sessions".into(),
-            ));
+            return Err(no_status());
         }
         self.write(|tx| {
             let id = row_id(tx, item)?;

@@ -1,6 +1,9 @@
 //! Favourites on a real user database, and against real catalogues built from data/ and from an edited
 //! copy of it (an item removed, changed, sessions added).
 
+// Dates are written YYYY_MM_DD, grouped for reading rather than by thousands.
+#![allow(clippy::inconsistent_digit_grouping)]
+
 use super::compare::compare;
 use super::export::{self, Document};
 use super::*;
