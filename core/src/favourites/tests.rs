@@ -40,8 +40,8 @@ fn pristine() -> Catalogue {
     Catalogue::open(path).unwrap()
 }
 
-/// The real catalogue plus the rows importers still in progress on main do not give yet (an aid, BMO
-/// hiring figures for the plaquiste fiche): known inputs for the code that reads them.
+/// The real catalogue plus rows of known content (an aid, BMO hiring figures for the plaquiste fiche), so
+/// the expected values come from the fixture, whatever the open data gives.
 fn with_figures() -> Catalogue {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     let path = PATH.get_or_init(|| {
@@ -53,9 +53,11 @@ fn with_figures() -> Catalogue {
         conn.execute_batch(
             "INSERT OR IGNORE INTO institution(slug, name) VALUES ('test_caf', 'CAF de test');
              INSERT OR REPLACE INTO aid(id, label, institution) VALUES ('aide-test-permis', 'Aide au permis', 'test_caf');
-             INSERT OR REPLACE INTO job_fap(code_rome, fap, score) VALUES ('F1604', 'B2Z40', 0.9);
-             INSERT OR REPLACE INTO bmo(fap, fap_label, area, hires, difficult, seasonal)
-                 VALUES ('B2Z40', 'Plaquistes', '2401', 120, 90, 0), ('B2Z40', 'Plaquistes', '2402', 80, 60, 10);",
+             -- A FAP of its own, scored above any label match (at most 1), so it comes first.
+             INSERT OR REPLACE INTO job_fap(code_rome, fap, score) VALUES ('F1604', 'ZZTEST', 2.0);
+             INSERT OR REPLACE INTO bmo(fap, fap_label, area, departement, hires, difficult, seasonal)
+                 VALUES ('ZZTEST', 'Plaquistes (test)', '2401', '37', 120, 90, 0),
+                        ('ZZTEST', 'Plaquistes (test)', '2402', '45', 80, 60, 10);",
         )
         .unwrap();
         path
@@ -675,7 +677,7 @@ fn compare_two_to_four_trainings() {
     // The two BMO areas of the fixture: 120 + 80 projects, 90 + 60 of them difficult.
     assert_eq!(job.planned_hires, Some(200));
     assert_eq!(job.difficult_pct, Some(75.0));
-    assert_eq!(job.bmo_family.as_deref(), Some("Plaquistes"));
+    assert_eq!(job.bmo_family.as_deref(), Some("Plaquistes (test)"));
     // POEC paie: 400 hours, distance learning, OPCO-funded.
     assert_eq!(paie.hours_min, Some(400));
     assert!(paie.distance_learning);
