@@ -1,5 +1,6 @@
 //! `orientation`: the SPRO catalogue and its search at a terminal, and in scripts.
 
+mod fav;
 mod output;
 
 use clap::{Args, Parser, Subcommand};
@@ -49,6 +50,8 @@ enum Command {
         #[command(subcommand)]
         action: CatalogueAction,
     },
+    #[command(flatten)]
+    User(fav::UserCommand),
 }
 
 #[derive(Subcommand)]
@@ -302,6 +305,7 @@ fn run_search(cli: &Cli, args: &SearchArgs) -> Result<()> {
 fn run(cli: &Cli) -> Result<()> {
     match &cli.command {
         Command::Search(args) => run_search(cli, args),
+        Command::User(command) => fav::run(cli, command),
         Command::Show { id, json } => {
             let cat = open_catalogue(cli)?;
             let sheet = cat.show(id)?;

@@ -7,6 +7,7 @@
 pub mod catalogue;
 pub mod db;
 pub mod error;
+pub mod favourites;
 pub mod search;
 
 pub use error::{Error, Result};
