@@ -10,8 +10,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let db = args.get(1).ok_or("catalogue path missing")?;
     let t = Instant::now();
     let cat = Catalogue::open(std::path::Path::new(db))?;
-    let engine = cat.engine()?;
-    println!("open + load: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    let opened = t.elapsed();
+    let blob: Vec<u8> = cat
+        .conn()
+        .query_row("SELECT data FROM search_engine", [], |r| r.get(0))?;
+    let read = t.elapsed();
+    let engine = orientation_core::search::engine::Engine::from_bytes(&blob)?;
+    println!(
+        "open {:.1} ms + read index {:.1} ms + load {:.1} ms = {:.1} ms",
+        opened.as_secs_f64() * 1e3,
+        (read - opened).as_secs_f64() * 1e3,
+        (t.elapsed() - read).as_secs_f64() * 1e3,
+        t.elapsed().as_secs_f64() * 1e3
+    );
     let file = args
         .get(2)
         .map(String::as_str)

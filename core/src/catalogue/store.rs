@@ -12,6 +12,8 @@ pub struct CatalogueSchema;
 impl Schema for CatalogueSchema {
     const NAME: &'static str = "catalogue";
     const VERSION: i64 = 1;
+    /// Large pages: the saved search index is one 15 MB value, read in a few pages instead of thousands.
+    const PAGE_SIZE: Option<u32> = Some(65536);
     fn upgrade_from(conn: &Connection, from: i64) -> Result<()> {
         match from {
             0 => conn.execute_batch(include_str!("schema.sql"))?,

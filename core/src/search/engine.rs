@@ -1787,6 +1787,8 @@ mod storage {
                 .last()
                 .is_some_and(|&l| l as usize == e.postings.len())
             && e.postings.iter().all(|&p| ((p >> 1) as usize) < n)
+            && (1..e.terms.len()).all(|i| e.terms.bytes_of(i - 1) < e.terms.bytes_of(i))
+            && (0..e.terms.len()).all(|i| !e.terms.bytes_of(i).is_empty())
             && e.title_terms.windows(2).all(|w| w[0] < w[1])
             && e.title_terms
                 .last()
