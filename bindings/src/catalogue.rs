@@ -126,10 +126,11 @@ impl Catalogue {
         let results = self.engine.search_results(&q)?;
         let today = q.today.unwrap_or_else(filters::today);
         let db = self.db();
+        let titles: Vec<&str> = results.hits.iter().map(|h| h.title.as_str()).collect();
+        let highlights =
+            search::highlights(|text| self.engine.matched_ranges(&q.text, text), &titles);
         let mut items = Vec::with_capacity(results.hits.len());
-        for hit in results.hits {
-            let highlights =
-                search::utf16_ranges(&hit.title, &self.engine.matched_ranges(&q.text, &hit.title));
+        for (hit, highlights) in results.hits.into_iter().zip(highlights) {
             let badges = self.badges(&db, hit.kind, &hit.id, today)?;
             items.push(search::item(hit, highlights, badges));
         }

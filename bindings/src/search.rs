@@ -431,6 +431,40 @@ pub(crate) fn utf16_ranges(text: &str, char_ranges: &[(usize, usize)]) -> Vec<Te
         .collect()
 }
 
+/// The highlights of many titles for one query, computed with one call to the core's highlighter: it
+/// works out the query's word forms (completions, typo corrections) on each call, which costs far more
+/// than matching them, so the titles go in together, one per line, and the ranges are shared out after.
+pub(crate) fn highlights(
+    matched_ranges: impl Fn(&str) -> Vec<(usize, usize)>,
+    titles: &[&str],
+) -> Vec<Vec<TextRange>> {
+    let mut combined = String::new();
+    // (first char, char count) of each title in `combined`.
+    let mut spans = Vec::with_capacity(titles.len());
+    let mut at = 0usize;
+    for title in titles {
+        let n = title.chars().count();
+        spans.push((at, n));
+        combined.push_str(title);
+        // Not a word character: no range can cross from one title into the next.
+        combined.push('\n');
+        at += n + 1;
+    }
+    let ranges = matched_ranges(&combined);
+    titles
+        .iter()
+        .zip(&spans)
+        .map(|(title, &(start, n))| {
+            let own: Vec<(usize, usize)> = ranges
+                .iter()
+                .filter(|&&(s, e)| s >= start && e <= start + n)
+                .map(|&(s, e)| (s - start, e - start))
+                .collect();
+            utf16_ranges(title, &own)
+        })
+        .collect()
+}
+
 pub(crate) fn item(hit: Hit, highlights: Vec<TextRange>, badges: Vec<Badge>) -> SearchItem {
     SearchItem {
         kind: hit.kind.into(),
@@ -651,6 +685,41 @@ mod tests {
         let units: Vec<u16> = text.encode_utf16().collect();
         assert_eq!(String::from_utf16_lossy(&units[3..11]), "Œnologue");
         assert_eq!(String::from_utf16_lossy(&units[14..24]), "Boulangère");
+    }
+
+    #[test]
+    fn highlights_of_many_titles_come_from_one_call_and_stay_in_their_title() {
+        let calls = std::cell::Cell::new(0);
+        // A stand-in highlighter: the chars of every "boulang…" word.
+        let matcher = |text: &str| {
+            calls.set(calls.get() + 1);
+            let chars: Vec<char> = text.chars().collect();
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < chars.len() {
+                let rest: String = chars[i..].iter().take(7).collect();
+                if rest.to_lowercase() == "boulang" {
+                    let end = (i..chars.len())
+                        .find(|&j| !chars[j].is_alphanumeric())
+                        .unwrap_or(chars.len());
+                    out.push((i, end));
+                    i = end;
+                } else {
+                    i += 1;
+                }
+            }
+            out
+        };
+        let got = highlights(matcher, &["CAP Boulanger", "Plombier", "𝄞 Boulangère"]);
+        assert_eq!(calls.get(), 1);
+        assert_eq!(
+            got,
+            [
+                vec![TextRange { start: 4, end: 13 }],
+                vec![],
+                vec![TextRange { start: 3, end: 13 }]
+            ]
+        );
     }
 
     #[test]
