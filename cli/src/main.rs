@@ -37,7 +37,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Chercher un métier, une formation, un lieu ou une aide.
-    Search(SearchArgs),
+    Search(Box<SearchArgs>),
     /// Afficher la fiche complète d'un identifiant (code ROME, formation, lieu, aide, certification).
     Show {
         id: String,
