@@ -7,15 +7,19 @@
 import Foundation
 
 extension Catalogue {
-    /// Searches on a background thread; cancelling the calling Task interrupts the search (which then
-    /// throws `OrientationError.Interrupted`).
+    /// Searches on a background thread; cancelling the calling Task interrupts the search, which then
+    /// throws `CancellationError` (`OrientationError.Interrupted` only when someone else interrupted it).
     public func search(_ query: SearchQuery) async throws -> SearchPage {
-        try await withTaskCancellationHandler {
-            try await Task.detached(priority: .userInitiated) { [self] in
-                try self.search(query: query)
-            }.value
-        } onCancel: {
-            self.interrupt()
+        do {
+            return try await withTaskCancellationHandler {
+                try await Task.detached(priority: .userInitiated) { [self] in
+                    try self.search(query: query)
+                }.value
+            } onCancel: {
+                self.interrupt()
+            }
+        } catch OrientationError.Interrupted(_) where Task.isCancelled {
+            throw CancellationError()
         }
     }
 

@@ -13,6 +13,7 @@ import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.callbackFlow
 import kotlinx.coroutines.flow.mapLatest
+import kotlinx.coroutines.isActive
 import kotlinx.coroutines.withContext
 
 /**
@@ -23,7 +24,16 @@ suspend fun Catalogue.searchCancellable(
     query: SearchQuery,
     dispatcher: CoroutineDispatcher = Dispatchers.IO,
 ): SearchPage = coroutineScope {
-    val running = async(dispatcher) { search(query) }
+    val running = async(dispatcher) {
+        try {
+            search(query)
+        } catch (e: OrientationException.Interrupted) {
+            // Interrupted because this coroutine was cancelled: that is a cancellation, not a failure
+            // (a failure would take precedence over the cancellation and reach the caller's scope).
+            if (!isActive) throw CancellationException("recherche annulée").apply { initCause(e) }
+            throw e
+        }
+    }
     try {
         running.await()
     } catch (e: CancellationException) {

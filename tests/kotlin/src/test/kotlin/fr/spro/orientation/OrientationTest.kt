@@ -5,6 +5,9 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.async
 import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.supervisorScope
+import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.flow.flowOf
 import kotlinx.coroutines.flow.onEach
 import kotlinx.coroutines.flow.toList
@@ -137,16 +140,19 @@ class OrientationTest {
     }
 
     @Test
-    fun `a cancelled search coroutine leaves the catalogue usable`() = runBlocking {
+    fun `a cancelled search coroutine ends as cancelled and leaves the catalogue usable`() = runBlocking {
         val slow = SearchQuery(text = "technicien agent responsable conseiller formation professionnelle")
-        val started = CompletableDeferred<Unit>()
-        val job = launch {
-            started.complete(Unit)
-            catalogue.searchCancellable(slow)
+        // Cancelled at various moments: before the search starts, while it runs (it is then interrupted),
+        // and after it ends. Every time the coroutine ends as cancelled, never with an error.
+        for (wait in listOf(0L, 1L, 5L, 20L, 50L, 100L, 300L)) {
+            supervisorScope {
+                val search = async(Dispatchers.Default) { catalogue.searchCancellable(slow) }
+                delay(wait)
+                search.cancelAndJoin()
+                val failure = runCatching { search.await() }.exceptionOrNull()
+                assertTrue(failure == null || failure is CancellationException, failure.toString())
+            }
         }
-        started.await()
-        job.cancelAndJoin()
-        assertTrue(job.isCancelled)
         assertEquals("D1102", catalogue.searchCancellable(SearchQuery("boulanger")).items.first().id)
     }
 
