@@ -1595,6 +1595,7 @@ mod tests {
 mod storage {
     use super::{Engine, Facts, Strings};
     use crate::error::{Error, Result};
+    use std::io::Read;
     use std::sync::atomic::AtomicUsize;
     use std::sync::Mutex;
 
@@ -1659,44 +1660,51 @@ mod storage {
         out
     }
 
-    struct Reader<'a> {
-        data: &'a [u8],
+    /// Reads the saved arrays straight into their final vectors: loading is on the cold path from opening
+    /// the catalogue to the first result, so no intermediate copy of the whole index is made.
+    struct Reader<R> {
+        src: R,
+        /// Bytes not read yet: a damaged length is refused before anything is allocated for it.
+        left: usize,
     }
 
     fn damaged() -> Error {
         Error::Invalid("index de recherche endommagé : reconstruisez le catalogue".into())
     }
 
-    impl<'a> Reader<'a> {
-        fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-            if n > self.data.len() {
+    impl<R: Read> Reader<R> {
+        fn fill(&mut self, buf: &mut [u8]) -> Result<()> {
+            if buf.len() > self.left {
                 return Err(damaged());
             }
-            let (head, tail) = self.data.split_at(n);
-            self.data = tail;
-            Ok(head)
+            self.src.read_exact(buf).map_err(|_| damaged())?;
+            self.left -= buf.len();
+            Ok(())
         }
         fn len(&mut self, width: usize) -> Result<usize> {
-            let b = self.take(8)?;
-            let n = u64::from_le_bytes(b.try_into().map_err(|_| damaged())?) as usize;
-            if n.checked_mul(width)
-                .is_none_or(|bytes| bytes > self.data.len())
-            {
+            let mut b = [0u8; 8];
+            self.fill(&mut b)?;
+            let n = u64::from_le_bytes(b) as usize;
+            if n.checked_mul(width).is_none_or(|bytes| bytes > self.left) {
                 return Err(damaged());
             }
             Ok(n)
         }
         fn u8s(&mut self) -> Result<Vec<u8>> {
             let n = self.len(1)?;
-            Ok(self.take(n)?.to_vec())
+            let mut v = vec![0u8; n];
+            self.fill(&mut v)?;
+            Ok(v)
         }
         fn u32s(&mut self) -> Result<Vec<u32>> {
             let n = self.len(4)?;
-            Ok(self
-                .take(n * 4)?
-                .chunks_exact(4)
-                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect())
+            let mut v = vec![0u32; n];
+            self.fill(bytemuck::cast_slice_mut(&mut v))?;
+            // The file is little-endian; on a big-endian machine this swaps, elsewhere it compiles away.
+            for x in &mut v {
+                *x = u32::from_le(*x);
+            }
+            Ok(v)
         }
         fn f32s(&mut self) -> Result<Vec<f32>> {
             Ok(self.u32s()?.into_iter().map(f32::from_bits).collect())
@@ -1715,8 +1723,15 @@ mod storage {
     }
 
     pub fn from_bytes(data: &[u8]) -> Result<Engine> {
-        let mut r = Reader { data };
-        if r.take(MAGIC.len())? != MAGIC {
+        read(data, data.len())
+    }
+
+    /// Loads an engine saved by `to_bytes` from a reader of exactly `total` bytes.
+    pub fn read(src: impl Read, total: usize) -> Result<Engine> {
+        let mut r = Reader { src, left: total };
+        let mut magic = [0u8; MAGIC.len()];
+        r.fill(&mut magic)?;
+        if &magic != MAGIC {
             return Err(damaged());
         }
         let kind = r.u8s()?;
@@ -1807,7 +1822,7 @@ mod storage {
             ]
             .iter()
             .all(|&l| l == e.facts.start.len())
-            && r.data.is_empty();
+            && r.left == 0;
         if !consistent {
             return Err(damaged());
         }
@@ -1822,6 +1837,11 @@ impl Engine {
 
     pub fn from_bytes(data: &[u8]) -> Result<Engine> {
         storage::from_bytes(data)
+    }
+
+    /// Loads an engine saved by `to_bytes` from a reader of exactly `len` bytes (a SQLite blob handle).
+    pub fn read_from(src: impl std::io::Read, len: usize) -> Result<Engine> {
+        storage::read(src, len)
     }
 }
 
@@ -1895,5 +1915,13 @@ mod storage_tests {
         let last = flipped.len() - 1;
         flipped[last] = 0xff; // a posting pointing past the last document
         assert!(Engine::from_bytes(&flipped).is_err());
+        // Streamed loading: the same bytes load; a source shorter than announced is an error.
+        let streamed = Engine::read_from(&bytes[..], bytes.len()).unwrap();
+        assert_eq!(
+            built.search(&Query::new("boulang")).unwrap(),
+            streamed.search(&Query::new("boulang")).unwrap()
+        );
+        assert!(Engine::read_from(&bytes[..bytes.len() - 10], bytes.len()).is_err());
+        assert!(Engine::read_from(&bytes[..], bytes.len() + 10).is_err());
     }
 }
