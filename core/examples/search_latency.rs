@@ -55,6 +55,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         p(0.99),
         times.last().map(|t| t.0).unwrap_or(0.0)
     );
+    // The peak resident memory of this whole session: open, load, every keystroke (Linux only).
+    if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
+        if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM")) {
+            println!(
+                "peak memory of the session: {}",
+                line.trim_start_matches("VmHWM:").trim()
+            );
+        }
+    }
     for (us, i, q) in times.iter().rev().take(8) {
         let prefix: String = q.chars().take(*i).collect();
         println!("  {us:>8.0} µs  « {prefix} »");
