@@ -5,11 +5,13 @@ use crate::search::{self, Badge, BadgeKind, SearchPage, SearchQuery, TextRange};
 use crate::sheets::{self, AidSheet, CatalogueInfo, CertificationSheet, JobSheet, PlaceSheet};
 use crate::sheets::{Sheet, TrainingSheet};
 use orientation_core::catalogue::Catalogue as CoreCatalogue;
+use orientation_core::favourites::Store;
 use orientation_core::search::engine::Engine;
 use orientation_core::search::filters::{self, SessionInfo};
+use orientation_core::search::Query;
 use orientation_core::search::{geo, Kind};
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// One opened catalogue. Every method may be called from any thread; `search` and the sheets read the
 /// disk, so call them off the main thread.
@@ -24,10 +26,13 @@ pub struct Catalogue {
     engine: Engine,
     /// ROME grand domaine letter → label, for the facets.
     domains: HashMap<String, String>,
+    /// The user's favourites, to draw the stars on each page; none if the user database did not open
+    /// (search still works).
+    favourites: Option<Arc<Store>>,
 }
 
 impl Catalogue {
-    pub(crate) fn open(core: CoreCatalogue) -> Result<Catalogue> {
+    pub(crate) fn open(core: CoreCatalogue, favourites: Option<Arc<Store>>) -> Result<Catalogue> {
         let start = std::time::Instant::now();
         let engine = core.engine()?;
         let domains = grand_domaines(&core)?;
@@ -40,10 +45,15 @@ impl Catalogue {
             db: Mutex::new(core),
             engine,
             domains,
+            favourites,
         })
     }
 
-    fn db(&self) -> MutexGuard<'_, CoreCatalogue> {
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub(crate) fn db(&self) -> MutexGuard<'_, CoreCatalogue> {
         // A panic while reading leaves nothing half-written (the catalogue is read-only): carry on.
         self.db.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -86,6 +96,44 @@ impl Catalogue {
         Ok(badges)
     }
 
+    /// A search page for a query already checked: items with badges, highlights and stars, facets.
+    pub(crate) fn page(&self, q: Query) -> Result<SearchPage> {
+        let start = std::time::Instant::now();
+        let results = self.engine.search_results(&q)?;
+        let today = q.today.unwrap_or_else(filters::today);
+        let stars = match &self.favourites {
+            // A star is a nicety: a user database that fails to answer must not cost the page.
+            Some(store) => store.stars(&results.hits).unwrap_or_else(|e| {
+                tracing::warn!(error = %crate::error::OrientationError::from(e), "étoiles des favoris");
+                vec![false; results.hits.len()]
+            }),
+            None => vec![false; results.hits.len()],
+        };
+        let db = self.db();
+        let titles: Vec<&str> = results.hits.iter().map(|h| h.title.as_str()).collect();
+        let highlights =
+            search::highlights(|text| self.engine.matched_ranges(&q.text, text), &titles);
+        let mut items = Vec::with_capacity(results.hits.len());
+        for ((hit, highlights), star) in results.hits.into_iter().zip(highlights).zip(stars) {
+            let badges = self.badges(&db, hit.kind, &hit.id, today)?;
+            let mut item = search::item(hit, highlights, badges);
+            item.is_favourite = star;
+            items.push(item);
+        }
+        drop(db);
+        // No query text in logs: it is the user's.
+        tracing::debug!(
+            results = items.len(),
+            us = start.elapsed().as_micros() as u64,
+            "recherche"
+        );
+        Ok(SearchPage {
+            items,
+            widened_to_km: results.widened_to_km,
+            facets: search::facets(results.facets, |code| self.domains.get(code).cloned()),
+        })
+    }
+
     fn show(&self, id: &str) -> Result<Sheet> {
         let core = self.db().show(id)?;
         Ok(sheets::sheet(core, filters::today()))
@@ -121,31 +169,8 @@ impl Catalogue {
     /// meanwhile. An empty text with no filter gives an empty page; an empty text with a kind, a location
     /// or filters lists what they select.
     pub fn search(&self, query: SearchQuery) -> Result<SearchPage> {
-        let start = std::time::Instant::now();
         let q = query.to_core(|text| Ok(geo::resolve(self.db().conn(), text)?))?;
-        let results = self.engine.search_results(&q)?;
-        let today = q.today.unwrap_or_else(filters::today);
-        let db = self.db();
-        let titles: Vec<&str> = results.hits.iter().map(|h| h.title.as_str()).collect();
-        let highlights =
-            search::highlights(|text| self.engine.matched_ranges(&q.text, text), &titles);
-        let mut items = Vec::with_capacity(results.hits.len());
-        for (hit, highlights) in results.hits.into_iter().zip(highlights) {
-            let badges = self.badges(&db, hit.kind, &hit.id, today)?;
-            items.push(search::item(hit, highlights, badges));
-        }
-        drop(db);
-        // No query text in logs: it is the user's.
-        tracing::debug!(
-            results = items.len(),
-            us = start.elapsed().as_micros() as u64,
-            "recherche"
-        );
-        Ok(SearchPage {
-            items,
-            widened_to_km: results.widened_to_km,
-            facets: search::facets(results.facets, |code| self.domains.get(code).cloned()),
-        })
+        self.page(q)
     }
 
     /// Stops the searches running at this moment (they throw `Interrupted`); later searches run normally.

@@ -34,6 +34,14 @@ pub enum OrientationError {
         "Recherche invalide : niveau de 1 à 8, dates AAAA-MM-JJ, rayon et nombre de résultats positifs, grand domaine de A à N."
     )]
     InvalidQuery,
+    #[error(
+        "Saisie refusée : note de 10 000 caractères au plus, 20 étiquettes de 40 caractères au plus, statut pour une formation seulement, nom de recherche unique de 80 caractères au plus, comparaison de 2 à 4 formations différentes."
+    )]
+    InvalidInput,
+    #[error(
+        "Ce fichier n'est pas un export de favoris que cette version de l'application sait lire (tronqué, abîmé ou plus récent) : rien n'a été modifié."
+    )]
+    InvalidExport,
     #[error("Recherche interrompue.")]
     Interrupted,
     #[error("Une construction du catalogue est déjà en cours.")]

@@ -4,18 +4,19 @@
 //! - `Orientation` (orientation.rs): the entry object, opened with an `OrientationConfig`; builds the
 //!   catalogue in the background (async, cancellable, with progress) and hands out the feature objects.
 //! - `Catalogue` (catalogue.rs): search (synchronous, interruptible) and sheets.
+//! - `Favourites` (favourites.rs): favourites, saved searches with what is new, compare, export/import.
 //! - `OrientationError` (error.rs): the one public error, converted from the core's in one place.
 //! - `set_logger` (logging.rs): `tracing` forwarded to the shell's logger.
 //! - `TaskHandle` and the tokio runtime (runtime.rs).
 //!
-//! Favourites and the advisor chat slot into `Orientation` as they land in the core; search items already
-//! carry `is_favourite` (false until then).
+//! The advisor chat slots into `Orientation` as it lands in the core. Search items carry `is_favourite`.
 
 uniffi::setup_scaffolding!();
 
 mod cancel;
 pub mod catalogue;
 pub mod error;
+pub mod favourites;
 pub mod logging;
 pub mod orientation;
 pub mod runtime;
@@ -24,6 +25,7 @@ pub mod sheets;
 
 pub use catalogue::Catalogue;
 pub use error::OrientationError;
+pub use favourites::Favourites;
 pub use orientation::{CatalogueSource, CatalogueState, Orientation, OrientationConfig};
 pub use search::{SearchFilters, SearchPage, SearchQuery};
 

@@ -1,13 +1,15 @@
 //! `Orientation`, the one object a shell creates: opened with a config, it hands out the feature objects
-//! (the catalogue today; favourites and the advisor chat next) and builds the catalogue in the background.
+//! (the catalogue, favourites; the advisor chat next) and builds the catalogue in the background.
 
 use crate::cancel::CancellableSource;
 use crate::catalogue::Catalogue;
 use crate::error::{OrientationError, Result};
+use crate::favourites::Favourites;
 use crate::runtime::{self, TaskHandle};
 use crate::sheets::BuildReport;
 use orientation_core::catalogue::import::source::DirSource;
 use orientation_core::catalogue::Catalogue as CoreCatalogue;
+use orientation_core::favourites::Store;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -81,6 +83,9 @@ struct Shared {
     /// The opened catalogue, handed out again until a rebuild replaces the file.
     opened: Mutex<Option<Arc<Catalogue>>>,
     build: BuildSlot,
+    /// The user database (favourites, saved searches), in the data directory; opened on first use.
+    user_db: PathBuf,
+    store: Mutex<Option<Arc<Store>>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -100,9 +105,30 @@ impl Shared {
         if let Some(c) = opened.as_ref() {
             return Ok(c.clone());
         }
-        let catalogue = Arc::new(Catalogue::open(CoreCatalogue::open(&self.catalogue_path)?)?);
+        let stars = self
+            .store()
+            .map_err(
+                |e| tracing::warn!(error = %e, "base utilisateur indisponible : pas d'étoiles"),
+            )
+            .ok();
+        let catalogue = Arc::new(Catalogue::open(
+            CoreCatalogue::open(&self.catalogue_path)?,
+            stars,
+        )?);
         *opened = Some(catalogue.clone());
         Ok(catalogue)
+    }
+
+    /// The user database, opened (and migrated) once and shared by the catalogue's stars and
+    /// `Favourites`.
+    fn store(&self) -> Result<Arc<Store>> {
+        let mut slot = lock(&self.store);
+        if let Some(s) = slot.as_ref() {
+            return Ok(s.clone());
+        }
+        let store = Arc::new(Store::open(&self.user_db)?);
+        *slot = Some(store.clone());
+        Ok(store)
     }
 
     /// Builds the catalogue from the open data, on the calling (blocking) thread. Also restores the state
@@ -164,8 +190,8 @@ impl Shared {
 pub struct Orientation {
     config: OrientationConfig,
     shared: Arc<Shared>,
-    // Favourites (user.db in the data directory) and the chat slot in here next, each opened once on
-    // first use and handed out as its own object: `favourites()`, `chat(token_store)`.
+    // The chat slots in here next, opened once on first use and handed out as its own object:
+    // `chat(token_store)`.
 }
 
 fn writable_dir(dir: &Path) -> Result<()> {
@@ -203,10 +229,29 @@ impl Orientation {
             state,
             opened: Mutex::new(None),
             build: Mutex::new(None),
+            user_db: data_dir.join("user.db"),
+            store: Mutex::new(None),
         });
         shared.state.send_replace(shared.state_on_disk());
         tracing::info!(version = orientation_core::version(), "Orientation prêt");
         Ok(Arc::new(Orientation { config, shared }))
+    }
+
+    /// The user's favourites, saved searches and comparisons (user.db in the data directory, created on
+    /// first use). Works before the catalogue is built for listing; adding needs the catalogue.
+    pub fn favourites(&self) -> Result<Arc<Favourites>> {
+        let store = self.shared.store()?;
+        let shared = self.shared.clone();
+        Ok(Arc::new(Favourites::new(
+            store,
+            Box::new(move || shared.catalogue()),
+        )))
+    }
+
+    /// "Delete all my data": favourites, saved searches (and, with the chat, its local history), in one
+    /// transaction. The catalogue is not the user's and stays.
+    pub fn delete_all_my_data(&self) -> Result<()> {
+        Ok(self.shared.store()?.delete_all_my_data()?)
     }
 
     /// The config this object was opened with.

@@ -91,3 +91,34 @@ fun setLogger(level: LogLevel = LogLevel.INFO, log: (LogRecord) -> Unit) =
     setLogger(object : Logger {
         override fun log(record: LogRecord) = log(record)
     }, level)
+
+/** The kind a search result is kept under as a favourite. */
+fun ItemKind.asFavouriteKind(): FavouriteKind = when (this) {
+    ItemKind.JOB -> FavouriteKind.JOB
+    ItemKind.TRAINING -> FavouriteKind.TRAINING
+    ItemKind.PLACE -> FavouriteKind.PLACE
+    ItemKind.AID -> FavouriteKind.AID
+}
+
+/**
+ * The star on a result: adds the item to the favourites or removes it, on [dispatcher]. Returns whether it
+ * is a favourite now.
+ */
+suspend fun Favourites.toggle(
+    item: SearchItem,
+    dispatcher: CoroutineDispatcher = Dispatchers.IO,
+): Boolean = withContext(dispatcher) {
+    val kind = item.kind.asFavouriteKind()
+    if (remove(kind, item.id)) {
+        false
+    } else {
+        add(item.id, kind)
+        true
+    }
+}
+
+/** The favourites in the user's order, read on [dispatcher]. */
+suspend fun Favourites.listOf(
+    filter: FavouriteFilter = FavouriteFilter(),
+    dispatcher: CoroutineDispatcher = Dispatchers.IO,
+): List<Favourite> = withContext(dispatcher) { list(filter) }
