@@ -121,7 +121,9 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 async fn open(cli: &Cli, args: &ChatArgs) -> Result<Chat> {
     let c = config(cli, args)?;
-    let sessions = Arc::new(FileSessionStore::new(data_dir(cli)?.join("chat-session.json")));
+    let sessions = Arc::new(FileSessionStore::new(
+        data_dir(cli)?.join("chat-session.json"),
+    ));
     Chat::open(c, sessions).await
 }
 
@@ -224,9 +226,13 @@ struct Printer;
 impl ChatListener for Printer {
     fn on_update(&self, update: ChatUpdate) {
         let text = match update {
-            ChatUpdate::Reset { messages } => messages.iter().map(line).collect::<Vec<_>>().join("\n"),
+            ChatUpdate::Reset { messages } => {
+                messages.iter().map(line).collect::<Vec<_>>().join("\n")
+            }
             ChatUpdate::Upsert { message } => line(&message),
-            ChatUpdate::Older { messages } => messages.iter().map(line).collect::<Vec<_>>().join("\n"),
+            ChatUpdate::Older { messages } => {
+                messages.iter().map(line).collect::<Vec<_>>().join("\n")
+            }
             ChatUpdate::Remove { .. } => return,
             ChatUpdate::Typing { names } if names.is_empty() => return,
             ChatUpdate::Typing { names } => format!("… {} écrit", names.join(", ")),
@@ -248,7 +254,11 @@ async fn watch(chat: &Chat, args: &ChatArgs) -> Result<()> {
     let _sub = chat.subscribe(Arc::new(Printer))?;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
     std::thread::spawn(move || {
-        for l in std::io::stdin().lock().lines().map_while(std::result::Result::ok) {
+        for l in std::io::stdin()
+            .lock()
+            .lines()
+            .map_while(std::result::Result::ok)
+        {
             if tx.send(l).is_err() {
                 break;
             }
@@ -282,7 +292,9 @@ fn ms(d: Duration) -> f64 {
 /// the advisor answers and the app's listener gets it. One message at a time.
 async fn bench(chat: &Chat, cli: &Cli, n: usize) -> Result<()> {
     let env = dev_env().ok_or_else(|| {
-        Error::Invalid("banc d'essai : lancez d'abord scripts/dev-homeserver (env.json introuvable)".into())
+        Error::Invalid(
+            "banc d'essai : lancez d'abord scripts/dev-homeserver (env.json introuvable)".into(),
+        )
     })?;
     let (Some(url), Some(user), Some(password)) = (
         env_str(&Some(env.clone()), "homeserver_url"),
@@ -312,13 +324,20 @@ async fn bench(chat: &Chat, cli: &Cli, n: usize) -> Result<()> {
     chat.send_text("bench: ouverture")?;
     let room = advisor
         .wait_for(wait, |e| match e {
-            AdvisorEvent::Message { room_id, body, .. } if body == "bench: ouverture" => Some(room_id.clone()),
+            AdvisorEvent::Message { room_id, body, .. } if body == "bench: ouverture" => {
+                Some(room_id.clone())
+            }
             _ => None,
         })
         .await
         .ok_or_else(|| Error::Invalid("le conseiller n'a rien reçu".into()))?;
     advisor.send(&room, "bench: bonjour").await?;
-    while rx.recv().await.map(|(b, _)| b != "bench: bonjour").unwrap_or(false) {}
+    while rx
+        .recv()
+        .await
+        .map(|(b, _)| b != "bench: bonjour")
+        .unwrap_or(false)
+    {}
 
     let mut up = Vec::with_capacity(n);
     let mut down = Vec::with_capacity(n);
@@ -329,7 +348,11 @@ async fn bench(chat: &Chat, cli: &Cli, n: usize) -> Result<()> {
         chat.send_text(&body)?;
         let t1 = advisor
             .wait_for(wait, |e| match e {
-                AdvisorEvent::Message { body: b, received_at, .. } if *b == body => Some(*received_at),
+                AdvisorEvent::Message {
+                    body: b,
+                    received_at,
+                    ..
+                } if *b == body => Some(*received_at),
                 _ => None,
             })
             .await
@@ -361,7 +384,10 @@ async fn bench(chat: &Chat, cli: &Cli, n: usize) -> Result<()> {
         total.as_secs_f64()
     )
     .map_err(out_err)?;
-    for (label, v) in [("app → advisor (send → advisor's sync)", &up), ("advisor → app (send → app listener)", &down)] {
+    for (label, v) in [
+        ("app → advisor (send → advisor's sync)", &up),
+        ("advisor → app (send → app listener)", &down),
+    ] {
         writeln!(
             out,
             "  {label}: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
@@ -399,17 +425,38 @@ pub fn run(cli: &Cli, args: &ChatArgs) -> Result<()> {
                 let s = chat.status()?;
                 let mut out = std::io::stdout().lock();
                 if *json {
-                    let text = serde_json::to_string_pretty(&s).map_err(|e| Error::Invalid(e.to_string()))?;
+                    let text = serde_json::to_string_pretty(&s)
+                        .map_err(|e| Error::Invalid(e.to_string()))?;
                     return writeln!(out, "{text}").map_err(out_err);
                 }
-                let w = |out: &mut std::io::StdoutLock, k: &str, v: &str| writeln!(out, "{k:<22}{v}").map_err(out_err);
-                w(&mut out, "Compte", s.user_id.as_deref().unwrap_or("aucun (créé au premier message)"))?;
-                w(&mut out, "Connexion", match s.connection {
-                    ConnectionState::Online => "en ligne",
-                    ConnectionState::Offline => "hors ligne",
-                    ConnectionState::SessionExpired => "session expirée",
-                })?;
-                w(&mut out, "Conversation", if s.has_conversation { "ouverte" } else { "pas encore" })?;
+                let w = |out: &mut std::io::StdoutLock, k: &str, v: &str| {
+                    writeln!(out, "{k:<22}{v}").map_err(out_err)
+                };
+                w(
+                    &mut out,
+                    "Compte",
+                    s.user_id
+                        .as_deref()
+                        .unwrap_or("aucun (créé au premier message)"),
+                )?;
+                w(
+                    &mut out,
+                    "Connexion",
+                    match s.connection {
+                        ConnectionState::Online => "en ligne",
+                        ConnectionState::Offline => "hors ligne",
+                        ConnectionState::SessionExpired => "session expirée",
+                    },
+                )?;
+                w(
+                    &mut out,
+                    "Conversation",
+                    if s.has_conversation {
+                        "ouverte"
+                    } else {
+                        "pas encore"
+                    },
+                )?;
                 w(&mut out, "En attente d'envoi", &s.pending.to_string())?;
                 w(&mut out, "Refusés", &s.failed.to_string())?;
                 if let Some(a) = &s.last_advisor {
@@ -417,7 +464,11 @@ pub fn run(cli: &Cli, args: &ChatArgs) -> Result<()> {
                 }
                 w(&mut out, "Discussion", &s.summary)?;
                 if let Some(p) = &s.contact.phone {
-                    w(&mut out, "Téléphone", &format!("{} – {}", p.display, p.availability.summary(now_s())))?;
+                    w(
+                        &mut out,
+                        "Téléphone",
+                        &format!("{} – {}", p.display, p.availability.summary(now_s())),
+                    )?;
                 }
                 if let Some(m) = &s.contact.email {
                     w(&mut out, "Courriel", &m.address)?;
@@ -441,7 +492,8 @@ pub fn run(cli: &Cli, args: &ChatArgs) -> Result<()> {
                 let messages = chat.history(None, *limit)?;
                 let mut out = std::io::stdout().lock();
                 if *json {
-                    let text = serde_json::to_string_pretty(&messages).map_err(|e| Error::Invalid(e.to_string()))?;
+                    let text = serde_json::to_string_pretty(&messages)
+                        .map_err(|e| Error::Invalid(e.to_string()))?;
                     return writeln!(out, "{text}").map_err(out_err);
                 }
                 if messages.is_empty() {
@@ -457,4 +509,3 @@ pub fn run(cli: &Cli, args: &ChatArgs) -> Result<()> {
         }
     })
 }
-

@@ -2,6 +2,7 @@
 
 #[cfg(feature = "chat")]
 mod chat;
+mod fav;
 mod output;
 
 use clap::{Args, Parser, Subcommand};
@@ -39,7 +40,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Chercher un métier, une formation, un lieu ou une aide.
-    Search(SearchArgs),
+    Search(Box<SearchArgs>),
     /// Afficher la fiche complète d'un identifiant (code ROME, formation, lieu, aide, certification).
     Show {
         id: String,
@@ -54,6 +55,8 @@ enum Command {
     /// Discuter avec un conseiller du service (Matrix) : status, send, share, history, watch.
     #[cfg(feature = "chat")]
     Chat(chat::ChatArgs),
+    #[command(flatten)]
+    User(fav::UserCommand),
 }
 
 #[derive(Subcommand)]
@@ -307,6 +310,7 @@ fn run_search(cli: &Cli, args: &SearchArgs) -> Result<()> {
 fn run(cli: &Cli) -> Result<()> {
     match &cli.command {
         Command::Search(args) => run_search(cli, args),
+        Command::User(command) => fav::run(cli, command),
         Command::Show { id, json } => {
             let cat = open_catalogue(cli)?;
             let sheet = cat.show(id)?;

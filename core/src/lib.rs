@@ -1,11 +1,15 @@
 //! orientation-core: the SPRO catalogue (jobs, trainings, places, aids), its search, and user data.
 //! Plain Rust with no FFI attributes; `orientation-ffi` wraps it for Kotlin and Swift.
 
+// Tests write dates as YYYY_MM_DD numbers, grouped for reading rather than by thousands.
+#![cfg_attr(test, allow(clippy::inconsistent_digit_grouping))]
+
 pub mod catalogue;
 #[cfg(feature = "chat")]
 pub mod chat;
 pub mod db;
 pub mod error;
+pub mod favourites;
 pub mod search;
 
 pub use error::{Error, Result};

@@ -56,12 +56,18 @@ fn friday_one_minute_past_five_is_closed_until_monday() {
 fn opening_hours_follow_the_clock_changes() {
     let h = OpeningHours::default();
     // Friday 28 March 2025 17:01 (winter time) → Monday 31 March 9:00 (summer time) = 07:00 UTC.
-    assert_eq!(h.availability(1_743_177_660).next_opening, Some(1_743_404_400));
+    assert_eq!(
+        h.availability(1_743_177_660).next_opening,
+        Some(1_743_404_400)
+    );
     // 07:30 UTC is 8:30 in winter (closed) and 9:30 in summer (open).
     assert!(!h.is_open(1_742_801_400)); // Monday 24 March
     assert!(h.is_open(1_743_406_200)); // Monday 31 March
-    // Friday 24 October 2025 17:01 (summer) → Monday 27 October 9:00 (winter) = 08:00 UTC.
-    assert_eq!(h.availability(1_761_318_060).next_opening, Some(1_761_552_000));
+                                       // Friday 24 October 2025 17:01 (summer) → Monday 27 October 9:00 (winter) = 08:00 UTC.
+    assert_eq!(
+        h.availability(1_761_318_060).next_opening,
+        Some(1_761_552_000)
+    );
     assert!(!h.is_open(1_761_550_200)); // 8:30 winter time
     assert!(h.is_open(1_761_553_800)); // 9:30
 
@@ -74,8 +80,14 @@ fn opening_hours_follow_the_clock_changes() {
     assert_eq!((t.date, t.hour(), t.minute()), (date(2025, 3, 30), 3, 0));
     // 2:30 does not exist on 30 March: the instant the clocks jump to; on 26 October it happens
     // twice: the first.
-    assert_eq!(from_paris(date(2025, 3, 30), 2 * 3600 + 1800), 1_743_296_400);
-    assert_eq!(from_paris(date(2025, 10, 26), 2 * 3600 + 1800), 1_761_440_399 - 1799);
+    assert_eq!(
+        from_paris(date(2025, 3, 30), 2 * 3600 + 1800),
+        1_743_296_400
+    );
+    assert_eq!(
+        from_paris(date(2025, 10, 26), 2 * 3600 + 1800),
+        1_761_440_399 - 1799
+    );
     assert_eq!(last_sunday(2025, 3), date(2025, 3, 30));
     assert_eq!(last_sunday(2025, 10), date(2025, 10, 26));
     assert_eq!(last_sunday(2024, 3), date(2024, 3, 31));

@@ -38,9 +38,12 @@ fn numbered(n: usize) -> Vec<String> {
 async fn room_of(advisor: &mut Advisor, me: &str, body: &str) -> String {
     advisor
         .wait_for(Duration::from_secs(120), |e| match e {
-            AdvisorEvent::Message { room_id, sender, body: b, .. } if sender == me && b == body => {
-                Some(room_id.clone())
-            }
+            AdvisorEvent::Message {
+                room_id,
+                sender,
+                body: b,
+                ..
+            } if sender == me && b == body => Some(room_id.clone()),
             _ => None,
         })
         .await
@@ -63,7 +66,10 @@ fn assert_all_sent_once(chat: &Chat, expected: &[String]) {
     let history = chat.history(None, 500).unwrap();
     let mine: Vec<_> = history.iter().filter(|m| m.outgoing).collect();
     let bodies: Vec<&str> = mine.iter().map(|m| m.body.as_str()).collect();
-    assert_eq!(bodies, expected.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(
+        bodies,
+        expected.iter().map(String::as_str).collect::<Vec<_>>()
+    );
     assert!(mine.iter().all(|m| m.state == SendState::Sent));
     let mut ids: Vec<_> = mine.iter().map(|m| m.event_id.clone().unwrap()).collect();
     ids.sort();
@@ -83,22 +89,44 @@ async fn twenty_queued_while_synapse_is_down_arrive_once_in_order() {
     let mut updates = recorder();
     let _sub = chat.subscribe(updates.recorder.clone()).unwrap();
     updates
-        .wait_for("online", |u| matches!(u, ChatUpdate::Connection { state: ConnectionState::Online }).then_some(()))
+        .wait_for("online", |u| {
+            matches!(
+                u,
+                ChatUpdate::Connection {
+                    state: ConnectionState::Online
+                }
+            )
+            .then_some(())
+        })
         .await;
 
     stop(hs);
     let expected = numbered(20);
     for text in &expected {
-        assert_eq!(chat.send_text(text).unwrap().message.state, SendState::Sending);
+        assert_eq!(
+            chat.send_text(text).unwrap().message.state,
+            SendState::Sending
+        );
     }
     updates
-        .wait_for("offline noticed", |u| matches!(u, ChatUpdate::Connection { state: ConnectionState::Offline }).then_some(()))
+        .wait_for("offline noticed", |u| {
+            matches!(
+                u,
+                ChatUpdate::Connection {
+                    state: ConnectionState::Offline
+                }
+            )
+            .then_some(())
+        })
         .await;
     // The first message was tried and is waiting for its retry; none went anywhere.
     updates
         .wait_for("a failed attempt with a retry time", |u| match u {
-            ChatUpdate::Upsert { message } if message.body == expected[0] && message.attempts >= 1 => {
-                Some(assert!(message.retry_at_ms.is_some()))
+            ChatUpdate::Upsert { message }
+                if message.body == expected[0] && message.attempts >= 1 =>
+            {
+                assert!(message.retry_at_ms.is_some());
+                Some(())
             }
             _ => None,
         })
@@ -108,7 +136,10 @@ async fn twenty_queued_while_synapse_is_down_arrive_once_in_order() {
     assert!(!status.has_conversation, "no room could be created offline");
 
     restart(hs);
-    eventually("all 20 sent after the restart", || chat.status().unwrap().pending == 0).await;
+    eventually("all 20 sent after the restart", || {
+        chat.status().unwrap().pending == 0
+    })
+    .await;
     assert_all_sent_once(&chat, &expected);
 
     let room = room_of(&mut advisor, &me, "message 20").await;
@@ -130,13 +161,20 @@ async fn history_survives_a_restart_without_network() {
         chat.send_text("avant la coupure").unwrap();
         let room = room_of(&mut advisor, &me, "avant la coupure").await;
         advisor.send(&room, "réponse du conseiller").await.unwrap();
-        eventually("answer stored", || chat.history(None, 10).unwrap().len() == 2).await;
+        eventually("answer stored", || {
+            chat.history(None, 10).unwrap().len() == 2
+        })
+        .await;
         me
     };
 
     stop(hs);
     let chat = hs.open_app(&app).await;
-    assert_eq!(chat.user_id().as_deref(), Some(me.as_str()), "session resumed offline");
+    assert_eq!(
+        chat.user_id().as_deref(),
+        Some(me.as_str()),
+        "session resumed offline"
+    );
     chat.connect(None).await.unwrap();
     let mut updates = recorder();
     let _sub = chat.subscribe(updates.recorder.clone()).unwrap();
@@ -154,7 +192,11 @@ async fn history_survives_a_restart_without_network() {
     let m = chat.send_text("écrit hors ligne").unwrap().message;
     updates
         .wait_for("retrying while offline", |u| match u {
-            ChatUpdate::Upsert { message } if message.local_id == m.local_id && message.attempts >= 2 => Some(()),
+            ChatUpdate::Upsert { message }
+                if message.local_id == m.local_id && message.attempts >= 2 =>
+            {
+                Some(())
+            }
             _ => None,
         })
         .await;
@@ -163,7 +205,11 @@ async fn history_survives_a_restart_without_network() {
     restart(hs);
     updates
         .wait_for("sent once the server is back", |u| match u {
-            ChatUpdate::Upsert { message } if message.local_id == m.local_id && message.state == SendState::Sent => Some(()),
+            ChatUpdate::Upsert { message }
+                if message.local_id == m.local_id && message.state == SendState::Sent =>
+            {
+                Some(())
+            }
             _ => None,
         })
         .await;
@@ -198,21 +244,35 @@ async fn child_sender() {
     let _tasks = chat.start();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(180);
     while chat.status().unwrap().pending > 0 {
-        assert!(tokio::time::Instant::now() < deadline, "child could not empty its outbox");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "child could not empty its outbox"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     eprintln!("child: outbox empty");
 }
 
-fn spawn_child(hs: &Homeserver, app: &std::path::Path, failpoint: Option<&str>) -> std::process::Child {
+fn spawn_child(
+    hs: &Homeserver,
+    app: &std::path::Path,
+    failpoint: Option<&str>,
+) -> std::process::Child {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args(["child_sender", "--exact", "--ignored", "--nocapture", "--test-threads", "1"])
-        .env(CHILD_DIR, app)
-        .env("CHILD_HS_URL", &hs.url)
-        .env("CHILD_HS_ADVISOR", &hs.advisor_user)
-        .env_remove("ORIENTATION_CHAT_FAILPOINT")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+    cmd.args([
+        "child_sender",
+        "--exact",
+        "--ignored",
+        "--nocapture",
+        "--test-threads",
+        "1",
+    ])
+    .env(CHILD_DIR, app)
+    .env("CHILD_HS_URL", &hs.url)
+    .env("CHILD_HS_ADVISOR", &hs.advisor_user)
+    .env_remove("ORIENTATION_CHAT_FAILPOINT")
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped());
     if let Some(f) = failpoint {
         cmd.env("ORIENTATION_CHAT_FAILPOINT", f);
     }
@@ -237,8 +297,16 @@ fn wait_success(mut child: std::process::Child, lines: std::sync::mpsc::Receiver
     loop {
         if let Some(status) = child.try_wait().unwrap() {
             seen.extend(lines.try_iter());
-            assert!(status.success(), "second sender failed:\n{}", seen.join("\n"));
-            assert!(seen.iter().any(|l| l == "child: outbox empty"), "{}", seen.join("\n"));
+            assert!(
+                status.success(),
+                "second sender failed:\n{}",
+                seen.join("\n")
+            );
+            assert!(
+                seen.iter().any(|l| l == "child: outbox empty"),
+                "{}",
+                seen.join("\n")
+            );
             return;
         }
         seen.extend(lines.try_iter());

@@ -123,13 +123,16 @@ CREATE TABLE aid (
 );
 
 -- Labour market -------------------------------------------------------------------------------------------
+-- BMO publishes an employment area that spans several départements once per département (24 areas):
+-- the key includes the département; sum over it for the whole area (NULL = statistical secrecy).
 CREATE TABLE bmo (
     fap TEXT NOT NULL, fap_label TEXT NOT NULL, family TEXT, area TEXT NOT NULL, area_label TEXT,
-    departement TEXT, region TEXT, hires INTEGER, difficult INTEGER, seasonal INTEGER,
-    PRIMARY KEY (fap, area)
+    departement TEXT NOT NULL, region TEXT, hires INTEGER, difficult INTEGER, seasonal INTEGER,
+    PRIMARY KEY (fap, area, departement)
 ) WITHOUT ROWID;
 -- A ROME fiche's closest BMO (FAP-2021) job, matched by Orientation on labels (no official table exists):
--- score is the share of the ROME title's words found in the FAP label.
+-- score is the weighted share of the ROME title's words found in the FAP labels (see import/labour.rs);
+-- a score under 0.4 means the FAP was inferred from the fiche's ROME domain, not from its own title.
 CREATE TABLE job_fap (
     code_rome TEXT NOT NULL REFERENCES job(code_rome), fap TEXT NOT NULL, score REAL NOT NULL,
     PRIMARY KEY (code_rome, fap)

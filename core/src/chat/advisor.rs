@@ -115,7 +115,8 @@ impl Advisor {
                 }
                 for (id, update) in &response.rooms.joined {
                     for ev in &update.timeline.events {
-                        let Ok(v) = serde_json::from_str::<serde_json::Value>(ev.raw().json().get())
+                        let Ok(v) =
+                            serde_json::from_str::<serde_json::Value>(ev.raw().json().get())
                         else {
                             continue;
                         };
@@ -145,7 +146,8 @@ impl Advisor {
                         });
                     }
                     for raw in &update.ephemeral {
-                        let Ok(v) = serde_json::from_str::<serde_json::Value>(raw.json().get()) else {
+                        let Ok(v) = serde_json::from_str::<serde_json::Value>(raw.json().get())
+                        else {
                             continue;
                         };
                         match v.get("type").and_then(|t| t.as_str()) {
@@ -213,7 +215,9 @@ impl Advisor {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            let ev = tokio::time::timeout(left, self.events.recv()).await.ok()??;
+            let ev = tokio::time::timeout(left, self.events.recv())
+                .await
+                .ok()??;
             if let Some(t) = pick(&ev) {
                 return Some(t);
             }
@@ -246,7 +250,8 @@ impl Advisor {
             .client
             .get_room(&room_id(room)?)
             .ok_or(ChatError::Internal("salon inconnu du conseiller"))?;
-        let event = OwnedEventId::try_from(event_id).map_err(|_| ChatError::Internal("event id"))?;
+        let event =
+            OwnedEventId::try_from(event_id).map_err(|_| ChatError::Internal("event id"))?;
         room.send_single_receipt(ReceiptType::Read, ReceiptThread::Unthreaded, event)
             .await
             .map_err(|e| err(&e))
@@ -270,10 +275,17 @@ impl Advisor {
                 let Ok(v) = serde_json::from_str::<serde_json::Value>(ev.raw().json().get()) else {
                     continue;
                 };
-                let sender = v.get("sender").and_then(|s| s.as_str()).unwrap_or_default().to_string();
+                let sender = v
+                    .get("sender")
+                    .and_then(|s| s.as_str())
+                    .unwrap_or_default()
+                    .to_string();
                 match v.get("type").and_then(|t| t.as_str()) {
                     Some("m.room.message") => {
-                        let body = v.pointer("/content/body").and_then(|b| b.as_str()).unwrap_or_default();
+                        let body = v
+                            .pointer("/content/body")
+                            .and_then(|b| b.as_str())
+                            .unwrap_or_default();
                         out.push((sender, body.to_string()));
                     }
                     Some("m.room.encrypted") => out.push((sender, "<chiffré>".to_string())),

@@ -150,10 +150,7 @@ impl Card {
                     }),
                 );
                 f.add("Modalité", action.and_then(|a| a.teaching_mode.as_ref()));
-                f.add(
-                    "Financements",
-                    action.and_then(|a| join(&a.funders, ", ")),
-                );
+                f.add("Financements", action.and_then(|a| join(&a.funders, ", ")));
                 f.add(
                     "Prochaine session",
                     t.actions
@@ -367,12 +364,20 @@ mod tests {
         assert!(c.id.chars().count() <= MAX_ID_CHARS);
         assert!(c.title.chars().count() <= MAX_TITLE_CHARS);
         assert_eq!(c.fields.len(), MAX_FIELDS);
-        assert!(c.fields.iter().all(|f| f.value.chars().count() <= MAX_FIELD_CHARS));
+        assert!(c
+            .fields
+            .iter()
+            .all(|f| f.value.chars().count() <= MAX_FIELD_CHARS));
         // Not a card: unknown kind, wrong types.
         assert_eq!(
-            Card::from_event_content(&serde_json::json!({CARD_KEY: {"kind": "boat", "id": "1", "title": "t"}})),
+            Card::from_event_content(
+                &serde_json::json!({CARD_KEY: {"kind": "boat", "id": "1", "title": "t"}})
+            ),
             None
         );
-        assert_eq!(Card::from_event_content(&serde_json::json!({CARD_KEY: 3})), None);
+        assert_eq!(
+            Card::from_event_content(&serde_json::json!({CARD_KEY: 3})),
+            None
+        );
     }
 }

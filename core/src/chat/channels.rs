@@ -142,10 +142,7 @@ mod tests {
     #[test]
     fn tel_uri_keeps_digits_and_plus() {
         assert_eq!(tel_uri("0 800 123 456").as_deref(), Some("tel:0800123456"));
-        assert_eq!(
-            tel_uri(" +33 (0)1 23").as_deref(),
-            Some("tel:+330123")
-        );
+        assert_eq!(tel_uri(" +33 (0)1 23").as_deref(), Some("tel:+330123"));
         assert_eq!(tel_uri("appelez-nous"), None);
     }
 

@@ -18,9 +18,9 @@ use matrix_sdk::room::MessagesOptions;
 use matrix_sdk::ruma::api::client::account::register::v3::Request as RegistrationRequest;
 use matrix_sdk::ruma::api::client::filter::{FilterDefinition, RoomEventFilter};
 use matrix_sdk::ruma::api::client::receipt::create_receipt::v3::ReceiptType;
+use matrix_sdk::ruma::api::client::room::create_room;
 use matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter;
 use matrix_sdk::ruma::api::client::uiaa;
-use matrix_sdk::ruma::api::client::room::create_room;
 use matrix_sdk::ruma::events::receipt::ReceiptThread;
 use matrix_sdk::ruma::events::room::encryption::RoomEncryptionEventContent;
 use matrix_sdk::ruma::events::{InitialStateEvent, StateEventType};
@@ -77,7 +77,9 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// Delay before attempt `attempts + 1`, after `attempts` failures (1 or more).
     pub fn delay(&self, attempts: u32) -> Duration {
-        let factor = 1u32.checked_shl(attempts.saturating_sub(1)).unwrap_or(u32::MAX);
+        let factor = 1u32
+            .checked_shl(attempts.saturating_sub(1))
+            .unwrap_or(u32::MAX);
         self.initial.saturating_mul(factor).min(self.max)
     }
 }
@@ -151,20 +153,35 @@ impl ConnectionState {
 }
 
 /// What a listener receives: first a `Reset` (the current state), then changes.
+// Upserts are by far the most frequent update and live only until the listener has them: boxing the
+// message would cost an allocation each for nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ChatUpdate {
     /// The whole visible conversation, oldest first (at subscription, after a deletion, or after the
     /// listener fell behind).
-    Reset { messages: Vec<Message> },
+    Reset {
+        messages: Vec<Message>,
+    },
     /// A new message (at the end) or a change of one already shown (state, read, event id).
-    Upsert { message: Message },
-    Remove { local_id: i64 },
+    Upsert {
+        message: Message,
+    },
+    Remove {
+        local_id: i64,
+    },
     /// Older history loaded, oldest first: goes before everything shown.
-    Older { messages: Vec<Message> },
+    Older {
+        messages: Vec<Message>,
+    },
     /// Who is typing now on the service's side (display names); empty when nobody.
-    Typing { names: Vec<String> },
-    Connection { state: ConnectionState },
+    Typing {
+        names: Vec<String>,
+    },
+    Connection {
+        state: ConnectionState,
+    },
 }
 
 /// Receives a conversation's updates. Called from the chat's tasks: return quickly.
@@ -323,7 +340,10 @@ fn parse_event(json: &str, own: &str) -> Option<RemoteEvent> {
     let v: serde_json::Value = serde_json::from_str(json).ok()?;
     let event_id = v.get("event_id")?.as_str()?.to_string();
     let sender = v.get("sender")?.as_str()?.to_string();
-    let ts = v.get("origin_server_ts").and_then(|t| t.as_i64()).unwrap_or(0);
+    let ts = v
+        .get("origin_server_ts")
+        .and_then(|t| t.as_i64())
+        .unwrap_or(0);
     let txn_id = v
         .pointer("/unsigned/transaction_id")
         .and_then(|t| t.as_str())
@@ -331,7 +351,11 @@ fn parse_event(json: &str, own: &str) -> Option<RemoteEvent> {
     let content = v.get("content")?;
     let (body, card) = match v.get("type")?.as_str()? {
         "m.room.message" => {
-            if content.pointer("/m.relates_to/rel_type").and_then(|r| r.as_str()) == Some("m.replace") {
+            if content
+                .pointer("/m.relates_to/rel_type")
+                .and_then(|r| r.as_str())
+                == Some("m.replace")
+            {
                 return None;
             }
             let body = content.get("body")?.as_str()?;
@@ -418,7 +442,10 @@ impl Chat {
         let conn = crate::db::user::open(&config.user_db)?;
         let stored = sessions.load()?;
         let (client, new_passphrase) = match &stored {
-            Some(s) if s.homeserver_url.trim_end_matches('/') != config.homeserver_url.trim_end_matches('/') => {
+            Some(s)
+                if s.homeserver_url.trim_end_matches('/')
+                    != config.homeserver_url.trim_end_matches('/') =>
+            {
                 return Err(ChatError::OtherServer.into())
             }
             Some(s) => {
@@ -534,8 +561,16 @@ impl Chat {
         let response = loop {
             attempt += 1;
             let username = format!("usager-{}", &random_token()[..16]);
-            match self.register_with_token(&client, &username, &password).await {
-                Err(e) if attempt < 3 && matches!(&e, Error::Chat(ChatError::Refused(c)) if c == "M_USER_IN_USE") => continue,
+            match self
+                .register_with_token(&client, &username, &password)
+                .await
+            {
+                Err(e)
+                    if attempt < 3
+                        && matches!(&e, Error::Chat(ChatError::Refused(c)) if c == "M_USER_IN_USE") =>
+                {
+                    continue
+                }
                 other => break other?,
             }
         };
@@ -572,7 +607,12 @@ impl Chat {
 
     /// Registration through the user-interactive flow Synapse asks for: the registration token,
     /// then the dummy stage.
-    async fn register_with_token(&self, client: &Client, username: &str, password: &str) -> Result<String> {
+    async fn register_with_token(
+        &self,
+        client: &Client,
+        username: &str,
+        password: &str,
+    ) -> Result<String> {
         let token = self.inner.config.registration_token.clone();
         let request = |auth: Option<uiaa::AuthData>| {
             let mut r = RegistrationRequest::new();
@@ -595,18 +635,26 @@ impl Chat {
                     }
                     let done = |t: &str| info.completed.iter().any(|c| c.as_str() == t);
                     let session = info.session.clone();
-                    auth = Some(if !done("m.login.registration_token") && info.flows.iter().any(|f| f.stages.iter().any(|s| s.as_str() == "m.login.registration_token")) {
-                        let Some(token) = token.clone() else {
-                            return Err(ChatError::RegistrationRefused.into());
-                        };
-                        let mut t = uiaa::RegistrationToken::new(token);
-                        t.session = session;
-                        uiaa::AuthData::RegistrationToken(t)
-                    } else {
-                        let mut d = uiaa::Dummy::new();
-                        d.session = session;
-                        uiaa::AuthData::Dummy(d)
-                    });
+                    auth = Some(
+                        if !done("m.login.registration_token")
+                            && info.flows.iter().any(|f| {
+                                f.stages
+                                    .iter()
+                                    .any(|s| s.as_str() == "m.login.registration_token")
+                            })
+                        {
+                            let Some(token) = token.clone() else {
+                                return Err(ChatError::RegistrationRefused.into());
+                            };
+                            let mut t = uiaa::RegistrationToken::new(token);
+                            t.session = session;
+                            uiaa::AuthData::RegistrationToken(t)
+                        } else {
+                            let mut d = uiaa::Dummy::new();
+                            d.session = session;
+                            uiaa::AuthData::Dummy(d)
+                        },
+                    );
                 }
             }
         }
@@ -646,11 +694,15 @@ impl Chat {
     pub fn start(&self) -> TaskHandle {
         let sync = {
             let me = self.clone();
-            self.inner.runtime.spawn(async move { me.sync_loop().await })
+            self.inner
+                .runtime
+                .spawn(async move { me.sync_loop().await })
         };
         let outbox = {
             let me = self.clone();
-            self.inner.runtime.spawn(async move { me.outbox_loop().await })
+            self.inner
+                .runtime
+                .spawn(async move { me.outbox_loop().await })
         };
         TaskHandle {
             tasks: vec![sync, outbox],
@@ -718,7 +770,8 @@ impl Chat {
         self.inner.outbox_wake.notify_one();
         let now = now_ms() / 1000;
         let chat = self.inner.config.hours.chat.availability(now);
-        let outside_hours = (!chat.open).then(|| self.contact_options(Some(body).filter(|_| card.is_none()), card));
+        let outside_hours =
+            (!chat.open).then(|| self.contact_options(Some(body).filter(|_| card.is_none()), card));
         let notice = if chat.open {
             "Message transmis à un conseiller.".to_string()
         } else {
@@ -836,7 +889,8 @@ impl Chat {
     /// previous run created it but was killed before recording it), else a new encrypted one.
     async fn ensure_room(&self) -> std::result::Result<Room, Failure> {
         let client = self.client();
-        let stored = store::state(&self.db(), ROOM_ID).map_err(|_| Failure::Internal("db".into()))?;
+        let stored =
+            store::state(&self.db(), ROOM_ID).map_err(|_| Failure::Internal("db".into()))?;
         if let Some(id) = stored {
             let id = OwnedRoomId::try_from(id).map_err(|_| Failure::Internal("room id".into()))?;
             match client.get_room(&id) {
@@ -891,7 +945,8 @@ impl Chat {
     async fn create_conversation(&self, client: &Client) -> std::result::Result<Room, Failure> {
         let service = UserId::parse(&self.inner.config.service_user_id)
             .map_err(|_| Failure::Internal("service id".into()))?;
-        let marker = serde_json::json!({"type": CONVERSATION_STATE, "state_key": "", "content": {"v": 1}});
+        let marker =
+            serde_json::json!({"type": CONVERSATION_STATE, "state_key": "", "content": {"v": 1}});
         let marker = Raw::from_json_string(marker.to_string())
             .map_err(|_| Failure::Internal("marker".into()))?;
         let request = assign!(create_room::v3::Request::new(), {
@@ -942,7 +997,8 @@ impl Chat {
                 Ok(event_id) => {
                     #[cfg(debug_assertions)]
                     self.failpoint_after_send().await;
-                    let (m, duplicate) = store::mark_sent(&self.db(), p.local_id, event_id.as_str())?;
+                    let (m, duplicate) =
+                        store::mark_sent(&self.db(), p.local_id, event_id.as_str())?;
                     if let Some(d) = duplicate {
                         self.emit(ChatUpdate::Remove { local_id: d });
                     }
@@ -965,7 +1021,9 @@ impl Chat {
                 }
                 Err(f) => {
                     let code = match &f {
-                        Failure::Transient(c) | Failure::Internal(c) | Failure::Permanent(c) => c.clone(),
+                        Failure::Transient(c) | Failure::Internal(c) | Failure::Permanent(c) => {
+                            c.clone()
+                        }
                         Failure::Auth => "M_UNKNOWN_TOKEN".into(),
                     };
                     if f == Failure::Auth {
@@ -973,8 +1031,11 @@ impl Chat {
                     }
                     let attempts = p.attempts.saturating_add(1);
                     let delay = self.inner.config.retry.delay(attempts);
-                    let next = now_ms().saturating_add(i64::try_from(delay.as_millis()).unwrap_or(i64::MAX));
-                    if let Some(m) = store::mark_retry(&self.db(), p.local_id, attempts, next, &code)? {
+                    let next = now_ms()
+                        .saturating_add(i64::try_from(delay.as_millis()).unwrap_or(i64::MAX));
+                    if let Some(m) =
+                        store::mark_retry(&self.db(), p.local_id, attempts, next, &code)?
+                    {
                         self.emit(ChatUpdate::Upsert { message: m });
                     }
                     break;
@@ -994,7 +1055,11 @@ impl Chat {
         let Ok(spec) = std::env::var("ORIENTATION_CHAT_FAILPOINT") else {
             return;
         };
-        if spec.strip_prefix("after-send:").and_then(|v| v.parse::<u32>().ok()) == Some(n) {
+        if spec
+            .strip_prefix("after-send:")
+            .and_then(|v| v.parse::<u32>().ok())
+            == Some(n)
+        {
             eprintln!("failpoint after-send:{n} reached");
             loop {
                 tokio::time::sleep(Duration::from_secs(3600)).await;
@@ -1015,7 +1080,11 @@ impl Chat {
                     let ms = p.next_attempt_ms.saturating_sub(now_ms()).max(0);
                     let ms = u64::try_from(ms).unwrap_or(0);
                     // Due now but blocked (no account yet): look again after the first backoff step.
-                    Some(if ms == 0 { self.inner.config.retry.initial } else { Duration::from_millis(ms) })
+                    Some(if ms == 0 {
+                        self.inner.config.retry.initial
+                    } else {
+                        Duration::from_millis(ms)
+                    })
                 }
             };
             match wait {
@@ -1047,7 +1116,9 @@ impl Chat {
             let token = store::state(&self.db(), SYNC_TOKEN).ok().flatten();
             let mut settings = SyncSettings::new().filter(sync_filter());
             settings = match &token {
-                Some(t) => settings.token(t.clone()).timeout(self.inner.config.sync_timeout),
+                Some(t) => settings
+                    .token(t.clone())
+                    .timeout(self.inner.config.sync_timeout),
                 // Our own token, not the SDK's: what we have not stored must come again. Synapse
                 // answers an initial sync at once whatever the timeout, but keeps its answer for a
                 // couple of minutes keyed by (since, timeout…): a varying timeout gets a fresh one
@@ -1070,7 +1141,6 @@ impl Chat {
                         self.inner.outbox_wake.notify_one();
                     }
                     let processed = self.process_sync(&client, response).await;
-                    eprintln!("DEBUG processed {:?}", processed.as_ref().err());
                     self.inner.synced.store(true, Ordering::SeqCst);
                     if processed.is_err() {
                         failures += 1;
@@ -1079,7 +1149,6 @@ impl Chat {
                     self.leave_pending(&client).await;
                 }
                 Err(e) => {
-                    eprintln!("DEBUG sync error {e:?}");
                     failures = failures.saturating_add(1);
                     if classify(&e) == Failure::Auth {
                         if self.login_again().await.is_err() {
@@ -1108,7 +1177,11 @@ impl Chat {
 
     /// Stores a sync's news for our room and the new sync token, in one transaction, then tells the
     /// listeners.
-    async fn process_sync(&self, client: &Client, response: matrix_sdk::sync::SyncResponse) -> Result<()> {
+    async fn process_sync(
+        &self,
+        client: &Client,
+        response: matrix_sdk::sync::SyncResponse,
+    ) -> Result<()> {
         let own = client.user_id().map(|u| u.to_string()).unwrap_or_default();
         let mut room_id = store::state(&self.db(), ROOM_ID)?;
         if room_id.is_none() {
@@ -1128,7 +1201,6 @@ impl Chat {
             .as_deref()
             .and_then(|id| OwnedRoomId::try_from(id).ok())
             .and_then(|id| response.rooms.joined.get(&id).map(|u| (id, u)));
-        eprintln!("DEBUG room {:?} joined {:?}", room_id, response.rooms.joined.iter().map(|(k, v)| (k.to_string(), v.timeline.events.len())).collect::<Vec<_>>());
         if let Some((id, update)) = room_update {
             let room = client.get_room(&id);
             let has_back_token = store::state(&self.db(), BACK_TOKEN)?.is_some();
@@ -1309,7 +1381,9 @@ impl Chat {
             return;
         };
         let done = match client.get_room(&id) {
-            Some(room) if room.state() == RoomState::Joined || room.state() == RoomState::Invited => {
+            Some(room)
+                if room.state() == RoomState::Joined || room.state() == RoomState::Invited =>
+            {
                 room.leave().await.is_ok()
             }
             _ => true,
@@ -1334,7 +1408,9 @@ impl Chat {
             }
             store::wipe(&db, &[LEAVE_PENDING, SYNC_TOKEN])?;
         }
-        self.emit(ChatUpdate::Reset { messages: Vec::new() });
+        self.emit(ChatUpdate::Reset {
+            messages: Vec::new(),
+        });
         self.leave_pending(&self.client()).await;
         Ok(())
     }
@@ -1365,13 +1441,20 @@ impl Chat {
         if dir.exists() {
             std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        self.emit(ChatUpdate::Reset { messages: Vec::new() });
+        self.emit(ChatUpdate::Reset {
+            messages: Vec::new(),
+        });
         self.inner.outbox_wake.notify_one();
         self.inner.account_ready.notify_waiters();
         Ok(())
     }
 
-    async fn deactivate(&self, client: &Client, user: &str, password: Option<String>) -> Result<()> {
+    async fn deactivate(
+        &self,
+        client: &Client,
+        user: &str,
+        password: Option<String>,
+    ) -> Result<()> {
         let first = client.account().deactivate(None, None, true).await;
         let e = match first {
             Ok(_) => return Ok(()),
@@ -1449,7 +1532,12 @@ mod tests {
         assert!(parse_event(edit, "@me:localhost").is_none());
         let state = r#"{"type":"m.room.member","event_id":"$4","sender":"@a:b","content":{}}"#;
         assert!(parse_event(state, "@me:localhost").is_none());
-        for broken in ["", "[]", "{\"type\":3}", r#"{"type":"m.room.message","event_id":"$5","sender":"@a:b","content":{"body":7}}"#] {
+        for broken in [
+            "",
+            "[]",
+            "{\"type\":3}",
+            r#"{"type":"m.room.message","event_id":"$5","sender":"@a:b","content":{"body":7}}"#,
+        ] {
             assert!(parse_event(broken, "@me:localhost").is_none());
         }
         let card = super::super::card::Card {

@@ -448,10 +448,7 @@ mod tests {
         for days in (-800_000..800_000).step_by(997) {
             assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);
         }
-        assert_eq!(
-            Date::new(1970, 1, 1).unwrap().weekday(),
-            Weekday::Thursday
-        );
+        assert_eq!(Date::new(1970, 1, 1).unwrap().weekday(), Weekday::Thursday);
         assert_eq!(Date::new(2000, 2, 29).unwrap().weekday(), Weekday::Tuesday);
         assert_eq!(Date::new(2023, 2, 29), None);
         assert_eq!(Date::new(2024, 13, 1), None);

@@ -101,7 +101,11 @@ pub fn get(conn: &Connection, local_id: i64) -> Result<Option<Message>> {
 }
 
 /// Up to `limit` messages before position `before` (all if `None`), oldest first.
-pub fn messages(conn: &Connection, before_local_id: Option<i64>, limit: usize) -> Result<Vec<Message>> {
+pub fn messages(
+    conn: &Connection,
+    before_local_id: Option<i64>,
+    limit: usize,
+) -> Result<Vec<Message>> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let mut st = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM chat_message
@@ -116,11 +120,19 @@ pub fn messages(conn: &Connection, before_local_id: Option<i64>, limit: usize) -
 }
 
 fn next_pos(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT coalesce(max(pos), 0) + 1 FROM chat_message", [], |r| r.get(0))?)
+    Ok(conn.query_row(
+        "SELECT coalesce(max(pos), 0) + 1 FROM chat_message",
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 fn prev_pos(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT coalesce(min(pos), 0) - 1 FROM chat_message", [], |r| r.get(0))?)
+    Ok(conn.query_row(
+        "SELECT coalesce(min(pos), 0) - 1 FROM chat_message",
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 /// Puts one of our messages in the outbox (and so on screen, as `Sending`).
@@ -278,7 +290,11 @@ pub enum Placement {
 
 /// Stores a server event once: a known event id is left alone; our own event is matched to its local
 /// echo by transaction id. Returns the message if the screen must show a change.
-pub fn store_remote(conn: &Connection, ev: &RemoteEvent, placement: Placement) -> Result<Option<Message>> {
+pub fn store_remote(
+    conn: &Connection,
+    ev: &RemoteEvent,
+    placement: Placement,
+) -> Result<Option<Message>> {
     let known: Option<i64> = conn
         .query_row(
             "SELECT local_id FROM chat_message WHERE event_id = ?1",
@@ -455,9 +471,11 @@ mod tests {
         assert_eq!(next_pending(&conn).unwrap().unwrap().local_id, b.local_id);
 
         // Seen twice (sync and history): stored once.
-        assert!(store_remote(&conn, &remote("$1", true, None), Placement::Oldest)
-            .unwrap()
-            .is_none());
+        assert!(
+            store_remote(&conn, &remote("$1", true, None), Placement::Oldest)
+                .unwrap()
+                .is_none()
+        );
         assert_eq!(messages(&conn, None, 10).unwrap().len(), 2);
     }
 
@@ -518,9 +536,13 @@ mod tests {
     fn failed_retry_discard_and_wipe() {
         let (_d, conn) = db();
         let a = enqueue(&conn, "t1", "@me:x", "un", None, 1).unwrap();
-        let m = mark_retry(&conn, a.local_id, 2, 5000, "network").unwrap().unwrap();
+        let m = mark_retry(&conn, a.local_id, 2, 5000, "network")
+            .unwrap()
+            .unwrap();
         assert_eq!((m.attempts, m.retry_at_ms), (2, Some(5000)));
-        let m = mark_failed(&conn, a.local_id, "M_FORBIDDEN").unwrap().unwrap();
+        let m = mark_failed(&conn, a.local_id, "M_FORBIDDEN")
+            .unwrap()
+            .unwrap();
         assert_eq!(m.state, SendState::Failed);
         assert!(next_pending(&conn).unwrap().is_none());
         enqueue(&conn, "t2", "@me:x", "deux", None, 2).unwrap();
@@ -534,6 +556,9 @@ mod tests {
         wipe(&conn, &["leave_pending"]).unwrap();
         assert!(messages(&conn, None, 10).unwrap().is_empty());
         assert_eq!(state(&conn, "room_id").unwrap(), None);
-        assert_eq!(state(&conn, "leave_pending").unwrap().as_deref(), Some("!r"));
+        assert_eq!(
+            state(&conn, "leave_pending").unwrap().as_deref(),
+            Some("!r")
+        );
     }
 }

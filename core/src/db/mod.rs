@@ -20,6 +20,8 @@ fn apply_pragmas(conn: &Connection) -> Result<()> {
 pub trait Schema {
     const NAME: &'static str;
     const VERSION: i64;
+    /// Page size of a new database; None keeps SQLite's default.
+    const PAGE_SIZE: Option<u32> = None;
     /// Brings the database from `from` to `from + 1`. Version 0 is an empty file.
     fn upgrade_from(conn: &Connection, from: i64) -> Result<()>;
 }
@@ -51,6 +53,12 @@ pub fn migrate<S: Schema>(conn: &mut Connection) -> Result<()> {
 /// Opens (creating if needed) a read-write database with our pragmas and schema.
 pub fn open<S: Schema>(path: &Path) -> Result<Connection> {
     let mut conn = Connection::open(path)?;
+    if let Some(size) = S::PAGE_SIZE {
+        // Only takes effect on a new, empty file, before WAL is turned on.
+        if user_version(&conn)? == 0 {
+            conn.pragma_update(None, "page_size", size)?;
+        }
+    }
     apply_pragmas(&conn)?;
     migrate::<S>(&mut conn)?;
     Ok(conn)
@@ -65,6 +73,9 @@ pub fn open_read_only(path: &Path) -> Result<Connection> {
             | OpenFlags::SQLITE_OPEN_URI,
     )?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Read through a memory map: the catalogue is read, never written, and large values (the saved search
+    // index) come without a read() per page.
+    conn.pragma_update(None, "mmap_size", 256 * 1024 * 1024)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(conn)
 }

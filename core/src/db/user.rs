@@ -16,8 +16,7 @@ impl Schema for UserSchema {
             0 => conn.execute_batch(
                 "CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
             )?,
-            // 1 → 2 is the favourites step (h-fav branch); empty here until the merge.
-            1 => {}
+            1 => conn.execute_batch(include_str!("../favourites/user_v2.sql"))?,
             2 => conn.execute_batch(CHAT_V3)?,
             _ => {
                 return Err(Error::Invalid(format!(
@@ -60,6 +59,36 @@ pub fn open(path: &std::path::Path) -> Result<Connection> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
     super::open::<UserSchema>(path)
+}
+
+/// What "delete all my data" empties, children before parents, in one transaction. A module that adds a
+/// table of the user's own data (chat history, ...) lists it here; a test fails while a table of the user
+/// database is in neither this list nor `KEPT_TABLES`.
+pub const PERSONAL_TABLES: &[&str] = &[
+    "favourite_tag",
+    "favourite",
+    "saved_search_result",
+    "saved_search_session",
+    "saved_search",
+    "chat_message",
+    "chat_state",
+];
+
+/// Tables "delete all my data" keeps: app preferences, not the person's data.
+pub const KEPT_TABLES: &[&str] = &["setting"];
+
+/// Deletes every row of `PERSONAL_TABLES` in one transaction: all or nothing. `secure_delete` overwrites
+/// the freed pages so the deleted notes cannot be read back from the file.
+pub fn delete_all_my_data(conn: &mut Connection) -> Result<()> {
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    for table in PERSONAL_TABLES {
+        tx.execute(&format!("DELETE FROM \"{table}\""), [])?;
+    }
+    tx.commit()?;
+    // Also drop the old pages from the WAL; a reader elsewhere may keep it busy, then it goes later.
+    let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    Ok(())
 }
 
 pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
@@ -108,21 +137,144 @@ mod tests {
         );
     }
 
-    /// A frozen version-1 database (settings only) with data reaches the chat schema and keeps it.
+    /// A frozen copy of a version-1 database, made by the version-1 SQL exactly as it shipped (not by
+    /// today's `upgrade_from(0)`, which could drift), with a setting in it.
+    fn frozen_v1(path: &std::path::Path) {
+        let conn = Connection::open(path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             INSERT INTO setting(key, value) VALUES ('locale', 'fr-FR');
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+
     #[test]
-    fn upgrade_from_frozen_v1_adds_chat_tables() {
+    fn upgrade_from_frozen_v1_keeps_settings_and_adds_favourites() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("user.db");
+        frozen_v1(&path);
+        let conn = open(&path).unwrap();
+        assert_eq!(crate::db::user_version(&conn).unwrap(), UserSchema::VERSION);
+        assert_eq!(setting(&conn, "locale").unwrap().as_deref(), Some("fr-FR"));
+        conn.execute(
+            "INSERT INTO favourite(kind, item_id, position, snapshot, created_at, updated_at)
+             VALUES ('job', 'D1102', 0, '{}', 1, 1)",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO favourite_tag(favourite, tag) VALUES (1, 'pain')",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO saved_search(name, query, created_at) VALUES ('boulangerie', '{}', 1)",
+            [],
+        )
+        .unwrap();
+        // Same kind and id twice is refused by the schema itself.
+        assert!(conn
+            .execute(
+                "INSERT INTO favourite(kind, item_id, position, snapshot, created_at, updated_at)
+                 VALUES ('job', 'D1102', 1, '{}', 1, 1)",
+                [],
+            )
+            .is_err());
+        drop(conn);
+        // Reopening an upgraded database runs no step again.
+        let conn = open(&path).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM favourite", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+
+    fn count(conn: &Connection, table: &str) -> i64 {
+        conn.query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| {
+            r.get(0)
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn delete_all_my_data_empties_every_personal_table_and_keeps_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open(&dir.path().join("user.db")).unwrap();
+        conn.execute_batch(
+            "INSERT INTO favourite(kind, item_id, note, position, snapshot, created_at, updated_at)
+                 VALUES ('job', 'D1102', 'appeler lundi', 0, '{}', 1, 1);
+             INSERT INTO favourite_tag(favourite, tag) VALUES (1, 'pain');
+             INSERT INTO saved_search(id, name, query, created_at) VALUES (1, 'a', '{}', 1);
+             INSERT INTO saved_search_result(search, kind, item_id) VALUES (1, 'job', 'D1102');
+             INSERT INTO saved_search_session(search, session_id, open) VALUES (1, 'lheo:1', 0);
+             INSERT INTO chat_message(pos, outgoing, sender, body, ts, state)
+                 VALUES (1, 1, '@moi:localhost', 'bonjour', 0, 'sent');
+             INSERT INTO chat_state(key, value) VALUES ('room_id', '!r:localhost');",
+        )
+        .unwrap();
+        set_setting(&conn, "locale", "fr").unwrap();
+        for table in PERSONAL_TABLES {
+            assert!(count(&conn, table) > 0, "{table} not filled by the test");
+        }
+        delete_all_my_data(&mut conn).unwrap();
+        for table in PERSONAL_TABLES {
+            assert_eq!(count(&conn, table), 0, "{table}");
+        }
+        assert_eq!(setting(&conn, "locale").unwrap().as_deref(), Some("fr"));
+    }
+
+    /// A new table must be classified: wiped by "delete all my data", or kept on purpose.
+    #[test]
+    fn every_user_table_is_wiped_or_kept_on_purpose() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open(&dir.path().join("user.db")).unwrap();
+        let mut st = conn
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            )
+            .unwrap();
+        let tables: Vec<String> = st
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert!(tables.len() >= PERSONAL_TABLES.len());
+        for t in &tables {
+            assert!(
+                PERSONAL_TABLES.contains(&t.as_str()) || KEPT_TABLES.contains(&t.as_str()),
+                "table {t} is neither in PERSONAL_TABLES nor in KEPT_TABLES"
+            );
+        }
+        for t in PERSONAL_TABLES.iter().chain(KEPT_TABLES) {
+            assert!(tables.iter().any(|x| x == t), "{t} listed but absent");
+        }
+    }
+
+    /// A frozen version-2 database (settings and favourites, as that step shipped) reaches the chat schema
+    /// and keeps its data.
+    #[test]
+    fn upgrade_from_frozen_v2_keeps_favourites_and_adds_chat_tables() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("user.db");
         let conn = Connection::open(&path).unwrap();
         conn.execute_batch(
             "CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-             INSERT INTO setting VALUES ('locale', 'fr');
-             PRAGMA user_version = 1;",
+             INSERT INTO setting VALUES ('locale', 'fr');",
+        )
+        .unwrap();
+        conn.execute_batch(include_str!("../favourites/user_v2.sql"))
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO favourite(kind, item_id, position, snapshot, created_at, updated_at)
+                 VALUES ('job', 'D1102', 0, '{}', 1, 1);
+             PRAGMA user_version = 2;",
         )
         .unwrap();
         drop(conn);
         let conn = open(&path).unwrap();
         assert_eq!(setting(&conn, "locale").unwrap().as_deref(), Some("fr"));
+        assert_eq!(count(&conn, "favourite"), 1);
         conn.execute(
             "INSERT INTO chat_message(pos, outgoing, sender, body, ts, state)
              VALUES (1, 1, '@a:b', 'x', 0, 'sending')",

@@ -24,10 +24,12 @@ const PREFIX_MIN: f32 = 0.6;
 const FUZZY_MAX: f32 = 0.55;
 /// How many completions of a word being typed are looked at (the most frequent ones).
 const MAX_COMPLETIONS: usize = 48;
-/// For a one- or two-letter prefix, only the first postings of each completion are read: documents are
+/// For a prefix of three letters or fewer, only the first postings of each completion are read: documents are
 /// stored in static-rank order, so these are the likeliest ones.
-const SHORT_PREFIX_POSTINGS: usize = 4000;
+const SHORT_PREFIX_POSTINGS: usize = 1000;
 const MAX_QUERY_WORDS: usize = 12;
+/// Words whose alternatives are remembered between keystrokes (then the memory starts again).
+const ALT_CACHE_SIZE: usize = 4096;
 const MAX_WORD_LEN: usize = 40;
 const SYNONYMS: &str = include_str!("../../../data/search/synonyms.tsv");
 
@@ -38,18 +40,19 @@ struct Strings {
     bytes: Vec<u8>,
 }
 
-/// The surface words of the dictionary (after the marked stems), for the typo search.
-struct Surfaces<'a> {
+/// The words found in titles, for the typo search: a typo is looked for among the names of things, not
+/// among every word of every description.
+struct TitleWords<'a> {
     terms: &'a Strings,
-    offset: usize,
+    ids: &'a [u32],
 }
 
-impl fuzzy::Terms for Surfaces<'_> {
+impl fuzzy::Terms for TitleWords<'_> {
     fn count(&self) -> usize {
-        self.terms.len() - self.offset
+        self.ids.len()
     }
     fn term(&self, i: usize) -> &[u8] {
-        self.terms.bytes_of(i + self.offset)
+        self.terms.bytes_of(self.ids[i] as usize)
     }
 }
 
@@ -220,6 +223,8 @@ pub struct Engine {
     title_words: Vec<u8>,
     /// Grand domaine letter of jobs, 0 otherwise.
     domain: Vec<u8>,
+    /// Per group: the document that names it best (a job's fiche), or u32::MAX.
+    head: Vec<u32>,
     facts: Facts,
     ids: Strings,
     titles: Strings,
@@ -228,6 +233,12 @@ pub struct Engine {
     terms: Strings,
     postings_at: Vec<u32>,
     postings: Vec<u32>,
+    /// Surface words (not marked stems) that appear in a title, ascending.
+    title_terms: Vec<u32>,
+    /// The likeliest completions of short prefixes, computed on first use.
+    completions: Mutex<HashMap<String, Vec<u32>>>,
+    /// Alternatives of recently searched words, by (word, being typed).
+    alt_cache: Mutex<HashMap<(String, bool), Vec<Alt>>>,
     synonyms: HashMap<String, Vec<String>>,
     interrupts: AtomicUsize,
     scratch: Mutex<Vec<Scratch>>,
@@ -303,6 +314,7 @@ impl Engine {
             distance_learning: Vec::with_capacity(n),
             title_words: Vec::with_capacity(n),
             domain: Vec::with_capacity(n),
+            head: Vec::new(),
             facts: Facts::default(),
             ids: Strings::default(),
             titles: Strings::default(),
@@ -311,6 +323,9 @@ impl Engine {
             terms: Strings::default(),
             postings_at: Vec::new(),
             postings: Vec::new(),
+            title_terms: Vec::new(),
+            completions: Mutex::new(HashMap::new()),
+            alt_cache: Mutex::new(HashMap::new()),
             synonyms: parse_synonyms(SYNONYMS),
             interrupts: AtomicUsize::new(0),
             scratch: Mutex::new(Vec::new()),
@@ -328,7 +343,14 @@ impl Engine {
             let code = kind_code(d.kind);
             let key = (code, d.rome.clone().unwrap_or_else(|| d.id.clone()));
             let next = groups.len() as u32;
-            engine.group.push(*groups.entry(key).or_insert(next));
+            let group = *groups.entry(key).or_insert(next);
+            engine.group.push(group);
+            if engine.head.len() <= group as usize {
+                engine.head.resize(group as usize + 1, u32::MAX);
+            }
+            if d.head {
+                engine.head[group as usize] = new as u32;
+            }
             engine.kind.push(code);
             engine.prior.push(d.prior as f32);
             engine.lat.push(d.lat.map(|v| v as f32).unwrap_or(f32::NAN));
@@ -369,9 +391,12 @@ impl Engine {
         let mut terms: Vec<(String, Vec<u32>)> = postings.into_iter().collect();
         terms.sort_by(|a, b| a.0.cmp(&b.0));
         engine.postings_at.push(0);
-        for (term, mut list) in terms {
+        for (i, (term, mut list)) in terms.into_iter().enumerate() {
             list.sort_unstable();
             list.dedup();
+            if !term.starts_with(STEM_MARK) && list.iter().any(|p| p & 1 == 0) {
+                engine.title_terms.push(i as u32);
+            }
             engine.terms.push(&term);
             engine.postings.extend_from_slice(&list);
             engine.postings_at.push(engine.postings.len() as u32);
@@ -422,8 +447,29 @@ impl Engine {
         (1.0 + self.len() as f32 / (1.0 + self.df(term) as f32)).ln()
     }
 
-    /// Every way to find one query word in the index.
+    /// Every way to find one query word in the index. Kept for the next keystrokes, which repeat the
+    /// words before the one being typed.
     fn alternatives(&self, word: &str, typing: bool) -> Vec<Alt> {
+        let key = (word.to_string(), typing);
+        if let Some(hit) = self
+            .alt_cache
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&key).cloned())
+        {
+            return hit;
+        }
+        let alts = self.compute_alternatives(word, typing);
+        if let Ok(mut cache) = self.alt_cache.lock() {
+            if cache.len() >= ALT_CACHE_SIZE {
+                cache.clear();
+            }
+            cache.insert(key, alts.clone());
+        }
+        alts
+    }
+
+    fn compute_alternatives(&self, word: &str, typing: bool) -> Vec<Alt> {
         let mut alts: Vec<Alt> = Vec::new();
         let push = |alts: &mut Vec<Alt>, term: u32, quality: f32, capped: bool| match alts
             .iter_mut()
@@ -452,45 +498,64 @@ impl Engine {
         }
         let len = word.chars().count();
         if typing {
-            let (lo, hi) = self.prefix_range(&surface);
-            let mut range: Vec<usize> = (lo..hi).collect();
-            if range.len() > MAX_COMPLETIONS {
-                range.select_nth_unstable_by_key(MAX_COMPLETIONS, |&i| {
-                    std::cmp::Reverse(self.df(i as u32))
-                });
-                range.truncate(MAX_COMPLETIONS);
-            }
+            let range = self.completions_of(&surface, len);
             // The likelier completion is the more frequent and the closer one: "boul" is "boulanger"
             // before "boule".
-            let max_df = range
-                .iter()
-                .map(|&i| self.df(i as u32))
-                .max()
-                .unwrap_or(1)
-                .max(2) as f32;
+            let max_df = range.iter().map(|&i| self.df(i)).max().unwrap_or(1).max(2) as f32;
             let damp = if self.is_known_word(&surface) {
                 0.7
             } else {
                 1.0
             };
-            for i in range {
+            for i in range.into_iter().map(|t| t as usize) {
                 let term_len = self.terms.get(i).chars().count().max(1);
                 let closeness = (len as f32 / term_len as f32).min(1.0);
                 let popularity = (1.0 + self.df(i as u32) as f32).ln() / (1.0 + max_df).ln();
                 let q = (PREFIX_MIN + 0.1 * closeness + 0.2 * popularity) * damp;
-                push(&mut alts, i as u32, q, len <= 2);
+                push(&mut alts, i as u32, q, len <= 3);
             }
         }
-        let k = fuzzy::max_edits(len);
-        if k > 0 && surface.is_ascii() {
-            let mut found = Vec::new();
-            let offset = self.first_surface();
-            let surfaces = Surfaces {
+        // A word unknown as typed (no word, stem, completion or synonym) is a typo: one edit is tried,
+        // then two for a long word that one edit did not place. A known word gets its one-edit
+        // neighbours too, below it: they bridge close forms the stemmer misses ("peindre" → "peintre").
+        let known = !alts.is_empty() || self.synonyms.contains_key(word);
+        let max_k = match (known, fuzzy::max_edits(len)) {
+            (true, k) if len >= 5 => k.min(1),
+            (true, _) => 0,
+            (false, k) => k,
+        };
+        if max_k > 0 && surface.is_ascii() {
+            let vocabulary = TitleWords {
                 terms: &self.terms,
-                offset,
+                ids: &self.title_terms,
             };
-            fuzzy::search(&surfaces, surface.as_bytes(), k, &mut found);
-            for i in found.into_iter().map(|i| i + offset) {
+            let mut found = Vec::new();
+            fuzzy::search(&vocabulary, surface.as_bytes(), 1, &mut found);
+            let mut ids: Vec<usize> = found
+                .iter()
+                .map(|&i| self.title_terms[i] as usize)
+                .collect();
+            if ids.is_empty() && max_k >= 2 {
+                // Two edits only among words with the same first letter: a slip on the first letter
+                // is rare, and the walk is then a fraction of the dictionary.
+                let first = surface.as_bytes()[0];
+                let lo = self
+                    .title_terms
+                    .partition_point(|&t| self.terms.bytes_of(t as usize)[0] < first);
+                let hi = self
+                    .title_terms
+                    .partition_point(|&t| self.terms.bytes_of(t as usize)[0] <= first);
+                let same_letter = TitleWords {
+                    terms: &self.terms,
+                    ids: &self.title_terms[lo..hi],
+                };
+                fuzzy::search(&same_letter, surface.as_bytes(), 2, &mut found);
+                ids = found
+                    .iter()
+                    .map(|&i| self.title_terms[lo + i] as usize)
+                    .collect();
+            }
+            for i in ids {
                 let cost = fuzzy::weighted_distance(surface.as_bytes(), self.terms.bytes_of(i));
                 if cost > 0.0 {
                     push(
@@ -515,11 +580,37 @@ impl Engine {
         .flatten()
     }
 
-    /// The first term that is a surface word (marked stems sort first).
-    fn first_surface(&self) -> usize {
-        partition(self.terms.len(), |i| {
-            self.terms.bytes_of(i).first() == Some(&(STEM_MARK as u8))
-        })
+    /// The most frequent completions of a prefix: fewer for a short one, which says little; those of
+    /// short prefixes are kept, since every search starts with them.
+    fn completions_of(&self, prefix: &str, len: usize) -> Vec<u32> {
+        let max = match len {
+            0..=2 => MAX_COMPLETIONS / 6,
+            3 => MAX_COMPLETIONS / 3,
+            _ => MAX_COMPLETIONS,
+        };
+        let cache = len <= 3;
+        if cache {
+            if let Some(hit) = self
+                .completions
+                .lock()
+                .ok()
+                .and_then(|c| c.get(prefix).cloned())
+            {
+                return hit;
+            }
+        }
+        let (lo, hi) = self.prefix_range(prefix);
+        let mut range: Vec<u32> = (lo as u32..hi as u32).collect();
+        if range.len() > max {
+            range.select_nth_unstable_by_key(max, |&i| std::cmp::Reverse(self.df(i)));
+            range.truncate(max);
+        }
+        if cache {
+            if let Ok(mut c) = self.completions.lock() {
+                c.insert(prefix.to_string(), range.clone());
+            }
+        }
+        range
     }
 
     /// A word the index or the synonym table knows as it is: its completions are less likely meant.
@@ -586,33 +677,63 @@ impl Engine {
     /// Scores the documents for one query word into `s.slot`, and adds it to the totals.
     fn score_slot(&self, slot: &Slot, s: &mut Scratch, start: usize) -> Result<f32> {
         let mut mass: f32 = 0.0;
-        for group in &slot.groups {
+        // Reads the postings of a word's alternatives into (best value, in title) per document.
+        let read = |word: &[Alt],
+                    best: &mut [f32],
+                    in_title: &mut [bool],
+                    touched: &mut Vec<u32>,
+                    mass: &mut f32|
+         -> Result<()> {
+            for alt in word {
+                let from = self.postings_at[alt.term as usize] as usize;
+                let mut to = self.postings_at[alt.term as usize + 1] as usize;
+                if alt.capped {
+                    to = to.min(from + SHORT_PREFIX_POSTINGS);
+                }
+                let idf = slot.weight;
+                *mass = mass.max(idf * alt.quality);
+                let (title_v, body_v) = (alt.quality * idf, alt.quality * idf * BODY_WEIGHT);
+                for (i, &p) in self.postings[from..to].iter().enumerate() {
+                    if i % 4096 == 4095 {
+                        self.check(start)?;
+                    }
+                    let doc = (p >> 1) as usize;
+                    let title = p & 1 == 0;
+                    let v = if title { title_v } else { body_v };
+                    if best[doc] == 0.0 {
+                        touched.push(doc as u32);
+                    }
+                    if v > best[doc] {
+                        best[doc] = v;
+                    }
+                    in_title[doc] |= title;
+                }
+            }
+            Ok(())
+        };
+        if let [group] = slot.groups.as_slice() {
+            if let [word] = group.as_slice() {
+                // One word, no synonym expansion: straight into the slot.
+                read(
+                    word,
+                    &mut s.slot,
+                    &mut s.slot_title,
+                    &mut s.slot_touched,
+                    &mut mass,
+                )?;
+            }
+        }
+        let simple = matches!(slot.groups.as_slice(), [g] if g.len() == 1);
+        for group in slot.groups.iter().filter(|_| !simple) {
             let n = group.len().max(1) as f32;
             for word in group {
-                for alt in word {
-                    let from = self.postings_at[alt.term as usize] as usize;
-                    let mut to = self.postings_at[alt.term as usize + 1] as usize;
-                    if alt.capped {
-                        to = to.min(from + SHORT_PREFIX_POSTINGS);
-                    }
-                    let idf = slot.weight;
-                    mass = mass.max(idf * alt.quality);
-                    for (i, &p) in self.postings[from..to].iter().enumerate() {
-                        if i % 4096 == 4095 {
-                            self.check(start)?;
-                        }
-                        let doc = (p >> 1) as usize;
-                        let title = p & 1 == 0;
-                        let v = alt.quality * idf * if title { 1.0 } else { BODY_WEIGHT };
-                        if s.word[doc] == 0.0 {
-                            s.word_touched.push(doc as u32);
-                        }
-                        if v > s.word[doc] {
-                            s.word[doc] = v;
-                        }
-                        s.word_title[doc] |= title;
-                    }
-                }
+                read(
+                    word,
+                    &mut s.word,
+                    &mut s.word_title,
+                    &mut s.word_touched,
+                    &mut mass,
+                )?;
                 for &d in &s.word_touched {
                     let d = d as usize;
                     if s.group[d] == 0.0 {
@@ -699,19 +820,18 @@ impl Engine {
             s.title_matched[d] = 0;
         }
         s.candidates.clear();
-        for (arr, touched) in [
-            (&mut s.word, &mut s.word_touched),
-            (&mut s.group, &mut s.group_touched),
-            (&mut s.slot, &mut s.slot_touched),
+        // Only what a search touched is dirty, also when it was interrupted half-way.
+        for (arr, title, touched) in [
+            (&mut s.word, &mut s.word_title, &mut s.word_touched),
+            (&mut s.group, &mut s.group_title, &mut s.group_touched),
+            (&mut s.slot, &mut s.slot_title, &mut s.slot_touched),
         ] {
             for &d in touched.iter() {
                 arr[d as usize] = 0.0;
+                title[d as usize] = false;
             }
             touched.clear();
         }
-        s.word_title.iter_mut().for_each(|b| *b = false);
-        s.group_title.iter_mut().for_each(|b| *b = false);
-        s.slot_title.iter_mut().for_each(|b| *b = false);
         if let Ok(mut pool) = self.scratch.lock() {
             if pool.len() < 4 {
                 pool.push(s);
@@ -802,7 +922,8 @@ impl Engine {
                 center,
                 radius_km: radius,
             });
-            let mut counter = FacetCounter::default();
+            let mut counter = FacetCounter::new(self.head.len());
+            let no_filters = q.filters.is_empty();
             let mut scored: Vec<(f32, u32, Option<f64>)> = Vec::new();
             for (i, &d) in s.candidates.iter().enumerate() {
                 if i % 8192 == 8191 {
@@ -810,7 +931,7 @@ impl Engine {
                 }
                 let d = d as usize;
                 let (inside, distance) = self.in_area(d, area);
-                if !inside || !self.passes(d, &q.filters, today) {
+                if !inside || (!no_filters && !self.passes(d, &q.filters, today)) {
                     continue;
                 }
                 counter.kind(self.kind[d], self.group[d]);
@@ -825,7 +946,24 @@ impl Engine {
                 }
                 scored.push((score, d as u32, distance));
             }
-            let hits = self.top(&mut scored, wanted);
+            let mut hits = self.top(&mut scored, wanted);
+            // A job is shown under its fiche's title when the fiche's title holds as many of the query's
+            // words as the appellation that won ("Infirmier / Infirmière en soins généraux", not
+            // "… en stomatothérapie").
+            for hit in hits.iter_mut() {
+                let d = hit.1 as usize;
+                let head = self
+                    .head
+                    .get(self.group[d] as usize)
+                    .copied()
+                    .unwrap_or(u32::MAX);
+                if head != u32::MAX
+                    && head as usize != d
+                    && s.title_matched[head as usize] >= s.title_matched[d]
+                {
+                    hit.1 = head;
+                }
+            }
             let enough = hits.len() >= wanted.min(5);
             if q.near.is_some() && !enough && radius < 100.0 {
                 radius = 100.0_f64.max(q.radius_km);
@@ -931,19 +1069,50 @@ impl Engine {
     }
 }
 
+/// A set of group numbers, as bits.
+struct GroupSet(Vec<u64>);
+
+impl GroupSet {
+    fn new(groups: usize) -> GroupSet {
+        GroupSet(vec![0; groups.div_ceil(64)])
+    }
+    /// Adds a group; true when it was not there yet.
+    fn insert(&mut self, g: u32) -> bool {
+        let (word, bit) = ((g / 64) as usize, 1u64 << (g % 64));
+        match self.0.get_mut(word) {
+            Some(w) if *w & bit == 0 => {
+                *w |= bit;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
 /// Counts results per kind (one per job fiche) and per filter value.
-#[derive(Default)]
 struct FacetCounter {
     kinds: [usize; 4],
-    seen_groups: std::collections::HashSet<u32>,
-    domain_groups: std::collections::HashSet<u32>,
+    seen_groups: GroupSet,
+    domain_groups: GroupSet,
     domains: std::collections::BTreeMap<char, usize>,
-    levels: std::collections::BTreeMap<u8, usize>,
+    levels: [usize; 9],
     funding: [usize; 8],
     modes: [usize; 3],
 }
 
 impl FacetCounter {
+    fn new(groups: usize) -> FacetCounter {
+        FacetCounter {
+            kinds: [0; 4],
+            seen_groups: GroupSet::new(groups),
+            domain_groups: GroupSet::new(groups),
+            domains: Default::default(),
+            levels: [0; 9],
+            funding: [0; 8],
+            modes: [0; 3],
+        }
+    }
+
     fn kind(&mut self, kind: u8, group: u32) {
         if kind != 0 || self.seen_groups.insert(group) {
             self.kinds[kind as usize] += 1;
@@ -960,8 +1129,8 @@ impl FacetCounter {
         if e.facts.flags[d] & 1 == 0 {
             return;
         }
-        if e.facts.level[d] != 0 {
-            *self.levels.entry(e.facts.level[d]).or_default() += 1;
+        if let Some(n) = self.levels.get_mut(e.facts.level[d] as usize) {
+            *n += 1;
         }
         for (i, (_, bit)) in FUNDING.iter().enumerate() {
             if e.facts.funding[d] & bit != 0 {
@@ -988,7 +1157,10 @@ impl FacetCounter {
                 .into_iter()
                 .map(|(c, n)| (c.to_string(), n))
                 .collect(),
-            levels: self.levels.into_iter().collect(),
+            levels: (1..=8u8)
+                .zip(self.levels[1..].iter().copied())
+                .filter(|(_, n)| *n > 0)
+                .collect(),
             funding: FUNDING
                 .iter()
                 .zip(self.funding)
@@ -1112,12 +1284,19 @@ mod tests {
         let e = engine();
         assert_eq!(first(&e, "boulnager"), "D1102");
         assert_eq!(first(&e, "infirmeire"), "J1506");
+        // The one-edit neighbour of a word spelt right comes after it.
         let hits = e.search(&Query::new("pompier ")).unwrap();
         assert_eq!(hits[0].id, "K2204");
-        assert!(
-            hits.iter().any(|h| h.id == "A1414"),
-            "one edit away: {hits:?}"
-        );
+        assert!(hits.iter().any(|h| h.id == "A1414"), "{hits:?}");
+        // A misspelt word finds the words it is closest to: "pomier" is one edit from both.
+        let hits = e.search(&Query::new("pomier ")).unwrap();
+        let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+        assert!(ids.contains(&"K2204") && ids.contains(&"A1414"), "{ids:?}");
+        // Exact beats fuzzy whatever the order of the documents.
+        let mut docs = vec![doc("job", "X1", "Pompiers volontaires", "")];
+        docs.push(doc("job", "X2", "Pommiers et poiriers", ""));
+        let e = Engine::build(&docs);
+        assert_eq!(first(&e, "pommier "), "X2");
     }
 
     #[test]
@@ -1416,6 +1595,7 @@ mod tests {
 mod storage {
     use super::{Engine, Facts, Strings};
     use crate::error::{Error, Result};
+    use std::io::Read;
     use std::sync::atomic::AtomicUsize;
     use std::sync::Mutex;
 
@@ -1457,6 +1637,7 @@ mod storage {
         put_u8s(&mut out, &dl);
         put_u8s(&mut out, &e.title_words);
         put_u8s(&mut out, &e.domain);
+        put_u32s(&mut out, &e.head);
         let f = &e.facts;
         for v in [&f.level, &f.funding, &f.modes, &f.flags, &f.recruitment] {
             put_u8s(&mut out, v);
@@ -1475,47 +1656,55 @@ mod storage {
         }
         put_u32s(&mut out, &e.postings_at);
         put_u32s(&mut out, &e.postings);
+        put_u32s(&mut out, &e.title_terms);
         out
     }
 
-    struct Reader<'a> {
-        data: &'a [u8],
+    /// Reads the saved arrays straight into their final vectors: loading is on the cold path from opening
+    /// the catalogue to the first result, so no intermediate copy of the whole index is made.
+    struct Reader<R> {
+        src: R,
+        /// Bytes not read yet: a damaged length is refused before anything is allocated for it.
+        left: usize,
     }
 
     fn damaged() -> Error {
         Error::Invalid("index de recherche endommagé : reconstruisez le catalogue".into())
     }
 
-    impl<'a> Reader<'a> {
-        fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-            if n > self.data.len() {
+    impl<R: Read> Reader<R> {
+        fn fill(&mut self, buf: &mut [u8]) -> Result<()> {
+            if buf.len() > self.left {
                 return Err(damaged());
             }
-            let (head, tail) = self.data.split_at(n);
-            self.data = tail;
-            Ok(head)
+            self.src.read_exact(buf).map_err(|_| damaged())?;
+            self.left -= buf.len();
+            Ok(())
         }
         fn len(&mut self, width: usize) -> Result<usize> {
-            let b = self.take(8)?;
-            let n = u64::from_le_bytes(b.try_into().map_err(|_| damaged())?) as usize;
-            if n.checked_mul(width)
-                .is_none_or(|bytes| bytes > self.data.len())
-            {
+            let mut b = [0u8; 8];
+            self.fill(&mut b)?;
+            let n = u64::from_le_bytes(b) as usize;
+            if n.checked_mul(width).is_none_or(|bytes| bytes > self.left) {
                 return Err(damaged());
             }
             Ok(n)
         }
         fn u8s(&mut self) -> Result<Vec<u8>> {
             let n = self.len(1)?;
-            Ok(self.take(n)?.to_vec())
+            let mut v = vec![0u8; n];
+            self.fill(&mut v)?;
+            Ok(v)
         }
         fn u32s(&mut self) -> Result<Vec<u32>> {
             let n = self.len(4)?;
-            Ok(self
-                .take(n * 4)?
-                .chunks_exact(4)
-                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect())
+            let mut v = vec![0u32; n];
+            self.fill(bytemuck::cast_slice_mut(&mut v))?;
+            // The file is little-endian; on a big-endian machine this swaps, elsewhere it compiles away.
+            for x in &mut v {
+                *x = u32::from_le(*x);
+            }
+            Ok(v)
         }
         fn f32s(&mut self) -> Result<Vec<f32>> {
             Ok(self.u32s()?.into_iter().map(f32::from_bits).collect())
@@ -1534,8 +1723,15 @@ mod storage {
     }
 
     pub fn from_bytes(data: &[u8]) -> Result<Engine> {
-        let mut r = Reader { data };
-        if r.take(MAGIC.len())? != MAGIC {
+        read(data, data.len())
+    }
+
+    /// Loads an engine saved by `to_bytes` from a reader of exactly `total` bytes.
+    pub fn read(src: impl Read, total: usize) -> Result<Engine> {
+        let mut r = Reader { src, left: total };
+        let mut magic = [0u8; MAGIC.len()];
+        r.fill(&mut magic)?;
+        if &magic != MAGIC {
             return Err(damaged());
         }
         let kind = r.u8s()?;
@@ -1548,6 +1744,7 @@ mod storage {
             distance_learning: r.u8s()?.into_iter().map(|b| b != 0).collect(),
             title_words: r.u8s()?,
             domain: r.u8s()?,
+            head: r.u32s()?,
             facts: Facts {
                 level: r.u8s()?,
                 funding: r.u8s()?,
@@ -1567,6 +1764,9 @@ mod storage {
             terms: r.strings()?,
             postings_at: r.u32s()?,
             postings: r.u32s()?,
+            title_terms: r.u32s()?,
+            completions: Mutex::new(std::collections::HashMap::new()),
+            alt_cache: Mutex::new(std::collections::HashMap::new()),
             kind,
             synonyms: super::parse_synonyms(super::SYNONYMS),
             interrupts: AtomicUsize::new(0),
@@ -1593,7 +1793,8 @@ mod storage {
         let consistent = per_doc.iter().all(|&l| l == n)
             && e.kind.iter().all(|&k| k <= 3)
             && e.title_words.iter().all(|&w| w >= 1)
-            && e.group.iter().all(|&g| (g as usize) < n.max(1))
+            && e.group.iter().all(|&g| (g as usize) < e.head.len())
+            && e.head.iter().all(|&h| h == u32::MAX || (h as usize) < n)
             && e.postings_at.len() == e.terms.len() + 1
             && e.postings_at.first() == Some(&0)
             && e.postings_at.windows(2).all(|w| w[0] <= w[1])
@@ -1601,6 +1802,12 @@ mod storage {
                 .last()
                 .is_some_and(|&l| l as usize == e.postings.len())
             && e.postings.iter().all(|&p| ((p >> 1) as usize) < n)
+            && (1..e.terms.len()).all(|i| e.terms.bytes_of(i - 1) < e.terms.bytes_of(i))
+            && (0..e.terms.len()).all(|i| !e.terms.bytes_of(i).is_empty())
+            && e.title_terms.windows(2).all(|w| w[0] < w[1])
+            && e.title_terms
+                .last()
+                .is_none_or(|&t| (t as usize) < e.terms.len())
             && e.facts.session_at.len() == n + 1
             && e.facts.session_at.first() == Some(&0)
             && e.facts.session_at.windows(2).all(|w| w[0] <= w[1])
@@ -1615,7 +1822,7 @@ mod storage {
             ]
             .iter()
             .all(|&l| l == e.facts.start.len())
-            && r.data.is_empty();
+            && r.left == 0;
         if !consistent {
             return Err(damaged());
         }
@@ -1630,6 +1837,11 @@ impl Engine {
 
     pub fn from_bytes(data: &[u8]) -> Result<Engine> {
         storage::from_bytes(data)
+    }
+
+    /// Loads an engine saved by `to_bytes` from a reader of exactly `len` bytes (a SQLite blob handle).
+    pub fn read_from(src: impl std::io::Read, len: usize) -> Result<Engine> {
+        storage::read(src, len)
     }
 }
 
@@ -1703,5 +1915,13 @@ mod storage_tests {
         let last = flipped.len() - 1;
         flipped[last] = 0xff; // a posting pointing past the last document
         assert!(Engine::from_bytes(&flipped).is_err());
+        // Streamed loading: the same bytes load; a source shorter than announced is an error.
+        let streamed = Engine::read_from(&bytes[..], bytes.len()).unwrap();
+        assert_eq!(
+            built.search(&Query::new("boulang")).unwrap(),
+            streamed.search(&Query::new("boulang")).unwrap()
+        );
+        assert!(Engine::read_from(&bytes[..bytes.len() - 10], bytes.len()).is_err());
+        assert!(Engine::read_from(&bytes[..], bytes.len() + 10).is_err());
     }
 }

@@ -1,7 +1,7 @@
 //! Filters on trainings (level, funding, teaching mode, dates, registration, duration, disability access)
 //! and on jobs (grand domaine), and the per-document facts they are checked against.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Funding categories, as bits of a mask. Derived from LHEO `code-financeur` values.
 pub const FUNDING: [(&str, u8); 8] = [
@@ -91,7 +91,9 @@ pub struct TrainingInfo {
     pub sessions: Vec<SessionInfo>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Serialisable for saved searches; a field missing from a stored filter set takes its default.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Filters {
     pub level_min: Option<u8>,
     pub level_max: Option<u8>,

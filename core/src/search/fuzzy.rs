@@ -91,69 +91,72 @@ pub fn search<T: Terms + ?Sized>(terms: &T, word: &[u8], k: usize, out: &mut Vec
     if k == 0 || terms.count() == 0 {
         return;
     }
-    let first: Vec<usize> = (0..=word.len()).collect();
-    walk(terms, word, k, 0, terms.count(), 0, &first, None, 0, out);
+    let width = word.len() + 1;
+    // One DP row per depth, reused across the walk: rows[d] is the row after the first d bytes of a term.
+    let mut rows: Vec<usize> = (0..width).collect();
+    let mut walker = Walker {
+        terms,
+        word,
+        k,
+        width,
+        out,
+    };
+    walker.walk(0, terms.count(), 0, &mut rows, 0);
 }
 
-#[allow(clippy::too_many_arguments)]
-fn walk<T: Terms + ?Sized>(
-    terms: &T,
-    word: &[u8],
+struct Walker<'a, T: Terms + ?Sized> {
+    terms: &'a T,
+    word: &'a [u8],
     k: usize,
-    lo: usize,
-    hi: usize,
-    depth: usize,
-    row: &[usize],
-    prev: Option<(&[usize], u8)>,
-    last: u8,
-    out: &mut Vec<usize>,
-) {
-    // Terms in [lo, hi) share their first `depth` bytes; the one equal to that prefix comes first.
-    let mut start = lo;
-    if terms.term(lo).len() == depth {
-        if row[word.len()] <= k {
-            out.push(lo);
-        }
-        start += 1;
-    }
-    while start < hi {
-        let c = terms.term(start)[depth];
-        let (mut a, mut b) = (start, hi);
-        while a < b {
-            let mid = (a + b) / 2;
-            if terms.term(mid)[depth] <= c {
-                a = mid + 1;
-            } else {
-                b = mid;
+    width: usize,
+    out: &'a mut Vec<usize>,
+}
+
+impl<T: Terms + ?Sized> Walker<'_, T> {
+    /// Terms in [lo, hi) share their first `depth` bytes, whose DP row is the last in `rows`; `last` is
+    /// the byte at depth - 1 (for transpositions).
+    fn walk(&mut self, lo: usize, hi: usize, depth: usize, rows: &mut Vec<usize>, last: u8) {
+        let (w, n) = (self.width, self.word.len());
+        let row_at = depth * w;
+        let mut start = lo;
+        if self.terms.term(lo).len() == depth {
+            if rows[row_at + n] <= self.k {
+                self.out.push(lo);
             }
+            start += 1;
         }
-        let end = a;
-        let mut next = vec![depth + 1; word.len() + 1];
-        for i in 1..=word.len() {
-            let cost = usize::from(word[i - 1] != c);
-            let mut v = (row[i - 1] + cost).min(row[i] + 1).min(next[i - 1] + 1);
-            if let Some((pp, _)) = prev {
-                if i >= 2 && word[i - 1] == last && word[i - 2] == c {
-                    v = v.min(pp[i - 2] + 1);
+        while start < hi {
+            let c = self.terms.term(start)[depth];
+            let (mut a, mut b) = (start, hi);
+            while a < b {
+                let mid = (a + b) / 2;
+                if self.terms.term(mid)[depth] <= c {
+                    a = mid + 1;
+                } else {
+                    b = mid;
                 }
             }
-            next[i] = v;
+            let end = a;
+            rows.resize(row_at + 2 * w, 0);
+            let next_at = row_at + w;
+            rows[next_at] = depth + 1;
+            let mut min = rows[next_at];
+            for i in 1..=n {
+                let cost = usize::from(self.word[i - 1] != c);
+                let mut v = (rows[row_at + i - 1] + cost)
+                    .min(rows[row_at + i] + 1)
+                    .min(rows[next_at + i - 1] + 1);
+                if depth >= 1 && i >= 2 && self.word[i - 1] == last && self.word[i - 2] == c {
+                    v = v.min(rows[row_at - w + i - 2] + 1);
+                }
+                rows[next_at + i] = v;
+                min = min.min(v);
+            }
+            if min <= self.k {
+                self.walk(start, end, depth + 1, rows, c);
+            }
+            start = end;
         }
-        if next.iter().min().is_some_and(|&m| m <= k) {
-            walk(
-                terms,
-                word,
-                k,
-                start,
-                end,
-                depth + 1,
-                &next,
-                Some((row, last)),
-                c,
-                out,
-            );
-        }
-        start = end;
     }
 }
 

@@ -4,7 +4,7 @@ use super::text::fold;
 use crate::error::{Error, Result};
 use rusqlite::{params, Connection};
 
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Point {
     pub lat: f64,
     pub lon: f64,

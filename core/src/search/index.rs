@@ -28,13 +28,15 @@ pub struct Doc {
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub distance_learning: bool,
-    /// A static prior in [0, ~12]: ln(1 + planned hires) for jobs, 0 otherwise.
+    /// A static prior in [0, ~16] for jobs (see `job_priors`), 0 otherwise.
     pub prior: f64,
     pub body: String,
     /// For jobs: the ROME grand domaine letter.
     pub domain: Option<char>,
     /// For trainings: what the filters look at.
     pub training: Option<super::filters::TrainingInfo>,
+    /// The document that names its group best (a job's fiche, rather than one of its appellations).
+    pub head: bool,
 }
 
 /// Builds the search documents, the FTS5 index and our engine's index, at the end of a catalogue build.
@@ -60,8 +62,7 @@ pub fn collect(tx: &rusqlite::Connection) -> Result<Vec<Doc>> {
                               WHERE js.code_rome = j.code_rome AND s.rubrique = 1), ''),
                     coalesce((SELECT group_concat(w.label, ' ; ') FROM job_context jc JOIN work_context w USING (code_ogr)
                               WHERE jc.code_rome = j.code_rome), ''),
-                    coalesce(d.label, ''),
-                    coalesce((SELECT sum(b.hires) FROM job_fap f JOIN bmo b ON b.fap = f.fap WHERE f.code_rome = j.code_rome), 0)
+                    coalesce(d.label, '')
              FROM job j LEFT JOIN domaine d ON d.code = j.domaine",
         )?;
         let rows = st.query_map([], |r| {
@@ -74,13 +75,14 @@ pub fn collect(tx: &rusqlite::Connection) -> Result<Vec<Doc>> {
                 lat: None,
                 lon: None,
                 distance_learning: false,
-                prior: (r.get::<_, i64>(6)? as f64).ln_1p(),
+                prior: 0.0,
                 body: truncate(format!(
                     "{} {} {}",
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
                     r.get::<_, String>(4)?
                 )),
+                head: true,
                 ..Default::default()
             })
         })?;
@@ -224,6 +226,7 @@ pub fn collect(tx: &rusqlite::Connection) -> Result<Vec<Doc>> {
 fn add_facts(conn: &rusqlite::Connection, docs: &mut [Doc]) -> Result<()> {
     use super::filters::{date_number, funding_bit, mode_bit, SessionInfo, TrainingInfo};
     use std::collections::HashMap;
+    let priors = job_priors(conn)?;
     let mut domains: HashMap<String, char> = HashMap::new();
     let mut st =
         conn.prepare("SELECT code_rome, grand_domaine FROM job WHERE grand_domaine IS NOT NULL")?;
@@ -303,12 +306,55 @@ fn add_facts(conn: &rusqlite::Connection, docs: &mut [Doc]) -> Result<()> {
     }
     for d in docs.iter_mut() {
         match d.kind {
-            "job" => d.domain = d.rome.as_deref().and_then(|r| domains.get(r)).copied(),
+            "job" => {
+                d.domain = d.rome.as_deref().and_then(|r| domains.get(r)).copied();
+                d.prior = d
+                    .rome
+                    .as_deref()
+                    .and_then(|r| priors.get(r))
+                    .copied()
+                    .unwrap_or(0.0);
+            }
             "training" => d.training = trainings.remove(&d.id),
             _ => {}
         }
     }
     Ok(())
+}
+
+/// How likely a job fiche is what someone means, before reading the query: the planned hires of its BMO
+/// job family shared among the fiches matched to that family, and how many names (appellations) the fiche
+/// has — a broad fiche such as "Infirmier en soins généraux" has many.
+fn job_priors(conn: &rusqlite::Connection) -> Result<std::collections::HashMap<String, f64>> {
+    use std::collections::HashMap;
+    let mut hires: HashMap<String, f64> = HashMap::new();
+    let mut st = conn.prepare("SELECT fap, coalesce(sum(hires), 0) FROM bmo GROUP BY fap")?;
+    for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        let (fap, n) = row?;
+        hires.insert(fap, n as f64);
+    }
+    let mut links: Vec<(String, String)> = Vec::new();
+    let mut fiches_per_fap: HashMap<String, f64> = HashMap::new();
+    let mut st = conn.prepare("SELECT code_rome, fap FROM job_fap")?;
+    for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (rome, fap) = row?;
+        *fiches_per_fap.entry(fap.clone()).or_default() += 1.0;
+        links.push((rome, fap));
+    }
+    let mut share: HashMap<String, f64> = HashMap::new();
+    for (rome, fap) in links {
+        let h = hires.get(&fap).copied().unwrap_or(0.0)
+            / fiches_per_fap.get(&fap).copied().unwrap_or(1.0);
+        *share.entry(rome).or_default() += h;
+    }
+    let mut priors = HashMap::new();
+    let mut st = conn.prepare("SELECT code_rome, (SELECT count(*) FROM appellation a WHERE a.code_rome = j.code_rome) FROM job j")?;
+    for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        let (rome, names) = row?;
+        let h = share.get(&rome).copied().unwrap_or(0.0);
+        priors.insert(rome, h.ln_1p() + 1.5 * (names as f64).ln_1p());
+    }
+    Ok(priors)
 }
 
 /// Writes the documents and their FTS5 rows; document numbers follow the order of `docs`.

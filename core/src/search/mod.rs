@@ -43,7 +43,10 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone)]
+/// Serialisable so a saved search can store it; fields missing from an older stored query take their
+/// default, so adding a field never breaks saved searches.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Query {
     pub text: String,
     pub kind: Option<Kind>,
@@ -53,6 +56,12 @@ pub struct Query {
     pub filters: filters::Filters,
     /// The date "registration open" is judged on (YYYYMMDD); today when None.
     pub today: Option<u32>,
+}
+
+impl Default for Query {
+    fn default() -> Self {
+        Query::new("")
+    }
 }
 
 impl Query {

@@ -86,7 +86,11 @@ impl Homeserver {
 
     pub fn stop(&self) {
         let out = script(&["stop"], self.port, &self.dir);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(!self.answers(), "still answering after stop");
     }
 
@@ -119,7 +123,9 @@ impl Homeserver {
     }
 
     pub async fn open_app(&self, dir: &Path) -> Chat {
-        Chat::open(self.app_config(dir), sessions(dir)).await.unwrap()
+        Chat::open(self.app_config(dir), sessions(dir))
+            .await
+            .unwrap()
     }
 
     pub async fn advisor(&self, store: &Path) -> orientation_core::chat::advisor::Advisor {
@@ -169,7 +175,11 @@ pub fn recorder() -> Updates {
 
 impl Updates {
     /// Waits for an update `pick` accepts; panics with `what` after [`WAIT`].
-    pub async fn wait_for<T>(&mut self, what: &str, mut pick: impl FnMut(&ChatUpdate) -> Option<T>) -> T {
+    pub async fn wait_for<T>(
+        &mut self,
+        what: &str,
+        mut pick: impl FnMut(&ChatUpdate) -> Option<T>,
+    ) -> T {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());

@@ -10,6 +10,7 @@ mod onisep;
 mod places;
 mod rome;
 pub mod source;
+mod text;
 
 use crate::error::{Error, Result};
 use rusqlite::Transaction;

@@ -1,10 +1,1124 @@
-use super::Ctx;
-use crate::error::Result;
+//! Territories (communes, départements) and the places people go to for guidance: France Travail
+//! agencies and Missions locales.
 
-pub fn import_geo(_ctx: &mut Ctx) -> Result<()> {
+use super::text::{fold, title_case};
+use super::{CsvSpec, Ctx, FileInfo, Rec, Row};
+use crate::error::Result;
+use rusqlite::params;
+use std::collections::{BTreeMap, HashMap};
+
+const COMMUNES: FileInfo = FileInfo {
+    path: "geo/communes_codes_postaux_gps_2025.csv.gz",
+    label: "Communes et codes postaux (La Poste) avec les centroïdes des communes",
+    version: "2025",
+    licence: "non vérifiée",
+};
+
+const DEPARTEMENTS: FileInfo = FileInfo {
+    path: "geo/departements_academies_regions.csv",
+    label: "Départements, académies et régions",
+    version: "non datée",
+    licence: "non vérifiée",
+};
+
+const AGENCES: FileInfo = FileInfo {
+    path: "structures/pole_emploi_agences_2019-11.csv",
+    label: "Agences France Travail (ex-Pôle emploi) géolocalisées",
+    version: "2019-11",
+    licence: "non vérifiée",
+};
+
+const MISSIONS_LOCALES: FileInfo = FileInfo {
+    path: "structures/missions_locales_structures_milo_referentiel_2023.csv",
+    label: "Missions locales (référentiel des structures i-milo)",
+    version: "2023-09",
+    licence: "non vérifiée",
+};
+
+/// Codes of the départements file that are not French départements, with the reason they are left out.
+const NOT_DEPARTEMENTS: &[(&str, &str)] = &[
+    ("130", "Andorre n'est pas un département français"),
+    ("985", "ancien code de Mayotte, remplacé par 976"),
+    ("990", "« Autre pays » n'est pas un département"),
+];
+
+/// A département code in the form used across the catalogue: "01".."95", "2A", "2B", and three digits for
+/// overseas ("971".."978", "984".."989"). Sources write "001", "02A" or "1"; anything else gives None.
+pub(super) fn departement_code(raw: &str) -> Option<String> {
+    let raw = raw.trim().to_ascii_uppercase();
+    let code = match raw.len() {
+        1 if raw.as_bytes()[0].is_ascii_digit() => format!("0{raw}"),
+        3 if raw.starts_with('0') => raw[1..].to_string(),
+        _ => raw,
+    };
+    let b = code.as_bytes();
+    let valid = match b.len() {
+        2 => {
+            code == "2A"
+                || code == "2B"
+                || code
+                    .parse::<u8>()
+                    .is_ok_and(|n| (1..=95).contains(&n) && n != 20)
+        }
+        3 => b.iter().all(u8::is_ascii_digit) && (code.starts_with("97") || code.starts_with("98")),
+        _ => false,
+    };
+    valid.then_some(code)
+}
+
+/// The département of a commune from its INSEE code. Codes 99xxx are foreign territories served by La
+/// Poste (Monaco): no département.
+pub(super) fn departement_of_insee(insee: &str) -> Option<String> {
+    if insee.len() != 5 || !insee.is_ascii() {
+        return None;
+    }
+    let dept = if insee.starts_with("97") || insee.starts_with("98") {
+        &insee[..3]
+    } else {
+        &insee[..2]
+    };
+    departement_code(dept)
+}
+
+/// A best guess from a postcode, used only when the commune is unknown (CEDEX codes). Corsica is split
+/// on the usual 200/201 vs 202+ rule, which CEDEX codes do not always follow.
+fn departement_of_postcode(postcode: &str) -> Option<String> {
+    if postcode.len() != 5 || !postcode.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let dept = if postcode.starts_with("97") || postcode.starts_with("98") {
+        postcode[..3].to_string()
+    } else if postcode.starts_with("20") {
+        if postcode < "20200" { "2A" } else { "2B" }.to_string()
+    } else {
+        postcode[..2].to_string()
+    };
+    departement_code(&dept)
+}
+
+fn is_insee(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 5
+        && b[0].is_ascii_digit()
+        && (b[1].is_ascii_digit() || ((b[1] == b'A' || b[1] == b'B') && b[0] == b'2'))
+        && b[2..].iter().all(u8::is_ascii_digit)
+}
+
+fn is_postcode(s: &str) -> bool {
+    s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// (lat min, lat max, lon min, lon max) boxes, generous by a few kilometres.
+type Bounds = (f64, f64, f64, f64);
+const METROPOLE: Bounds = (41.2, 51.2, -5.3, 9.7);
+const GUADELOUPE: Bounds = (15.8, 16.6, -61.9, -60.9);
+const ILES_DU_NORD: Bounds = (17.8, 18.2, -63.2, -62.7); // Saint-Martin, Saint-Barthélemy
+const MARTINIQUE: Bounds = (14.3, 14.95, -61.3, -60.75);
+const GUYANE: Bounds = (2.1, 5.85, -54.7, -51.5);
+const REUNION: Bounds = (-21.45, -20.8, 55.15, 55.9);
+const SAINT_PIERRE: Bounds = (46.7, 47.2, -56.5, -56.1);
+const MAYOTTE: Bounds = (-13.1, -12.6, 44.9, 45.35);
+const PACIFIQUE: Bounds = (-28.0, -8.0, -180.0, -134.0); // Polynésie, Wallis-et-Futuna
+const CALEDONIE: Bounds = (-23.0, -19.5, 163.5, 168.5);
+const CLIPPERTON: Bounds = (10.2, 10.4, -109.3, -109.1);
+const ALL_FRANCE: &[Bounds] = &[
+    METROPOLE,
+    GUADELOUPE,
+    ILES_DU_NORD,
+    MARTINIQUE,
+    GUYANE,
+    REUNION,
+    SAINT_PIERRE,
+    MAYOTTE,
+    PACIFIQUE,
+    CALEDONIE,
+    CLIPPERTON,
+];
+
+/// Where a place of this département may lie; every French territory when the département is unknown.
+fn territory(dept: Option<&str>) -> &'static [Bounds] {
+    match dept {
+        Some("971") => &[GUADELOUPE, ILES_DU_NORD],
+        Some("977") | Some("978") => &[ILES_DU_NORD],
+        Some("972") => &[MARTINIQUE],
+        Some("973") => &[GUYANE],
+        Some("974") => &[REUNION],
+        Some("975") => &[SAINT_PIERRE],
+        Some("976") => &[MAYOTTE],
+        Some("986") | Some("987") => &[PACIFIQUE],
+        Some("988") => &[CALEDONIE],
+        Some("989") => &[CLIPPERTON],
+        Some(d) if d.len() == 2 => &[METROPOLE],
+        _ => ALL_FRANCE,
+    }
+}
+
+fn inside(bounds: &[Bounds], lat: f64, lon: f64) -> bool {
+    bounds
+        .iter()
+        .any(|&(a, b, c, d)| (a..=b).contains(&lat) && (c..=d).contains(&lon))
+}
+
+/// Great-circle distance in kilometres.
+fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, lo1) = (a.0.to_radians(), a.1.to_radians());
+    let (la2, lo2) = (b.0.to_radians(), b.1.to_radians());
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
+}
+
+/// Parses a "lat"/"lon" pair. Ok(None) when both are empty; Err(reason) when present but unusable.
+fn parse_coords(lat: &str, lon: &str) -> std::result::Result<Option<(f64, f64)>, String> {
+    if lat.is_empty() && lon.is_empty() {
+        return Ok(None);
+    }
+    let parse = |s: &str| {
+        s.replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+    };
+    match (parse(lat), parse(lon)) {
+        (Some(la), Some(lo)) if (-90.0..=90.0).contains(&la) && (-180.0..=180.0).contains(&lo) => {
+            Ok(Some((la, lo)))
+        }
+        _ => Err(format!(
+            "coordonnées illisibles ou impossibles (« {lat} », « {lon} »)"
+        )),
+    }
+}
+
+/// What one INSEE commune becomes as a `place`: built from its first rows.
+struct CommunePlace {
+    name: String,
+    postcode: String,
+    departement: Option<String>,
+    coords: Option<(f64, f64)>,
+}
+
+pub fn import_geo(ctx: &mut Ctx) -> Result<()> {
+    import_departements(ctx)?;
+    import_communes(ctx)
+}
+
+fn import_departements(ctx: &mut Ctx) -> Result<()> {
+    let mut ins = ctx.tx.prepare_cached(
+        "INSERT OR IGNORE INTO departement(code, name, region_code, region, academie)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    ctx.each_csv(&DEPARTEMENTS, CsvSpec::new(b';', 6), |_, r| {
+        let raw = r.get("codeDepartement");
+        if let Some((_, why)) = NOT_DEPARTEMENTS.iter().find(|(c, _)| *c == raw) {
+            return Ok(Row::Skip(format!("code {raw} ignoré : {why}")));
+        }
+        if raw.is_empty() {
+            // The file also lists académies and pseudo-académies ("Etranger") with no département.
+            let what = r.get("libelleAcademie");
+            return Ok(Row::Skip(format!(
+                "ligne sans département (académie « {what} »)"
+            )));
+        }
+        let Some(code) = departement_code(raw) else {
+            return Ok(Row::Skip(format!(
+                "code de département invalide : « {raw} »"
+            )));
+        };
+        let Some(name) = r.opt("libelleDepartement") else {
+            return Ok(Row::Skip("nom du département manquant".into()));
+        };
+        let n = ins.execute(params![
+            code,
+            name,
+            r.opt("codeRegion"),
+            r.opt("libelleRegion"),
+            r.opt("libelleAcademie"),
+        ])?;
+        Ok(if n == 0 {
+            Row::Skip(format!("département {code} en double"))
+        } else {
+            Row::Kept
+        })
+    })
+}
+
+fn import_communes(ctx: &mut Ctx) -> Result<()> {
+    let mut ins = ctx.tx.prepare_cached(
+        "INSERT OR IGNORE INTO commune(insee, name, postcode, lat, lon, departement)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut places: BTreeMap<String, CommunePlace> = BTreeMap::new();
+    ctx.each_csv(&COMMUNES, CsvSpec::new(b',', 7), |ctx, r| {
+        let insee = r.get("code_commune_insee").to_ascii_uppercase();
+        let postcode = r.get("code_postal");
+        let name = r.get("nom_commune");
+        if !is_insee(&insee) {
+            return Ok(Row::Skip(format!("code INSEE invalide : « {insee} »")));
+        }
+        if !is_postcode(postcode) {
+            return Ok(Row::Skip(format!("code postal invalide : « {postcode} »")));
+        }
+        if name.is_empty() {
+            return Ok(Row::Skip("nom de commune manquant".into()));
+        }
+        let coords = match parse_coords(r.get("latitude"), r.get("longitude")) {
+            Ok(Some((la, lo))) if !inside(ALL_FRANCE, la, lo) => {
+                ctx.issue(
+                    COMMUNES.path,
+                    r.line,
+                    format!(
+                        "coordonnées ({la}, {lo}) hors de France : commune gardée sans coordonnées"
+                    ),
+                );
+                None
+            }
+            Ok(c) => c,
+            Err(why) => {
+                ctx.issue(
+                    COMMUNES.path,
+                    r.line,
+                    format!("{why} : commune gardée sans coordonnées"),
+                );
+                None
+            }
+        };
+        let dept = departement_of_insee(&insee);
+        // Rows that repeat (insee, postcode, name) only differ by a locality line (ligne 5 or
+        // acheminement); the commune itself is already stored, so they are kept without a new row.
+        ins.execute(params![
+            insee,
+            name,
+            postcode,
+            coords.map(|c| c.0),
+            coords.map(|c| c.1),
+            dept,
+        ])?;
+        let place = places.entry(insee).or_insert_with(|| CommunePlace {
+            name: title_case(name),
+            postcode: postcode.to_string(),
+            departement: dept,
+            coords,
+        });
+        if postcode < place.postcode.as_str() {
+            place.postcode = postcode.to_string();
+        }
+        // Arrondissements come as "MARSEILLE 01".."16" plus "MARSEILLE": the plain name is the commune's.
+        if name.len() < place.name.len() {
+            place.name = title_case(name);
+        }
+        if place.coords.is_none() {
+            place.coords = coords;
+        }
+        Ok(Row::Kept)
+    })?;
+    let regions = region_names(ctx)?;
+    let mut ins = ctx.tx.prepare_cached(
+        "INSERT OR REPLACE INTO place(id, kind, name, postcode, city, insee, departement, region, lat, lon)
+         VALUES (?1, 'commune', ?2, ?3, ?2, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for (insee, p) in &places {
+        let region = p.departement.as_ref().and_then(|d| regions.get(d));
+        ins.execute(params![
+            format!("commune:{insee}"),
+            p.name,
+            p.postcode,
+            insee,
+            p.departement,
+            region,
+            p.coords.map(|c| c.0),
+            p.coords.map(|c| c.1),
+        ])?;
+    }
     Ok(())
 }
 
-pub fn import_structures(_ctx: &mut Ctx) -> Result<()> {
-    Ok(())
+/// Département code -> region name, from the `departement` table.
+fn region_names(ctx: &Ctx) -> Result<HashMap<String, String>> {
+    let mut stmt = ctx
+        .tx
+        .prepare("SELECT code, region FROM departement WHERE region IS NOT NULL")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A commune as loaded back from the catalogue, to place and check the agencies.
+struct KnownCommune {
+    departement: Option<String>,
+    coords: Option<(f64, f64)>,
+}
+
+/// Commune names compared across sources: folded, punctuation as spaces, "ST"/"STE" spelled out.
+fn name_key(s: &str) -> String {
+    fold(s)
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| match w {
+            "st" => "saint",
+            "ste" => "sainte",
+            w => w,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+struct Communes {
+    all: Vec<KnownCommune>,
+    by_postcode: HashMap<String, Vec<usize>>,
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+impl Communes {
+    fn load(ctx: &Ctx) -> Result<Communes> {
+        let mut stmt = ctx
+            .tx
+            .prepare("SELECT name, postcode, departement, lat, lon FROM commune")?;
+        let mut rows = stmt.query([])?;
+        let mut c = Communes {
+            all: Vec::new(),
+            by_postcode: HashMap::new(),
+            by_name: HashMap::new(),
+        };
+        while let Some(r) = rows.next()? {
+            let i = c.all.len();
+            let name: String = r.get(0)?;
+            let postcode: String = r.get(1)?;
+            let lat: Option<f64> = r.get(3)?;
+            let lon: Option<f64> = r.get(4)?;
+            c.all.push(KnownCommune {
+                departement: r.get(2)?,
+                coords: lat.zip(lon),
+            });
+            c.by_postcode.entry(postcode).or_default().push(i);
+            c.by_name.entry(name_key(&name)).or_default().push(i);
+        }
+        Ok(c)
+    }
+
+    /// The communes an address most likely refers to: same postcode and name, else same postcode, else
+    /// same name in the département the postcode points to (CEDEX postcodes are not in La Poste's list).
+    fn find(&self, postcode: &str, city: &str) -> Vec<&KnownCommune> {
+        let key = name_key(city);
+        let by_pc = self
+            .by_postcode
+            .get(postcode)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let same_name: Vec<usize> = by_pc
+            .iter()
+            .copied()
+            .filter(|&i| self.by_name.get(&key).is_some_and(|v| v.contains(&i)))
+            .collect();
+        let picked: Vec<usize> = if !same_name.is_empty() {
+            same_name
+        } else if !by_pc.is_empty() {
+            by_pc.to_vec()
+        } else {
+            let guess = departement_of_postcode(postcode);
+            let corsica = postcode.starts_with("20");
+            self.by_name
+                .get(&key)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let d = self.all[i].departement.as_deref();
+                    if corsica {
+                        matches!(d, Some("2A") | Some("2B"))
+                    } else {
+                        d.is_some() && d == guess.as_deref()
+                    }
+                })
+                .collect()
+        };
+        picked.into_iter().map(|i| &self.all[i]).collect()
+    }
+}
+
+/// Farther than this from every commune of its postcode, a geocoded address is taken as wrong. Large
+/// Guyane communes put real addresses 60 km from their centroid.
+const MAX_KM_FROM_COMMUNE: f64 = 100.0;
+
+fn site_type(code: &str) -> Option<&'static str> {
+    match code {
+        "ALE" => Some("agence locale"),
+        "DDA" => Some("direction territoriale"),
+        "DRA" => Some("direction régionale"),
+        _ => None,
+    }
+}
+
+pub fn import_structures(ctx: &mut Ctx) -> Result<()> {
+    let communes = Communes::load(ctx)?;
+    let regions = region_names(ctx)?;
+    import_agences(ctx, &communes, &regions)?;
+    import_missions_locales(ctx, &regions)
+}
+
+fn import_agences(
+    ctx: &mut Ctx,
+    communes: &Communes,
+    regions: &HashMap<String, String>,
+) -> Result<()> {
+    let mut ins = ctx.tx.prepare_cached(
+        "INSERT OR IGNORE INTO place(id, kind, name, address, postcode, city, departement, region,
+                                     lat, lon, details)
+         VALUES (?1, 'agence_france_travail', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    ctx.each_csv(&AGENCES, CsvSpec::new(b',', 13), |ctx, r| {
+        let Some(reference) = r.opt("reference_pe") else {
+            return Ok(Row::Skip("référence de l'agence manquante".into()));
+        };
+        let Some(name) = r.opt("nom") else {
+            return Ok(Row::Skip(format!("agence {reference} sans nom")));
+        };
+        let postcode = r.get("code_postal");
+        let city = r.get("commune");
+        let postcode = if is_postcode(postcode) {
+            Some(postcode)
+        } else {
+            ctx.issue(
+                AGENCES.path,
+                r.line,
+                format!("code postal invalide : « {postcode} »"),
+            );
+            None
+        };
+        let found = postcode
+            .map(|pc| communes.find(pc, city))
+            .unwrap_or_default();
+        let departement = found
+            .iter()
+            .find_map(|c| c.departement.clone())
+            .or_else(|| postcode.and_then(departement_of_postcode));
+        let region = departement
+            .as_ref()
+            .and_then(|d| regions.get(d).cloned())
+            .or_else(|| r.opt("libelle_region").map(title_case));
+        let coords = check_agency_coords(ctx, r, departement.as_deref(), &found);
+        let address = [
+            r.get("dc_complementadrsitephysique"),
+            r.get("complement_adresse"),
+            r.get("adresse"),
+        ]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+        let mut details = Vec::new();
+        match site_type(r.get("type_site")) {
+            Some(t) => details.push(format!("Type : {t}")),
+            None if !r.get("type_site").is_empty() => {
+                details.push(format!("Type : {}", r.get("type_site")))
+            }
+            None => {}
+        }
+        if let Some(safir) = r.opt("code_safir") {
+            details.push(format!("Code SAFIR : {safir}"));
+        }
+        details.push("Adresse de novembre 2019, à vérifier".into());
+        let n = ins.execute(params![
+            format!("ft:{reference}"),
+            name,
+            Some(address).filter(|a| !a.is_empty()),
+            postcode,
+            Some(city).filter(|c| !c.is_empty()).map(title_case),
+            departement,
+            region,
+            coords.map(|c| c.0),
+            coords.map(|c| c.1),
+            details.join(" ; "),
+        ])?;
+        Ok(if n == 0 {
+            Row::Skip(format!("référence {reference} en double"))
+        } else {
+            Row::Kept
+        })
+    })
+}
+
+/// The agency's coordinates when believable; otherwise None and the reason goes to the report. Checks:
+/// readable, inside the territory of its département (a Saint-Pierre-et-Miquelon agency placed in
+/// Martinique fails), and near a commune of its postcode (a Lille agency placed in the Sarthe fails).
+fn check_agency_coords(
+    ctx: &mut Ctx,
+    r: &Rec,
+    departement: Option<&str>,
+    found: &[&KnownCommune],
+) -> Option<(f64, f64)> {
+    let (lat, lon) = match parse_coords(r.get("dn_latitude"), r.get("dn_longitude")) {
+        Ok(Some(c)) => c,
+        Ok(None) => return None,
+        Err(why) => {
+            ctx.issue(
+                AGENCES.path,
+                r.line,
+                format!("{why} : agence gardée sans coordonnées"),
+            );
+            return None;
+        }
+    };
+    if !inside(territory(departement), lat, lon) {
+        let place = departement.map_or("en France".to_string(), |d| format!("du département {d}"));
+        ctx.issue(
+            AGENCES.path,
+            r.line,
+            format!("coordonnées ({lat}, {lon}) hors du territoire {place} : agence gardée sans coordonnées"),
+        );
+        return None;
+    }
+    let nearest = found
+        .iter()
+        .filter_map(|c| c.coords)
+        .map(|c| distance_km(c, (lat, lon)))
+        .fold(None, |m: Option<f64>, d| Some(m.map_or(d, |m| m.min(d))));
+    if let Some(km) = nearest.filter(|&km| km > MAX_KM_FROM_COMMUNE) {
+        ctx.issue(
+            AGENCES.path,
+            r.line,
+            format!(
+                "coordonnées ({lat}, {lon}) à {km:.0} km de la commune {} ({}) : agence gardée sans coordonnées",
+                r.get("commune"),
+                r.get("code_postal")
+            ),
+        );
+        return None;
+    }
+    Some((lat, lon))
+}
+
+/// Entries of the i-milo referential that are not a structure young people can go to.
+fn technical_reason(id: &str, official: &str, usual: &str, dept: &str) -> Option<String> {
+    let names = fold(&format!("{official} {usual}"));
+    let words: Vec<&str> = names
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words
+        .iter()
+        .any(|w| matches!(*w, "temporaire" | "fusion" | "test"))
+    {
+        return Some(format!("entrée technique « {official} » ({id})"));
+    }
+    // "ML_SUE": a code instead of a name, and no département to attach it to.
+    if usual.is_empty() && dept.is_empty() && !official.contains(' ') {
+        return Some(format!(
+            "entrée technique « {official} » ({id}) : ni nom usuel ni département"
+        ));
+    }
+    None
+}
+
+fn import_missions_locales(ctx: &mut Ctx, regions: &HashMap<String, String>) -> Result<()> {
+    let known_depts: HashMap<String, String> = {
+        let mut stmt = ctx.tx.prepare("SELECT code, name FROM departement")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut ins = ctx.tx.prepare_cached(
+        "INSERT OR IGNORE INTO place(id, kind, name, departement, region, details)
+         VALUES (?1, 'mission_locale', ?2, ?3, ?4, ?5)",
+    )?;
+    ctx.each_csv(&MISSIONS_LOCALES, CsvSpec::new(b',', 7), |ctx, r| {
+        let Some(id) = r.opt("id") else {
+            return Ok(Row::Skip("identifiant de structure manquant".into()));
+        };
+        let official = r.get("nom_officiel");
+        let usual = r.get("nom_usuel");
+        let raw_dept = r.get("code_departement");
+        if let Some(why) = technical_reason(id, official, usual, raw_dept) {
+            return Ok(Row::Skip(why));
+        }
+        // "38-ML ISERE DRAC VERCORS": the leading code repeats the département.
+        let official_clean = match official.split_once('-') {
+            Some((code, rest)) if departement_code(code).is_some() => rest.trim(),
+            _ => official,
+        };
+        let name = if usual.is_empty() { official_clean } else { usual };
+        if name.is_empty() {
+            return Ok(Row::Skip(format!("structure {id} sans nom")));
+        }
+        let departement = departement_code(raw_dept);
+        match &departement {
+            Some(d) if !known_depts.contains_key(d) => ctx.issue(
+                MISSIONS_LOCALES.path,
+                r.line,
+                format!("département {d} inconnu pour {id}"),
+            ),
+            None if !raw_dept.is_empty() => ctx.issue(
+                MISSIONS_LOCALES.path,
+                r.line,
+                format!("code de département invalide « {raw_dept} » pour {id} : gardée sans département"),
+            ),
+            _ => {}
+        }
+        let region = departement
+            .as_ref()
+            .and_then(|d| regions.get(d).cloned())
+            .or_else(|| {
+                r.opt("nom_region")
+                    .map(|s| s.trim_start_matches("Structure régionale").trim().to_string())
+                    .filter(|s| !s.is_empty())
+            });
+        let details = (official_clean != name && !official_clean.is_empty())
+            .then(|| format!("Nom officiel : {official_clean}"));
+        let n = ins.execute(params![
+            format!("ml:{id}"),
+            name,
+            departement,
+            region,
+            details
+        ])?;
+        Ok(if n == 0 {
+            Row::Skip(format!("identifiant {id} en double"))
+        } else {
+            Row::Kept
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::import::source::DirSource;
+    use crate::catalogue::store::CatalogueSchema;
+    use std::collections::HashSet;
+    use std::io::{BufRead, Read};
+    use std::path::{Path, PathBuf};
+
+    fn data_dir() -> PathBuf {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../data"))
+    }
+
+    fn open(dir: &Path) -> rusqlite::Connection {
+        crate::db::open::<CatalogueSchema>(&dir.join("c.sqlite")).unwrap()
+    }
+
+    fn gunzip_lines(path: &Path) -> Vec<String> {
+        let mut s = String::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
+            .read_to_string(&mut s)
+            .unwrap();
+        s.lines().map(str::to_string).collect()
+    }
+
+    fn stats<'a>(ctx: &'a Ctx, path: &str) -> &'a super::super::SourceStats {
+        ctx.report.sources.iter().find(|s| s.file == path).unwrap()
+    }
+
+    #[test]
+    fn codes_are_normalised() {
+        assert_eq!(departement_code("001").as_deref(), Some("01"));
+        assert_eq!(departement_code("02A").as_deref(), Some("2A"));
+        assert_eq!(departement_code("971").as_deref(), Some("971"));
+        assert_eq!(departement_code("1").as_deref(), Some("01"));
+        assert_eq!(departement_code("130"), None);
+        assert_eq!(departement_code("20"), None);
+        assert_eq!(departement_of_insee("2B033").as_deref(), Some("2B"));
+        assert_eq!(departement_of_insee("97101").as_deref(), Some("971"));
+        assert_eq!(departement_of_insee("13055").as_deref(), Some("13"));
+        assert_eq!(departement_of_insee("99138"), None);
+    }
+
+    #[test]
+    fn geo_on_real_data() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut conn = open(tmp.path());
+        let tx = conn.transaction().unwrap();
+        let src = DirSource(data_dir());
+        let mut ctx = Ctx::new(&tx, &src);
+        import_geo(&mut ctx).unwrap();
+
+        // Independent count: data lines of the gzip, and distinct keys / INSEE codes by plain splitting
+        // (the file has no quoted fields).
+        let lines = gunzip_lines(&data_dir().join(COMMUNES.path));
+        let data: Vec<Vec<&str>> = lines[1..].iter().map(|l| l.split(',').collect()).collect();
+        assert_eq!(data.len(), 44_356);
+        let keys: HashSet<(&str, &str, &str)> = data.iter().map(|f| (f[0], f[2], f[1])).collect();
+        let insees: HashSet<&str> = data.iter().map(|f| f[0]).collect();
+        let s = stats(&ctx, COMMUNES.path);
+        assert_eq!(s.rows_read, 44_356);
+        assert_eq!(s.rows_kept + s.rows_skipped, 44_356);
+        assert_eq!(s.rows_skipped, 0);
+        // Every coordinate of the file is in France (Clipperton included): nothing to report.
+        assert!(!ctx.report.issues.iter().any(|i| i.file == COMMUNES.path));
+        let n: usize = tx
+            .query_row("SELECT count(*) FROM commune", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, keys.len());
+        let n: usize = tx
+            .query_row(
+                "SELECT count(*) FROM place WHERE kind = 'commune'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, insees.len());
+        // 482 rows of the source have no coordinates: kept, with NULL.
+        let no_coords = data.iter().filter(|f| f[5].is_empty()).count();
+        assert_eq!(no_coords, 482);
+        let (lat, dept): (Option<f64>, String) = tx
+            .query_row(
+                "SELECT lat, departement FROM commune WHERE insee = '49069' LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((lat, dept.as_str()), (None, "49"));
+
+        // Marseille: one place, readable name, lowest postcode, coordinates of the file.
+        let (name, pc, dept, lat, lon): (String, String, String, f64, f64) = tx
+            .query_row(
+                "SELECT name, postcode, departement, lat, lon FROM place WHERE id = 'commune:13055'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (name.as_str(), pc.as_str(), dept.as_str()),
+            ("Marseille", "13000", "13")
+        );
+        assert!((lat - 43.291737).abs() < 1e-6 && (lon - 5.420525).abs() < 1e-6);
+        let name: String = tx
+            .query_row(
+                "SELECT name FROM place WHERE id = 'commune:01001'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(name, "L Abergement Clemenciat");
+        let dept: String = tx
+            .query_row(
+                "SELECT departement FROM place WHERE id = 'commune:2A004'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(dept, "2A");
+
+        // Départements: 122 rows, 3 of them are not départements.
+        // Départements: 122 rows; académie-only rows have no département code, and 3 codes (Andorre,
+        // old Mayotte code, "Autre pays") are not départements.
+        let text = std::fs::read_to_string(data_dir().join(DEPARTEMENTS.path)).unwrap();
+        let rows: Vec<Vec<&str>> = text
+            .lines()
+            .skip(1)
+            .map(|l| l.split(';').collect())
+            .collect();
+        let without_code = rows.iter().filter(|f| f[3].is_empty()).count();
+        assert_eq!((rows.len(), without_code), (122, 12));
+        let s = stats(&ctx, DEPARTEMENTS.path);
+        assert_eq!(
+            (s.rows_read, s.rows_kept, s.rows_skipped),
+            (122, 122 - 12 - 3, 12 + 3)
+        );
+        let (name, region, academie): (String, String, String) = tx
+            .query_row(
+                "SELECT name, region, academie FROM departement WHERE code = '01'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (name.as_str(), region.as_str(), academie.as_str()),
+            ("Ain", "Auvergne-Rhône-Alpes", "Lyon")
+        );
+        for code in ["2A", "2B", "971", "976"] {
+            let n: usize = tx
+                .query_row(
+                    "SELECT count(*) FROM departement WHERE code = ?1",
+                    [code],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(n, 1, "{code}");
+        }
+        let region: String = tx
+            .query_row(
+                "SELECT region FROM place WHERE id = 'commune:13055'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(region, "Provence-Alpes-Côte d'Azur");
+    }
+
+    fn agency_rows() -> Vec<csv::StringRecord> {
+        csv::Reader::from_path(data_dir().join(AGENCES.path))
+            .unwrap()
+            .records()
+            .map(|r| r.unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn structures_on_real_data() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut conn = open(tmp.path());
+        let tx = conn.transaction().unwrap();
+        let src = DirSource(data_dir());
+        let mut ctx = Ctx::new(&tx, &src);
+        import_geo(&mut ctx).unwrap();
+        import_structures(&mut ctx).unwrap();
+
+        let agencies = agency_rows();
+        assert_eq!(agencies.len(), 959);
+        let s = stats(&ctx, AGENCES.path);
+        assert_eq!((s.rows_read, s.rows_kept), (959, 959));
+        let n: usize = tx
+            .query_row(
+                "SELECT count(*) FROM place WHERE kind = 'agence_france_travail'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 959);
+
+        // Trévoux, as in the file.
+        let (name, city, dept, region, lat, lon, details): (
+            String,
+            String,
+            String,
+            String,
+            f64,
+            f64,
+            String,
+        ) = tx
+            .query_row(
+                "SELECT name, city, departement, region, lat, lon, details FROM place
+                 WHERE id = 'ft:ARA0283005901'",
+                [],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                    ))
+                },
+            )
+            .unwrap();
+        assert_eq!(name, "TREVOUX");
+        assert_eq!(city, "Trevoux");
+        assert_eq!(dept, "01");
+        assert_eq!(region, "Auvergne-Rhône-Alpes");
+        assert!((lat - 45.942833).abs() < 1e-6 && (lon - 4.754614).abs() < 1e-6);
+        assert!(details.contains("agence locale"), "{details}");
+        let address: String = tx
+            .query_row(
+                "SELECT address FROM place WHERE id = 'ft:PES0001005145'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(address, "RESIDENCE LE BROADWAY, 390 RUE D ESTIENNE D ORVES");
+
+        // Geocoding errors found by reading the file: Saint-Pierre-et-Miquelon placed in Martinique,
+        // Saint-Louis (Réunion) in Alsace, Lomme (Nord) in the Sarthe. Kept, without coordinates.
+        for id in [
+            "ft:SPM0001005310",
+            "ft:REU0051005127",
+            "ft:HDF0058002756",
+            "ft:GUA0070005907",
+        ] {
+            let (lat, n): (Option<f64>, usize) = tx
+                .query_row(
+                    "SELECT lat, (SELECT count(*) FROM place WHERE id = ?1) FROM place WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap();
+            assert_eq!((lat, n), (None, 1), "{id}");
+        }
+        let line_of = |reference: &str| {
+            let i = agencies.iter().position(|r| &r[0] == reference).unwrap();
+            i as u64 + 2
+        };
+        for reference in ["SPM0001005310", "HDF0058002756"] {
+            let line = line_of(reference);
+            assert!(
+                ctx.report
+                    .issues
+                    .iter()
+                    .any(|i| i.file == AGENCES.path && i.line == line),
+                "{reference} not reported"
+            );
+        }
+        let dept: String = tx
+            .query_row(
+                "SELECT departement FROM place WHERE id = 'ft:COR0001005970'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(dept, "2A", "Ajaccio CEDEX 20700 is found by its name");
+        // Every kept coordinate lies in France.
+        let outside: usize = tx
+            .query_row(
+                "SELECT count(*) FROM place WHERE kind = 'agence_france_travail' AND lat IS NOT NULL
+                 AND NOT (lat BETWEEN 41 AND 52 AND lon BETWEEN -6 AND 10) AND departement NOT LIKE '97%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(outside, 0);
+
+        // Missions locales: 450 rows; the two technical entries are skipped and reported.
+        let ml = std::io::BufReader::new(
+            std::fs::File::open(data_dir().join(MISSIONS_LOCALES.path)).unwrap(),
+        )
+        .lines()
+        .count()
+            - 1;
+        assert_eq!(ml, 450);
+        let s = stats(&ctx, MISSIONS_LOCALES.path);
+        assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (450, 448, 2));
+        assert!(ctx
+            .report
+            .issues
+            .iter()
+            .any(|i| i.file == MISSIONS_LOCALES.path
+                && i.line == 2
+                && i.reason.contains("temporaire pour Fusion")));
+        let n: usize = tx
+            .query_row(
+                "SELECT count(*) FROM place WHERE id IN ('ml:99994S00', 'ml:65441S00')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 0);
+        let (name, dept, region): (String, String, String) = tx
+            .query_row(
+                "SELECT name, departement, region FROM place WHERE id = 'ml:2A004S00'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (name.as_str(), dept.as_str(), region.as_str()),
+            ("MISSION LOCALE D'AJACCIO", "2A", "Corse")
+        );
+        let name: String = tx
+            .query_row("SELECT name FROM place WHERE id = 'ml:38169S00'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(
+            name, "ML ISERE DRAC VERCORS",
+            "no nom_usuel: official name without its code"
+        );
+    }
+
+    #[test]
+    fn broken_rows_are_reported_and_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("structures")).unwrap();
+        std::fs::create_dir_all(root.join("geo")).unwrap();
+        let header = "reference_pe,nom,code_safir,type_site,region,libelle_region,complement_adresse,\
+                      dc_complementadrsitephysique,adresse,code_postal,commune,dn_latitude,dn_longitude\n";
+        let mut agences = header.as_bytes().to_vec();
+        agences.extend_from_slice(
+            b"X1,AGENCE A,1,ALE,84,AUVERGNE,,,1 RUE,01000,BOURG EN BRESSE,46.2,5.2\n",
+        );
+        agences.extend_from_slice(b"X2,AGENCE TRONQUEE,1,ALE,84\n");
+        agences.extend_from_slice(
+            b"X3,AGENCE \xe9T\xe9,1,ALE,84,AUVERGNE,,,1 RUE,01000,BOURG,46.2,5.2\n",
+        );
+        agences.extend_from_slice(b"X4,AGENCE B,1,ALE,84,AUVERGNE,,,1 RUE,01000,BOURG,abc,5.2\n");
+        agences
+            .extend_from_slice(b"X5,AGENCE C,1,ALE,84,AUVERGNE,,,1 RUE,01000,BOURG,-33.9,151.2\n");
+        agences
+            .extend_from_slice(b",SANS REFERENCE,1,ALE,84,AUVERGNE,,,1 RUE,01000,BOURG,46.2,5.2\n");
+        std::fs::write(root.join(AGENCES.path), agences).unwrap();
+        std::fs::write(
+            root.join(MISSIONS_LOCALES.path),
+            "id,nom_officiel,nom_usuel,code_departement,nom_departement,code_region,nom_region\n\
+             1S00,01-ML TEST,,01,x,84,x\n2S00,01-ML BOURG,ML de Bourg,01,x,84,x\n3S00,ML,ML 3,ZZ,x,84,x\n",
+        )
+        .unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(
+            &mut gz,
+            b"code_commune_insee,nom_commune,code_postal,libelle_acheminement,ligne_5,latitude,longitude\n\
+              01053,BOURG EN BRESSE,01000,BOURG EN BRESSE,,46.205013,5.2455926\n\
+              0105,TROP COURT,01000,X,,46.2,5.2\n\
+              01054,SANS COORD,01000,X,,,\n",
+        )
+        .unwrap();
+        std::fs::write(root.join(COMMUNES.path), gz.finish().unwrap()).unwrap();
+        std::fs::write(
+            root.join(DEPARTEMENTS.path),
+            "libelleRegion;codeAcademie;codeRegion;codeDepartement;libelleAcademie;libelleDepartement\n\
+             Auvergne-Rhône-Alpes;10;84;001;Lyon;Ain\nX;1;1;XYZ;X;X\nY;1\n",
+        )
+        .unwrap();
+
+        let mut conn = open(root);
+        let tx = conn.transaction().unwrap();
+        let src = DirSource(root.to_path_buf());
+        let mut ctx = Ctx::new(&tx, &src);
+        import_geo(&mut ctx).unwrap();
+        import_structures(&mut ctx).unwrap();
+
+        let issues = |path: &str| -> Vec<(u64, String)> {
+            ctx.report
+                .issues
+                .iter()
+                .filter(|i| i.file == path)
+                .map(|i| (i.line, i.reason.clone()))
+                .collect()
+        };
+        let s = stats(&ctx, AGENCES.path);
+        assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (6, 3, 3));
+        let a = issues(AGENCES.path);
+        assert!(
+            a.iter().any(|(l, r)| *l == 3 && r.contains("colonnes")),
+            "{a:?}"
+        );
+        assert!(
+            a.iter().any(|(l, r)| *l == 4 && r.contains("UTF-8")),
+            "{a:?}"
+        );
+        assert!(
+            a.iter().any(|(l, r)| *l == 5 && r.contains("illisibles")),
+            "{a:?}"
+        );
+        assert!(
+            a.iter()
+                .any(|(l, r)| *l == 6 && r.contains("hors du territoire")),
+            "{a:?}"
+        );
+        assert!(
+            a.iter().any(|(l, r)| *l == 7 && r.contains("référence")),
+            "{a:?}"
+        );
+        let n: usize = tx
+            .query_row(
+                "SELECT count(*) FROM place WHERE id IN ('ft:X4', 'ft:X5') AND lat IS NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 2);
+
+        let s = stats(&ctx, MISSIONS_LOCALES.path);
+        assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (3, 2, 1));
+        assert!(issues(MISSIONS_LOCALES.path)
+            .iter()
+            .any(|(l, r)| *l == 4 && r.contains("ZZ")));
+
+        let s = stats(&ctx, COMMUNES.path);
+        assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (3, 2, 1));
+        assert!(issues(COMMUNES.path)
+            .iter()
+            .any(|(l, r)| *l == 3 && r.contains("INSEE")));
+        let s = stats(&ctx, DEPARTEMENTS.path);
+        assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (3, 1, 2));
+    }
 }

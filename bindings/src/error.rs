@@ -1,0 +1,181 @@
+//! The public error of the FFI: a small flat enum whose message can be shown to the user as is, converted
+//! from the core's detailed error in one place (`From<orientation_core::Error>`).
+//!
+//! Variants carry no data: the message is fixed French text, so it never echoes user input, paths or
+//! database content. What a developer needs to investigate goes to the log (through `tracing`, forwarded to
+//! the shell's logger) at conversion time, again without user data.
+
+use orientation_core::Error as CoreError;
+
+/// Every error the shells can receive. In Kotlin: `OrientationException.Interrupted` etc.; in Swift:
+/// `OrientationError.Interrupted`; the exception message is French text fit to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+// `with_try_read` lets a foreign implementation of one of our traits (a listener, the logger) throw this
+// error back to Rust: only possible because no variant carries data.
+#[uniffi(flat_error, with_try_read)]
+pub enum OrientationError {
+    #[error("Configuration invalide : indiquez un dossier de données et une source de catalogue.")]
+    InvalidConfig,
+    #[error("Le dossier de données de l'application est inaccessible.")]
+    DataDir,
+    #[error("Le catalogue n'est pas encore construit.")]
+    CatalogueMissing,
+    #[error("Les données ouvertes nécessaires pour construire le catalogue sont introuvables.")]
+    SourceMissing,
+    #[error(
+        "Ces données viennent d'une version plus récente de l'application : mettez l'application à jour."
+    )]
+    TooNew,
+    #[error("Cet élément n'existe pas, ou plus, dans le catalogue.")]
+    UnknownId,
+    #[error("Lieu introuvable : indiquez un code postal, une commune ou des coordonnées.")]
+    UnknownPlace,
+    #[error(
+        "Recherche invalide : niveau de 1 à 8, dates AAAA-MM-JJ, rayon et nombre de résultats positifs, grand domaine de A à N."
+    )]
+    InvalidQuery,
+    #[error(
+        "Saisie refusée : note de 10 000 caractères au plus, 20 étiquettes de 40 caractères au plus, statut pour une formation seulement, nom de recherche unique de 80 caractères au plus, comparaison de 2 à 4 formations différentes."
+    )]
+    InvalidInput,
+    #[error(
+        "Ce fichier n'est pas un export de favoris que cette version de l'application sait lire (tronqué, abîmé ou plus récent) : rien n'a été modifié."
+    )]
+    InvalidExport,
+    #[error("Recherche interrompue.")]
+    Interrupted,
+    #[error("Une construction du catalogue est déjà en cours.")]
+    Busy,
+    #[error("Opération annulée.")]
+    Cancelled,
+    #[error("Erreur de lecture ou d'écriture des données de l'application.")]
+    Storage,
+    #[error("Erreur interne de l'application.")]
+    Internal,
+}
+
+pub type Result<T, E = OrientationError> = std::result::Result<T, E>;
+
+impl From<CoreError> for OrientationError {
+    fn from(e: CoreError) -> Self {
+        // The core's messages may hold paths and user input: log only what identifies the failure.
+        match e {
+            CoreError::Sql(err) => {
+                let code = err.sqlite_error_code().map(|c| format!("{c:?}"));
+                tracing::warn!(code = code.as_deref().unwrap_or("-"), "erreur SQLite");
+                OrientationError::Storage
+            }
+            CoreError::Io { source, .. } => {
+                tracing::warn!(kind = %source.kind(), "erreur d'entrée-sortie");
+                OrientationError::Storage
+            }
+            CoreError::DataDir(_) => OrientationError::DataDir,
+            CoreError::MissingSource(path) => {
+                let file = path.file_name().map(|f| f.to_string_lossy().into_owned());
+                tracing::warn!(
+                    file = file.as_deref().unwrap_or("-"),
+                    "fichier source manquant"
+                );
+                OrientationError::SourceMissing
+            }
+            CoreError::UnknownId(_) => OrientationError::UnknownId,
+            CoreError::UnknownPlace(_) => OrientationError::UnknownPlace,
+            CoreError::NoCatalogue => OrientationError::CatalogueMissing,
+            CoreError::SchemaTooNew { what, found, known } => {
+                tracing::warn!(what, found, known, "base plus récente que l'application");
+                OrientationError::TooNew
+            }
+            CoreError::Interrupted => OrientationError::Interrupted,
+            // The chat's surface is not exposed yet: nothing reaches this from the bindings today.
+            #[cfg(feature = "chat")]
+            CoreError::Chat(_) => {
+                tracing::warn!("erreur de la discussion");
+                OrientationError::Internal
+            }
+            CoreError::Invalid(_) => {
+                // From the bindings the core only says Invalid about damaged data (an engine index that
+                // does not load, an unexpected schema): our own query checks never reach it.
+                tracing::warn!("donnée invalide dans le catalogue");
+                OrientationError::Internal
+            }
+        }
+    }
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for OrientationError {
+    fn from(_: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        // The foreign exception's text is the shell's business and may hold anything: not logged.
+        tracing::warn!("un rappel de l'application a échoué");
+        OrientationError::Internal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn core_errors_map_to_their_public_variant() {
+        let cases = [
+            (CoreError::NoCatalogue, OrientationError::CatalogueMissing),
+            (CoreError::Interrupted, OrientationError::Interrupted),
+            (
+                CoreError::UnknownId("X9999".into()),
+                OrientationError::UnknownId,
+            ),
+            (
+                CoreError::UnknownPlace("Marseile".into()),
+                OrientationError::UnknownPlace,
+            ),
+            (
+                CoreError::DataDir(PathBuf::from("/home/alice/x")),
+                OrientationError::DataDir,
+            ),
+            (
+                CoreError::MissingSource(PathBuf::from("/data/rome/x.csv")),
+                OrientationError::SourceMissing,
+            ),
+            (
+                CoreError::io(
+                    "/home/alice/catalogue.db",
+                    std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+                ),
+                OrientationError::Storage,
+            ),
+            (
+                CoreError::SchemaTooNew {
+                    what: "utilisateur",
+                    found: 9,
+                    known: 1,
+                },
+                OrientationError::TooNew,
+            ),
+            (
+                CoreError::Sql(rusqlite::Error::InvalidQuery),
+                OrientationError::Storage,
+            ),
+            (CoreError::Invalid("x".into()), OrientationError::Internal),
+        ];
+        for (core, public) in cases {
+            assert_eq!(OrientationError::from(core), public);
+        }
+    }
+
+    #[test]
+    fn messages_never_echo_user_input_or_paths() {
+        let e = OrientationError::from(CoreError::UnknownPlace("Rue de Alice Martin".into()));
+        assert!(!e.to_string().contains("Alice"));
+        let e = OrientationError::from(CoreError::io(
+            "/home/alice/catalogue.db",
+            std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        ));
+        assert!(!e.to_string().contains("alice"));
+    }
+
+    #[test]
+    fn a_failing_foreign_callback_is_an_internal_error() {
+        let e = OrientationError::from(uniffi::UnexpectedUniFFICallbackError::new("boom"));
+        assert_eq!(e, OrientationError::Internal);
+    }
+}

@@ -1,0 +1,345 @@
+//! `Orientation`, the one object a shell creates: opened with a config, it hands out the feature objects
+//! (the catalogue, favourites; the advisor chat next) and builds the catalogue in the background.
+
+use crate::cancel::CancellableSource;
+use crate::catalogue::Catalogue;
+use crate::error::{OrientationError, Result};
+use crate::favourites::Favourites;
+use crate::runtime::{self, TaskHandle};
+use crate::sheets::BuildReport;
+use orientation_core::catalogue::import::source::DirSource;
+use orientation_core::catalogue::Catalogue as CoreCatalogue;
+use orientation_core::favourites::Store;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::sync::watch;
+
+/// Where the catalogue comes from. The library embeds no data.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum CatalogueSource {
+    /// A directory of open data laid out like the repository's `data/`: the catalogue is built from it
+    /// into the data directory (`build_catalogue`, or `open_catalogue` when there is none yet).
+    OpenData { dir: String },
+    /// A catalogue file built beforehand (`orientation catalogue build`), shipped with the app and copied
+    /// out of its assets by the shell: opened where it is, read-only, never rebuilt.
+    File { path: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct OrientationConfig {
+    /// A private, writable directory (Android `filesDir`, iOS Application Support): the catalogue and the
+    /// user's data live there.
+    pub data_dir: String,
+    pub catalogue_source: CatalogueSource,
+    /// The Matrix homeserver of the advisor chat (used by the chat, coming next).
+    #[uniffi(default = None)]
+    pub homeserver_url: Option<String>,
+    /// BCP 47 tag of the user's language. Texts are French whatever it says, for now.
+    #[uniffi(default = "fr-FR")]
+    pub locale: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct BuildProgress {
+    /// Steps done out of `total`; `done == total` at the end.
+    pub done: i32,
+    pub total: i32,
+    /// The step being run, in French ("Formations Onisep").
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum CatalogueState {
+    /// No usable catalogue: build one (or ship one).
+    Missing,
+    Building {
+        progress: BuildProgress,
+    },
+    /// `catalogue()` opens it; after a rebuild, call it again for the new one.
+    Ready,
+}
+
+#[uniffi::export(with_foreign)]
+pub trait BuildProgressListener: Send + Sync {
+    /// Called from a background thread at each step of the build.
+    fn on_progress(&self, progress: BuildProgress) -> Result<(), OrientationError>;
+}
+
+#[uniffi::export(with_foreign)]
+pub trait CatalogueStateListener: Send + Sync {
+    /// Called from a background thread: first with the current state, then at each change.
+    fn on_state(&self, state: CatalogueState) -> Result<(), OrientationError>;
+}
+
+/// The running build, if any: its cancel flag.
+type BuildSlot = Mutex<Option<Arc<AtomicBool>>>;
+
+struct Shared {
+    catalogue_path: PathBuf,
+    /// Some for `CatalogueSource::OpenData`.
+    open_data: Option<PathBuf>,
+    state: watch::Sender<CatalogueState>,
+    /// The opened catalogue, handed out again until a rebuild replaces the file.
+    opened: Mutex<Option<Arc<Catalogue>>>,
+    build: BuildSlot,
+    /// The user database (favourites, saved searches), in the data directory; opened on first use.
+    user_db: PathBuf,
+    store: Mutex<Option<Arc<Store>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Shared {
+    fn state_on_disk(&self) -> CatalogueState {
+        match CoreCatalogue::open(&self.catalogue_path) {
+            Ok(_) => CatalogueState::Ready,
+            Err(_) => CatalogueState::Missing,
+        }
+    }
+
+    fn catalogue(&self) -> Result<Arc<Catalogue>> {
+        let mut opened = lock(&self.opened);
+        if let Some(c) = opened.as_ref() {
+            return Ok(c.clone());
+        }
+        let stars = self
+            .store()
+            .map_err(
+                |e| tracing::warn!(error = %e, "base utilisateur indisponible : pas d'étoiles"),
+            )
+            .ok();
+        let catalogue = Arc::new(Catalogue::open(
+            CoreCatalogue::open(&self.catalogue_path)?,
+            stars,
+        )?);
+        *opened = Some(catalogue.clone());
+        Ok(catalogue)
+    }
+
+    /// The user database, opened (and migrated) once and shared by the catalogue's stars and
+    /// `Favourites`.
+    fn store(&self) -> Result<Arc<Store>> {
+        let mut slot = lock(&self.store);
+        if let Some(s) = slot.as_ref() {
+            return Ok(s.clone());
+        }
+        let store = Arc::new(Store::open(&self.user_db)?);
+        *slot = Some(store.clone());
+        Ok(store)
+    }
+
+    /// Builds the catalogue from the open data, on the calling (blocking) thread. Also restores the state
+    /// and frees the build slot, whatever happens: the future that waits for it may be gone.
+    fn build(
+        &self,
+        dir: &Path,
+        cancelled: &Arc<AtomicBool>,
+        listener: Option<&Arc<dyn BuildProgressListener>>,
+    ) -> Result<BuildReport> {
+        let start = std::time::Instant::now();
+        let progress = |done: usize, total: usize, label: &str| {
+            let p = BuildProgress {
+                done: i32::try_from(done).unwrap_or(i32::MAX),
+                total: i32::try_from(total).unwrap_or(i32::MAX),
+                label: label.to_string(),
+            };
+            self.state.send_replace(CatalogueState::Building {
+                progress: p.clone(),
+            });
+            if let Some(l) = listener {
+                // A failing listener does not stop the build.
+                let _ = l.on_progress(p);
+            }
+        };
+        let source = CancellableSource {
+            inner: DirSource(dir.to_path_buf()),
+            cancelled: cancelled.clone(),
+        };
+        let outcome = CoreCatalogue::build(&self.catalogue_path, &source, &progress);
+        let result = match outcome {
+            Ok(report) => {
+                // The file was replaced: the next `catalogue()` opens the new one.
+                *lock(&self.opened) = None;
+                let report = BuildReport::from(&report);
+                tracing::info!(
+                    rows = report.rows_read,
+                    skipped = report.rows_skipped,
+                    ms = start.elapsed().as_millis() as u64,
+                    "catalogue construit"
+                );
+                Ok(report)
+            }
+            Err(_) if cancelled.load(Ordering::SeqCst) => {
+                tracing::info!("construction du catalogue annulée");
+                Err(OrientationError::Cancelled)
+            }
+            Err(e) => Err(e.into()),
+        };
+        self.state.send_replace(self.state_on_disk());
+        *lock(&self.build) = None;
+        result
+    }
+}
+
+/// The entry point of the Rust core. Create one per process, off the main thread (it checks the data
+/// directory), and keep it for the life of the app.
+#[derive(uniffi::Object)]
+pub struct Orientation {
+    config: OrientationConfig,
+    shared: Arc<Shared>,
+    // The chat slots in here next, opened once on first use and handed out as its own object:
+    // `chat(token_store)`.
+}
+
+fn writable_dir(dir: &Path) -> Result<()> {
+    let fail = |_| OrientationError::DataDir;
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let probe = dir.join(".write-test");
+    std::fs::write(&probe, b"").map_err(fail)?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+#[uniffi::export]
+impl Orientation {
+    /// Checks the config and the data directory (created if needed). Opens nothing else yet.
+    #[uniffi::constructor]
+    pub fn new(config: OrientationConfig) -> Result<Arc<Orientation>> {
+        if config.data_dir.trim().is_empty() {
+            return Err(OrientationError::InvalidConfig);
+        }
+        let data_dir = PathBuf::from(&config.data_dir);
+        writable_dir(&data_dir)?;
+        let (catalogue_path, open_data) = match &config.catalogue_source {
+            CatalogueSource::OpenData { dir } if !dir.trim().is_empty() => {
+                (data_dir.join("catalogue.db"), Some(PathBuf::from(dir)))
+            }
+            CatalogueSource::File { path } if !path.trim().is_empty() => {
+                (PathBuf::from(path), None)
+            }
+            _ => return Err(OrientationError::InvalidConfig),
+        };
+        let (state, _) = watch::channel(CatalogueState::Missing);
+        let shared = Arc::new(Shared {
+            catalogue_path,
+            open_data,
+            state,
+            opened: Mutex::new(None),
+            build: Mutex::new(None),
+            user_db: data_dir.join("user.db"),
+            store: Mutex::new(None),
+        });
+        shared.state.send_replace(shared.state_on_disk());
+        tracing::info!(version = orientation_core::version(), "Orientation prêt");
+        Ok(Arc::new(Orientation { config, shared }))
+    }
+
+    /// The user's favourites, saved searches and comparisons (user.db in the data directory, created on
+    /// first use). Works before the catalogue is built for listing; adding needs the catalogue.
+    pub fn favourites(&self) -> Result<Arc<Favourites>> {
+        let store = self.shared.store()?;
+        let shared = self.shared.clone();
+        Ok(Arc::new(Favourites::new(
+            store,
+            Box::new(move || shared.catalogue()),
+        )))
+    }
+
+    /// "Delete all my data": favourites, saved searches (and, with the chat, its local history), in one
+    /// transaction. The catalogue is not the user's and stays.
+    pub fn delete_all_my_data(&self) -> Result<()> {
+        Ok(self.shared.store()?.delete_all_my_data()?)
+    }
+
+    /// The config this object was opened with.
+    pub fn config(&self) -> OrientationConfig {
+        self.config.clone()
+    }
+
+    pub fn catalogue_state(&self) -> CatalogueState {
+        self.shared.state.borrow().clone()
+    }
+
+    /// Calls `listener` with the current state, then at each change, until the handle is cancelled or
+    /// dropped.
+    pub fn watch_catalogue(
+        &self,
+        listener: Arc<dyn CatalogueStateListener>,
+    ) -> Result<Arc<TaskHandle>> {
+        let mut rx = self.shared.state.subscribe();
+        runtime::spawn(async move {
+            loop {
+                let state = rx.borrow_and_update().clone();
+                let _ = listener.on_state(state);
+                if rx.changed().await.is_err() {
+                    break;
+                }
+            }
+        })
+    }
+
+    /// The catalogue, opened on first call (a fraction of a second: call it off the main thread) and the
+    /// same object afterwards, until a rebuild. `CatalogueMissing` when there is none: build it.
+    pub fn catalogue(&self) -> Result<Arc<Catalogue>> {
+        self.shared.catalogue()
+    }
+
+    /// Builds the catalogue from the open data (`CatalogueSource::OpenData`), replacing the current one only
+    /// once the new one is complete. Runs in the background; `listener` hears each step.
+    ///
+    /// Cancelling the coroutine (Kotlin) or task (Python) cancels the build, and so does
+    /// `cancel_catalogue_build()` (Swift does not propagate cancellation): it then throws `Cancelled` and
+    /// the previous catalogue stays. `Busy` if a build is already running.
+    pub async fn build_catalogue(
+        &self,
+        listener: Option<Arc<dyn BuildProgressListener>>,
+    ) -> Result<BuildReport> {
+        let Some(dir) = self.shared.open_data.clone() else {
+            return Err(OrientationError::InvalidConfig);
+        };
+        let cancelled = {
+            let mut slot = lock(&self.shared.build);
+            if slot.is_some() {
+                return Err(OrientationError::Busy);
+            }
+            let flag = Arc::new(AtomicBool::new(false));
+            *slot = Some(flag.clone());
+            flag
+        };
+        let shared = self.shared.clone();
+        let flag = cancelled.clone();
+        runtime::run_blocking(
+            move || shared.build(&dir, &flag, listener.as_ref()),
+            move || cancelled.store(true, Ordering::SeqCst),
+        )
+        .await
+    }
+
+    /// Opens the catalogue, building it first when there is none or it cannot be read (a catalogue holds no
+    /// user data: rebuilding it loses nothing). What the app calls at start-up.
+    pub async fn open_catalogue(
+        &self,
+        listener: Option<Arc<dyn BuildProgressListener>>,
+    ) -> Result<Arc<Catalogue>> {
+        let shared = self.shared.clone();
+        match runtime::run_blocking(move || shared.catalogue(), || {}).await {
+            Err(OrientationError::CatalogueMissing | OrientationError::Storage)
+                if self.shared.open_data.is_some() =>
+            {
+                self.build_catalogue(listener).await?;
+                self.catalogue()
+            }
+            other => other,
+        }
+    }
+
+    /// Cancels the running catalogue build, if any.
+    pub fn cancel_catalogue_build(&self) {
+        if let Some(flag) = lock(&self.shared.build).as_ref() {
+            flag.store(true, Ordering::SeqCst);
+        }
+    }
+}

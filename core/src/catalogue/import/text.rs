@@ -1,0 +1,222 @@
+//! Small text helpers shared by importers: accent folding, readable case for upper-case sources, and HTML
+//! or Markdown to plain text.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Lower case without accents, œ/æ spelled out: the form used to compare labels written by different
+/// producers ("Maçon" in the ROME, "MACON" at La Poste).
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfd() {
+        match c {
+            'œ' | 'Œ' => out.push_str("oe"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            c if unicode_normalization::char::is_combining_mark(c) => {}
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Words that stay in lower case inside a place name ("Bourg en Bresse", "La Roche sur Yon").
+const NAME_PARTICLES: &[&str] = &[
+    "de", "du", "des", "d", "la", "le", "les", "l", "sur", "sous", "en", "et", "a", "aux", "au",
+    "lès", "lez", "dit",
+];
+
+/// Readable case for a name the source writes in capitals without accents ("MARSEILLE 01" ->
+/// "Marseille 01"). Accents and apostrophes are not recoverable, so "L ABERGEMENT CLEMENCIAT" becomes
+/// "L Abergement Clemenciat". Hyphenated parts are capitalised each.
+pub fn title_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, word) in s.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let lower = word.to_lowercase();
+        if i > 0 && NAME_PARTICLES.contains(&lower.as_str()) {
+            out.push_str(&lower);
+            continue;
+        }
+        let mut start = true;
+        for c in lower.chars() {
+            if start {
+                out.extend(c.to_uppercase());
+            } else {
+                out.push(c);
+            }
+            start = c == '-';
+        }
+    }
+    out
+}
+
+/// Collapses runs of blanks inside each line and drops empty lines.
+fn tidy_lines(s: &str) -> String {
+    s.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn decode_entity(name: &str) -> Option<char> {
+    match name {
+        "nbsp" => Some(' '),
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "rsquo" => Some('’'),
+        "laquo" => Some('«'),
+        "raquo" => Some('»'),
+        "euro" => Some('€'),
+        _ => {
+            let num = name.strip_prefix('#')?;
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => num.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
+}
+
+/// Replaces Markdown links `[words](url)` by their words; the URL is not useful in a plain-text field and
+/// the aid's own link is stored apart.
+fn strip_markdown_links(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let link = after.find("](").and_then(|close| {
+            let text = &after[..close];
+            let url = &after[close + 2..];
+            if text.contains('[') || text.contains('\n') {
+                return None;
+            }
+            url.find(')').map(|end| (text, close + 2 + end + 1))
+        });
+        match link {
+            Some((text, consumed)) => {
+                out.push_str(&rest[..open]);
+                out.push_str(text);
+                rest = &after[consumed..];
+            }
+            None => {
+                out.push_str(&rest[..open + 1]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Plain text from the HTML/Markdown mix the aides-jeunes catalogue uses: tags removed (their words kept),
+/// `<br>`, `<p>` and list items as line breaks, entities decoded, Markdown links and emphasis reduced to
+/// their words.
+pub fn html_to_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '<' => {
+                let tail = &s[i + 1..];
+                let is_tag = tail
+                    .chars()
+                    .next()
+                    .is_some_and(|n| n.is_ascii_alphabetic() || n == '/' || n == '!');
+                match (is_tag, tail.find('>')) {
+                    (true, Some(end)) => {
+                        let tag = tail[..end]
+                            .trim_start_matches('/')
+                            .split(|ch: char| ch.is_whitespace() || ch == '/')
+                            .next()
+                            .unwrap_or("")
+                            .to_ascii_lowercase();
+                        if matches!(tag.as_str(), "br" | "p" | "li" | "div" | "ul" | "ol" | "tr") {
+                            out.push('\n');
+                        }
+                        // Skip to the closing '>' of the tag.
+                        while let Some(&(j, _)) = chars.peek() {
+                            chars.next();
+                            if j == i + 1 + end {
+                                break;
+                            }
+                        }
+                    }
+                    _ => out.push('<'),
+                }
+            }
+            '&' => {
+                let tail = &s[i + 1..];
+                let decoded = tail
+                    .find(';')
+                    .filter(|&end| end <= 8)
+                    .and_then(|end| decode_entity(&tail[..end]).map(|ch| (ch, end)));
+                match decoded {
+                    Some((ch, end)) => {
+                        out.push(ch);
+                        for _ in 0..=end {
+                            chars.next();
+                        }
+                    }
+                    None => out.push('&'),
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    let out = strip_markdown_links(&out)
+        .replace("**", "")
+        .replace("__", "");
+    tidy_lines(&out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_removes_accents_and_ligatures() {
+        assert_eq!(fold("Boulangère"), "boulangere");
+        assert_eq!(fold("Œuvre MAÇON"), "oeuvre macon");
+        assert_eq!(fold("Ex æquo"), "ex aequo");
+    }
+
+    #[test]
+    fn title_case_of_upper_case_names() {
+        assert_eq!(title_case("MARSEILLE 01"), "Marseille 01");
+        assert_eq!(
+            title_case("L ABERGEMENT CLEMENCIAT"),
+            "L Abergement Clemenciat"
+        );
+        assert_eq!(title_case("BOURG EN BRESSE"), "Bourg en Bresse");
+        assert_eq!(title_case("LA ROCHE SUR YON"), "La Roche sur Yon");
+        assert_eq!(title_case("SAINT-ETIENNE"), "Saint-Etienne");
+        assert_eq!(title_case("SAINTE MARIE D ALVEY"), "Sainte Marie d Alvey");
+        assert_eq!(title_case("CAUCHY A LA TOUR"), "Cauchy a la Tour");
+    }
+
+    #[test]
+    fn html_tags_entities_and_links_become_words() {
+        let s = "Cumulable avec <a target=\"_blank\" href=\" https://x.fr/a\">Erasmus+</a> et\
+                 &nbsp;d’autres aides.<br><br>Voir <strong>ici</strong> &amp; là : 3 &lt; 4.";
+        assert_eq!(
+            html_to_text(s),
+            "Cumulable avec Erasmus+ et d’autres aides.\nVoir ici & là : 3 < 4."
+        );
+        assert_eq!(
+            html_to_text("Lire [la notice](https://ex.fr/n) et **signer**."),
+            "Lire la notice et signer."
+        );
+        // Not tags, not entities: kept as written.
+        assert_eq!(html_to_text("a < b & c [x] (y)"), "a < b & c [x] (y)");
+        assert_eq!(
+            html_to_text("<abbr title=\"180 jours\">6 mois</abbr>"),
+            "6 mois"
+        );
+    }
+}
