@@ -412,10 +412,44 @@ fn hold(handle: core_chat::TaskHandle) -> Result<Arc<TaskHandle>> {
     })
 }
 
+/// Holds a value whose drop needs a tokio runtime (matrix-sdk's client spawns clean-up tasks when it
+/// goes), while the foreign side may drop its last reference on any thread, outside any runtime.
+struct DropOnRuntime<T>(Option<T>);
+
+impl<T> DropOnRuntime<T> {
+    fn new(value: T) -> Self {
+        DropOnRuntime(Some(value))
+    }
+}
+
+impl<T> std::ops::Deref for DropOnRuntime<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        match &self.0 {
+            Some(value) => value,
+            // Only `drop` takes the value out, and nothing derefs after it.
+            None => unreachable!("value used after drop"),
+        }
+    }
+}
+
+impl<T> Drop for DropOnRuntime<T> {
+    fn drop(&mut self) {
+        let value = self.0.take();
+        match runtime::handle() {
+            Ok(handle) => {
+                let _inside = handle.enter();
+                drop(value);
+            }
+            Err(_) => drop(value),
+        }
+    }
+}
+
 /// The advisor chat: one conversation with the Region's service.
 #[derive(uniffi::Object)]
 pub struct Chat {
-    inner: CoreChat,
+    inner: DropOnRuntime<CoreChat>,
     hours: ServiceHours,
     catalogue: Box<dyn Fn() -> Result<Arc<Catalogue>> + Send + Sync>,
 }
@@ -443,7 +477,7 @@ impl Chat {
         // The core's client spawns its tasks on the runtime it is opened on: ours.
         let inner = on_runtime(async move { Ok(CoreChat::open(config, sessions).await?) }).await?;
         Ok(Arc::new(Chat {
-            inner,
+            inner: DropOnRuntime::new(inner),
             hours,
             catalogue,
         }))
@@ -596,7 +630,7 @@ pub mod test_advisor {
 
     #[derive(uniffi::Object)]
     pub struct TestAdvisor {
-        inner: Arc<tokio::sync::Mutex<Advisor>>,
+        inner: DropOnRuntime<Arc<tokio::sync::Mutex<Advisor>>>,
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -621,7 +655,7 @@ pub mod test_advisor {
         })
         .await?;
         Ok(Arc::new(TestAdvisor {
-            inner: Arc::new(tokio::sync::Mutex::new(advisor)),
+            inner: DropOnRuntime::new(Arc::new(tokio::sync::Mutex::new(advisor))),
         }))
     }
 
@@ -629,7 +663,7 @@ pub mod test_advisor {
     impl TestAdvisor {
         /// The next message from someone else, or `None` after `timeout_ms`.
         pub async fn next_message(&self, timeout_ms: u64) -> Result<Option<TestAdvisorMessage>> {
-            let inner = self.inner.clone();
+            let inner = Arc::clone(&self.inner);
             on_runtime(async move {
                 let mut advisor = inner.lock().await;
                 let me = advisor.user_id().unwrap_or_default();
@@ -654,7 +688,7 @@ pub mod test_advisor {
 
         /// Answers in `room_id`; returns the event id.
         pub async fn reply(&self, room_id: String, text: String) -> Result<String> {
-            let inner = self.inner.clone();
+            let inner = Arc::clone(&self.inner);
             on_runtime(async move { Ok(inner.lock().await.send(&room_id, &text).await?) }).await
         }
     }
