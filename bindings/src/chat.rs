@@ -69,9 +69,9 @@ impl SessionStore for ForeignSessions {
     }
 
     fn clear(&self) -> orientation_core::Result<()> {
-        self.0
-            .clear()
-            .map_err(|_| orientation_core::Error::Invalid("session de discussion non effacée".into()))
+        self.0.clear().map_err(|_| {
+            orientation_core::Error::Invalid("session de discussion non effacée".into())
+        })
     }
 }
 
@@ -223,15 +223,27 @@ impl From<core_chat::ConnectionState> for ChatConnection {
 /// changes.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum ChatTimelineUpdate {
-    Reset { messages: Vec<ChatMessage> },
+    Reset {
+        messages: Vec<ChatMessage>,
+    },
     /// A new message (append it) or a change of one shown (same `local_id`).
-    Upsert { message: ChatMessage },
-    Remove { local_id: i64 },
+    Upsert {
+        message: ChatMessage,
+    },
+    Remove {
+        local_id: i64,
+    },
     /// Older history, oldest first: goes before everything shown.
-    Older { messages: Vec<ChatMessage> },
+    Older {
+        messages: Vec<ChatMessage>,
+    },
     /// Who is typing on the service's side now; empty when nobody.
-    Typing { names: Vec<String> },
-    Connection { state: ChatConnection },
+    Typing {
+        names: Vec<String>,
+    },
+    Connection {
+        state: ChatConnection,
+    },
 }
 
 impl From<core_chat::ChatUpdate> for ChatTimelineUpdate {
