@@ -207,7 +207,10 @@ mod tests {
         use orientation_core::chat::ChatError as C;
         let cases = [
             (C::Offline, OrientationError::ChatOffline),
-            (C::Refused("M_FORBIDDEN".into()), OrientationError::ChatRefused),
+            (
+                C::Refused("M_FORBIDDEN".into()),
+                OrientationError::ChatRefused,
+            ),
             (
                 C::RegistrationRefused,
                 OrientationError::ChatRegistrationRefused,

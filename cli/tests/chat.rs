@@ -75,7 +75,12 @@ fn send_share_history_and_status_then_offline_queueing() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
 
-    let out = chat(d, &s.url, &s, &["send", "Bonjour, je cherche une formation"]);
+    let out = chat(
+        d,
+        &s.url,
+        &s,
+        &["send", "Bonjour, je cherche une formation"],
+    );
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("Envoyé."), "{}", text(&out));
 
@@ -90,10 +95,7 @@ fn send_share_history_and_status_then_offline_queueing() {
     let messages = history.as_array().expect("a list of messages");
     assert_eq!(messages.len(), 2, "{history}");
     assert_eq!(messages[0]["body"], "Bonjour, je cherche une formation");
-    assert!(messages[1]["body"]
-        .as_str()
-        .unwrap()
-        .contains("Boulanger"));
+    assert!(messages[1]["body"].as_str().unwrap().contains("Boulanger"));
     assert!(messages.iter().all(|m| m["state"] == "sent"), "{history}");
 
     let out = chat(d, &s.url, &s, &["status", "--json"]);
@@ -113,7 +115,12 @@ fn send_share_history_and_status_then_offline_queueing() {
     );
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("Pas encore envoyé"), "{}", text(&out));
-    let out = chat(offline.path(), "http://127.0.0.1:9", &s, &["history", "--json"]);
+    let out = chat(
+        offline.path(),
+        "http://127.0.0.1:9",
+        &s,
+        &["history", "--json"],
+    );
     let history: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(history[0]["state"], "sending", "{history}");
 }
