@@ -57,6 +57,14 @@ class MemoryTokenStore(o.SecureTokenStore):
         self.secret = None
 
 
+class Logs(o.Logger):
+    def __init__(self):
+        self.records = []
+
+    def log(self, record):
+        self.records.append(record)
+
+
 class Listener(o.ChatTimelineListener):
     def __init__(self):
         self.updates = queue.Queue()
@@ -159,7 +167,17 @@ def test_send_the_advisor_answers_and_the_listener_gets_it(homeserver, tmp_path)
         await chat.delete_conversation()
         assert chat.history(None, 50) == []
 
-    asyncio.run(scenario())
+    logs = Logs()
+    o.set_logger(logs, o.LogLevel.TRACE)
+    try:
+        asyncio.run(scenario())
+    finally:
+        o.clear_logger()
+    # Privacy: whatever the chat logs, no message text (ours or the advisor's) reaches the shell's log.
+    assert logs.records, "the logger heard nothing: the check below would prove nothing"
+    for r in logs.records:
+        for text in ("cariste", "Quelle ville"):
+            assert text not in r.message, r.message
 
 
 def test_a_second_start_resumes_the_saved_session_without_registering(homeserver, tmp_path):
