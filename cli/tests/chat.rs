@@ -6,8 +6,13 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// Without `..`: dev-homeserver recognises its server by the config path in the command line, so
+/// every run (this test, scripts/test's final stop) must spell the state directory the same way.
 fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("cli/ is inside the repository")
+        .to_path_buf()
 }
 
 struct Server {
@@ -18,6 +23,12 @@ struct Server {
 
 fn homeserver() -> Server {
     let dir = root().join(".dev/chat-tests/cli");
+    // A server left by an earlier run is stopped before its state goes (not orphaned).
+    let _ = Command::new("bash")
+        .arg(root().join("scripts/dev-homeserver"))
+        .arg("stop")
+        .env("ORIENTATION_HS_DIR", &dir)
+        .output();
     let _ = std::fs::remove_dir_all(&dir);
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
