@@ -52,6 +52,23 @@ pub enum OrientationError {
     Storage,
     #[error("Erreur interne de l'application.")]
     Internal,
+    // The advisor chat's errors (always in the enum, so its shape does not depend on the `chat` feature).
+    #[error(
+        "Le service de discussion est injoignable pour le moment : votre message partira dès le retour du réseau."
+    )]
+    ChatOffline,
+    #[error("Le serveur de discussion a refusé la demande.")]
+    ChatRefused,
+    #[error("L'inscription au service de discussion a été refusée.")]
+    ChatRegistrationRefused,
+    #[error(
+        "Le compte de discussion n'est pas utilisable sur cet appareil (pas encore créé, expiré ou d'un autre serveur)."
+    )]
+    ChatAccount,
+    #[error("Message vide ou trop long (8 000 caractères au plus).")]
+    InvalidMessage,
+    #[error("Ce message n'est plus dans la conversation.")]
+    UnknownMessage,
 }
 
 pub type Result<T, E = OrientationError> = std::result::Result<T, E>;
@@ -86,18 +103,40 @@ impl From<CoreError> for OrientationError {
                 OrientationError::TooNew
             }
             CoreError::Interrupted => OrientationError::Interrupted,
-            // The chat's surface is not exposed yet: nothing reaches this from the bindings today.
             #[cfg(feature = "chat")]
-            CoreError::Chat(_) => {
-                tracing::warn!("erreur de la discussion");
-                OrientationError::Internal
-            }
+            CoreError::Chat(e) => chat_error(e),
             CoreError::Invalid(_) => {
                 // From the bindings the core only says Invalid about damaged data (an engine index that
                 // does not load, an unexpected schema): our own query checks never reach it.
                 tracing::warn!("donnée invalide dans le catalogue");
                 OrientationError::Internal
             }
+        }
+    }
+}
+
+#[cfg(feature = "chat")]
+fn chat_error(e: orientation_core::chat::ChatError) -> OrientationError {
+    use orientation_core::chat::ChatError as C;
+    match e {
+        C::Offline => OrientationError::ChatOffline,
+        // The code is the server's (M_FORBIDDEN…), never user text.
+        C::Refused(code) => {
+            tracing::warn!(%code, "refus du serveur de discussion");
+            OrientationError::ChatRefused
+        }
+        C::RegistrationRefused => OrientationError::ChatRegistrationRefused,
+        C::NoAccount | C::SessionExpired | C::OtherServer => OrientationError::ChatAccount,
+        C::BadServerUrl | C::BadUserId(_) => OrientationError::InvalidConfig,
+        C::EmptyMessage | C::MessageTooLong(_) => OrientationError::InvalidMessage,
+        C::UnknownMessage => OrientationError::UnknownMessage,
+        C::LocalStore(what) => {
+            tracing::warn!(what, "stockage local de la discussion");
+            OrientationError::Storage
+        }
+        C::Internal(what) => {
+            tracing::warn!(what, "erreur interne de la discussion");
+            OrientationError::Internal
         }
     }
 }
@@ -159,6 +198,31 @@ mod tests {
         ];
         for (core, public) in cases {
             assert_eq!(OrientationError::from(core), public);
+        }
+    }
+
+    #[cfg(feature = "chat")]
+    #[test]
+    fn chat_errors_map_to_their_public_variant() {
+        use orientation_core::chat::ChatError as C;
+        let cases = [
+            (C::Offline, OrientationError::ChatOffline),
+            (
+                C::Refused("M_FORBIDDEN".into()),
+                OrientationError::ChatRefused,
+            ),
+            (
+                C::RegistrationRefused,
+                OrientationError::ChatRegistrationRefused,
+            ),
+            (C::SessionExpired, OrientationError::ChatAccount),
+            (C::EmptyMessage, OrientationError::InvalidMessage),
+            (C::MessageTooLong(8000), OrientationError::InvalidMessage),
+            (C::BadUserId("@x".into()), OrientationError::InvalidConfig),
+            (C::UnknownMessage, OrientationError::UnknownMessage),
+        ];
+        for (core, public) in cases {
+            assert_eq!(OrientationError::from(CoreError::Chat(core)), public);
         }
     }
 

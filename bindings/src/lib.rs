@@ -9,12 +9,16 @@
 //! - `set_logger` (logging.rs): `tracing` forwarded to the shell's logger.
 //! - `TaskHandle` and the tokio runtime (runtime.rs).
 //!
-//! The advisor chat slots into `Orientation` as it lands in the core. Search items carry `is_favourite`.
+//! - `Chat` (chat.rs, feature `chat`): the advisor chat, from `Orientation::chat(token_store, service)`.
+//!
+//! Search items carry `is_favourite`.
 
 uniffi::setup_scaffolding!();
 
 mod cancel;
 pub mod catalogue;
+#[cfg(feature = "chat")]
+pub mod chat;
 pub mod error;
 pub mod favourites;
 pub mod logging;

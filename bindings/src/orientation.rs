@@ -32,7 +32,7 @@ pub struct OrientationConfig {
     /// user's data live there.
     pub data_dir: String,
     pub catalogue_source: CatalogueSource,
-    /// The Matrix homeserver of the advisor chat (used by the chat, coming next).
+    /// The Matrix homeserver of the advisor chat (`chat()` needs it).
     #[uniffi(default = None)]
     pub homeserver_url: Option<String>,
     /// BCP 47 tag of the user's language. Texts are French whatever it says, for now.
@@ -190,8 +190,9 @@ impl Shared {
 pub struct Orientation {
     config: OrientationConfig,
     shared: Arc<Shared>,
-    // The chat slots in here next, opened once on first use and handed out as its own object:
-    // `chat(token_store)`.
+    /// The advisor chat, opened once on first use by `chat(token_store, service)`.
+    #[cfg(feature = "chat")]
+    chat: crate::chat::ChatSlot,
 }
 
 fn writable_dir(dir: &Path) -> Result<()> {
@@ -234,7 +235,12 @@ impl Orientation {
         });
         shared.state.send_replace(shared.state_on_disk());
         tracing::info!(version = orientation_core::version(), "Orientation prêt");
-        Ok(Arc::new(Orientation { config, shared }))
+        Ok(Arc::new(Orientation {
+            config,
+            shared,
+            #[cfg(feature = "chat")]
+            chat: crate::chat::ChatSlot::default(),
+        }))
     }
 
     /// The user's favourites, saved searches and comparisons (user.db in the data directory, created on
@@ -341,5 +347,37 @@ impl Orientation {
         if let Some(flag) = lock(&self.shared.build).as_ref() {
             flag.store(true, Ordering::SeqCst);
         }
+    }
+}
+
+#[cfg(feature = "chat")]
+#[uniffi::export]
+impl Orientation {
+    /// The advisor chat, on the homeserver of the config (`InvalidConfig` without one). Opened on first
+    /// call (reads the saved session from `token_store`, no network) and the same object afterwards;
+    /// `Chat::connect` registers the account on first use.
+    pub async fn chat(
+        &self,
+        token_store: Arc<dyn crate::chat::SecureTokenStore>,
+        service: crate::chat::ChatService,
+    ) -> Result<Arc<crate::chat::Chat>> {
+        let Some(url) = self.config.homeserver_url.clone() else {
+            return Err(OrientationError::InvalidConfig);
+        };
+        let mut slot = self.chat.lock().await;
+        if let Some(chat) = slot.as_ref() {
+            return Ok(chat.clone());
+        }
+        let shared = self.shared.clone();
+        let chat = crate::chat::Chat::open(
+            PathBuf::from(&self.config.data_dir),
+            url,
+            service,
+            token_store,
+            Box::new(move || shared.catalogue()),
+        )
+        .await?;
+        *slot = Some(chat.clone());
+        Ok(chat)
     }
 }

@@ -6,8 +6,13 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// Without `..`: dev-homeserver recognises its server by the config path in the command line, so
+/// every run (this test, scripts/test's final stop) must spell the state directory the same way.
 fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("cli/ is inside the repository")
+        .to_path_buf()
 }
 
 struct Server {
@@ -18,6 +23,12 @@ struct Server {
 
 fn homeserver() -> Server {
     let dir = root().join(".dev/chat-tests/cli");
+    // A server left by an earlier run is stopped before its state goes (not orphaned).
+    let _ = Command::new("bash")
+        .arg(root().join("scripts/dev-homeserver"))
+        .arg("stop")
+        .env("ORIENTATION_HS_DIR", &dir)
+        .output();
     let _ = std::fs::remove_dir_all(&dir);
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -104,6 +115,36 @@ fn send_share_history_and_status_then_offline_queueing() {
     assert_eq!(status["pending"], 0);
     assert_eq!(status["has_conversation"], true);
     assert!(status["user_id"].as_str().unwrap().starts_with('@'));
+
+    // `watch` prints the conversation, then sends each line typed, until the end of its input.
+    let mut watch = Command::new(env!("CARGO_BIN_EXE_orientation"))
+        .arg("--data-dir")
+        .arg(d)
+        .arg("chat")
+        .args(["--homeserver", &s.url, "--registration-token", &s.token])
+        .args(["--service", &s.advisor, "watch"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = watch.stdin.take().unwrap();
+        stdin.write_all(b"Une question en direct\n\n").unwrap();
+    }
+    let out = watch.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("Bonjour, je cherche une formation"),
+        "{shown}"
+    );
+    assert!(shown.contains("Une question en direct"), "{shown}");
+    let out = chat(d, &s.url, &s, &["history", "--json"]);
+    let history: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(history[2]["body"], "Une question en direct", "{history}");
+    assert_eq!(history[2]["state"], "sent", "{history}");
 
     // No server answers here: the message waits in the outbox, and says so, without failing.
     let offline = tempfile::tempdir().unwrap();

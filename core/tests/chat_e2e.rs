@@ -417,3 +417,87 @@ async fn outside_hours_the_message_waits_and_other_channels_are_offered() {
     // Queued all the same.
     assert_eq!(chat.status().unwrap().pending, 1);
 }
+
+/// Handover: the first advisor invites a colleague, who answers; the app shows who answered, and the
+/// user's next message reaches the colleague too (encrypted for the new member).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_colleague_takes_over_and_is_shown_as_such() {
+    use orientation_core::chat::advisor::Advisor;
+    let hs = hs();
+    let dir = tempfile::tempdir().unwrap();
+    let mut advisor = hs.advisor(&dir.path().join("advisor")).await;
+    let chat = hs.open_app(&dir.path().join("app")).await;
+    chat.connect(None).await.unwrap();
+    let _tasks = chat.start();
+    let mut updates = recorder();
+    let _sub = chat.subscribe(updates.recorder.clone()).unwrap();
+
+    chat.send_text("Question sur le permis de conduire")
+        .unwrap();
+    let room = advisor
+        .wait_for(WAIT, |e| match e {
+            AdvisorEvent::Message { room_id, body, .. }
+                if body == "Question sur le permis de conduire" =>
+            {
+                Some(room_id.clone())
+            }
+            _ => None,
+        })
+        .await
+        .expect("first advisor gets the question");
+
+    let mut colleague = Advisor::register(
+        &hs.url,
+        &hs.registration_token,
+        "conseil-lucie",
+        "Lucie, conseillère mobilité",
+        &dir.path().join("colleague"),
+    )
+    .await
+    .unwrap();
+    let colleague_id = colleague.user_id().unwrap();
+    assert_ne!(Some(colleague_id.clone()), advisor.user_id());
+    advisor.invite(&room, &colleague_id).await.unwrap();
+
+    // The colleague's client joins on the invitation; until then its sends are refused.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        match colleague.send(&room, "Bonjour, je prends le relais.").await {
+            Ok(_) => break,
+            Err(_) if tokio::time::Instant::now() < deadline => {
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await
+            }
+            Err(e) => panic!("the colleague never could answer: {e}"),
+        }
+    }
+    let shown = updates
+        .wait_for("the colleague's answer", |u| match u {
+            ChatUpdate::Upsert { message } if message.body == "Bonjour, je prends le relais." => {
+                Some(message.clone())
+            }
+            _ => None,
+        })
+        .await;
+    assert!(!shown.outgoing);
+    assert_eq!(shown.sender_id, colleague_id);
+    assert_eq!(
+        shown.sender_name.as_deref(),
+        Some("Lucie, conseillère mobilité")
+    );
+    assert_eq!(
+        chat.status().unwrap().last_advisor.as_deref(),
+        Some("Lucie, conseillère mobilité")
+    );
+
+    chat.send_text("Merci Lucie").unwrap();
+    colleague
+        .wait_for(WAIT, |e| match e {
+            AdvisorEvent::Message { room_id, body, .. } if body == "Merci Lucie" => {
+                assert_eq!(*room_id, room);
+                Some(())
+            }
+            _ => None,
+        })
+        .await
+        .expect("the colleague reads the user's next message");
+}

@@ -7,9 +7,11 @@ use super::ChatError;
 use crate::error::{Error, Result};
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::room::MessagesOptions;
+use matrix_sdk::ruma::api::client::account::register::v3::Request as RegistrationRequest;
 use matrix_sdk::ruma::api::client::receipt::create_receipt::v3::ReceiptType;
+use matrix_sdk::ruma::api::client::uiaa;
 use matrix_sdk::ruma::events::receipt::ReceiptThread;
-use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, UInt};
+use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId, UInt};
 use matrix_sdk::Client;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -62,6 +64,15 @@ fn err(e: &matrix_sdk::Error) -> Error {
     }
 }
 
+async fn advisor_client(homeserver_url: &str, store_dir: &Path) -> Result<Client> {
+    Client::builder()
+        .homeserver_url(homeserver_url)
+        .sqlite_store(store_dir, None)
+        .build()
+        .await
+        .map_err(|_| ChatError::LocalStore("conseiller").into())
+}
+
 fn room_id(id: &str) -> Result<OwnedRoomId> {
     OwnedRoomId::try_from(id).map_err(|_| ChatError::Internal("room id").into())
 }
@@ -76,12 +87,7 @@ impl Advisor {
         password: &str,
         store_dir: &Path,
     ) -> Result<Advisor> {
-        let client = Client::builder()
-            .homeserver_url(homeserver_url)
-            .sqlite_store(store_dir, None)
-            .build()
-            .await
-            .map_err(|_| ChatError::LocalStore("conseiller"))?;
+        let client = advisor_client(homeserver_url, store_dir).await?;
         client
             .matrix_auth()
             .login_username(user, password)
@@ -89,6 +95,80 @@ impl Advisor {
             .send()
             .await
             .map_err(|e| err(&e))?;
+        Advisor::follow(client).await
+    }
+
+    /// Creates another advisor account with the registration token (a colleague taking over a
+    /// conversation), sets its display name, and follows the server like [`Advisor::login`].
+    pub async fn register(
+        homeserver_url: &str,
+        registration_token: &str,
+        username: &str,
+        display_name: &str,
+        store_dir: &Path,
+    ) -> Result<Advisor> {
+        let client = advisor_client(homeserver_url, store_dir).await?;
+        let password = format!("{}-mot-de-passe", username);
+        let request = |auth: Option<uiaa::AuthData>| {
+            let mut r = RegistrationRequest::new();
+            r.username = Some(username.to_string());
+            r.password = Some(password.clone());
+            r.initial_device_display_name = Some("Orientation – poste conseiller".to_string());
+            r.auth = auth;
+            r
+        };
+        let mut auth = None;
+        let mut registered = false;
+        for _ in 0..4 {
+            match client.matrix_auth().register(request(auth.take())).await {
+                Ok(_) => {
+                    registered = true;
+                    break;
+                }
+                Err(e) => {
+                    let Some(info) = e.as_uiaa_response() else {
+                        return Err(err(&e));
+                    };
+                    let token_done = info
+                        .completed
+                        .iter()
+                        .any(|c| c.as_str() == "m.login.registration_token");
+                    let session = info.session.clone();
+                    auth = Some(if token_done {
+                        let mut d = uiaa::Dummy::new();
+                        d.session = session;
+                        uiaa::AuthData::Dummy(d)
+                    } else {
+                        let mut t = uiaa::RegistrationToken::new(registration_token.to_string());
+                        t.session = session;
+                        uiaa::AuthData::RegistrationToken(t)
+                    });
+                }
+            }
+        }
+        if !registered {
+            return Err(ChatError::RegistrationRefused.into());
+        }
+        client
+            .account()
+            .set_display_name(Some(display_name))
+            .await
+            .map_err(|e| err(&e))?;
+        Advisor::follow(client).await
+    }
+
+    /// Invites a colleague into a conversation (handover); their client joins by itself.
+    pub async fn invite(&self, room: &str, user_id: &str) -> Result<()> {
+        let room = self
+            .client
+            .get_room(&room_id(room)?)
+            .ok_or(ChatError::Internal("salon inconnu du conseiller"))?;
+        let user = OwnedUserId::try_from(user_id).map_err(|_| ChatError::Internal("user id"))?;
+        room.invite_user_by_id(&user).await.map_err(|e| err(&e))
+    }
+
+    /// Syncs once to publish the encryption keys and skip the past, then follows the server.
+    async fn follow(client: Client) -> Result<Advisor> {
         let first = client
             .sync_once(SyncSettings::new().timeout(Duration::ZERO))
             .await

@@ -15,8 +15,13 @@ use tokio::sync::mpsc;
 
 pub const WAIT: Duration = Duration::from_secs(60);
 
+/// Without `..`: dev-homeserver recognises its server by the config path in the command line, so
+/// every run (the tests, scripts/test's final stop) must spell the state directory the same way.
 pub fn repo_root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("core/ is inside the repository")
+        .to_path_buf()
 }
 
 #[derive(Clone, Debug)]
