@@ -1,6 +1,7 @@
 //! The same searches as tests/kotlin/src/bench, in Rust: through the core's engine alone, and through the
 //! FFI crate's `Catalogue::search` (checks, records, highlights, badges) without crossing a language
-//! boundary. scripts/bench-ffi runs both and the Kotlin one and prints the figures side by side.
+//! boundary. scripts/bench-ffi runs both and the Kotlin one and prints the figures side by side. Then the
+//! FFI search again once the user has favourites (up to 200, among the items the queries find): the cost of the stars on each page.
 //!
 //!   cargo run --profile release-mobile -p orientation-ffi --example bench_search -- CATALOGUE [ROUNDS]
 //!
@@ -65,8 +66,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             std::fs::rename(dir.join("catalogue.db"), &catalogue)?;
         }
     }
+    // The user database of the bench, emptied at each run so the first figures are without favourites.
+    let user_dir = dir.join("bench-user");
+    if user_dir.exists() {
+        std::fs::remove_dir_all(&user_dir)?;
+    }
     let app = Orientation::new(OrientationConfig {
-        data_dir: dir.display().to_string(),
+        data_dir: user_dir.display().to_string(),
         catalogue_source: CatalogueSource::File {
             path: catalogue.display().to_string(),
         },
@@ -113,5 +119,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     report("Rust: core engine search_results", engine_us);
     report("Rust: orientation_ffi Catalogue::search", ffi_us);
+
+    // Favourites among the very items the queries return, so every page has stars to draw.
+    let favs = app.favourites()?;
+    let mut added = 0;
+    'fill: for q in QUERIES {
+        for item in cat.search(ffi_query(q))?.items {
+            favs.add(item.id, None, None)?;
+            added += 1;
+            if added == 200 {
+                break 'fill;
+            }
+        }
+    }
+    // Counted from the store: an item two queries find is one favourite.
+    let kept = favs.list(Default::default())?.len();
+    let mut starred_us = Vec::new();
+    let mut stars = 0;
+    for _ in 0..rounds {
+        for q in QUERIES {
+            let start = Instant::now();
+            let page = cat.search(ffi_query(q))?;
+            starred_us.push(start.elapsed().as_secs_f64() * 1e6);
+            stars += page.items.iter().filter(|i| i.is_favourite).count();
+        }
+    }
+    report(
+        &format!("Rust: Catalogue::search, {kept} favourites"),
+        starred_us,
+    );
+    println!(
+        "  ({:.1} stars a page on average)",
+        stars as f64 / (rounds * QUERIES.len()) as f64
+    );
     Ok(())
 }

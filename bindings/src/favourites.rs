@@ -3,6 +3,7 @@
 //! core's validation errors onto the public error.
 
 use crate::catalogue::Catalogue;
+use crate::compare::Comparison;
 use crate::error::{OrientationError, Result};
 use crate::search::{Location, SearchPage, SearchQuery};
 use orientation_core::favourites::compare as core_compare;
@@ -180,6 +181,19 @@ pub struct FavouriteFilter {
     pub tag: Option<String>,
 }
 
+/// What the user can give while adding a favourite (the "add with a note" sheet): set in the same
+/// transaction as the add, so a refused detail adds nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+pub struct FavouriteDetails {
+    #[uniffi(default = None)]
+    pub note: Option<String>,
+    /// Trainings and sessions only.
+    #[uniffi(default = None)]
+    pub status: Option<ApplicationStatus>,
+    #[uniffi(default = [])]
+    pub tags: Vec<String>,
+}
+
 /// An item of a page, to ask which are favourites.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ItemId {
@@ -271,120 +285,6 @@ impl From<CoreNews> for SavedSearchNews {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct CompareSession {
-    pub id: String,
-    pub start: Option<String>,
-    pub end: Option<String>,
-    pub registration_end: Option<String>,
-    /// "inscriptions ouvertes", "inscriptions fermées"…
-    pub registration: String,
-    pub registration_open: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct ComparePlace {
-    pub id: String,
-    pub name: String,
-    pub city: Option<String>,
-    pub distance_km: Option<f64>,
-}
-
-/// A job the training leads to, with the BMO 2024 hiring figures of its job family (matched on labels by
-/// Orientation, not an official link).
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct CompareJob {
-    pub code_rome: String,
-    pub title: String,
-    pub bmo_family: Option<String>,
-    pub planned_hires: Option<i64>,
-    pub difficult_pct: Option<f64>,
-}
-
-/// One column of the comparison table.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct CompareTraining {
-    pub id: String,
-    pub title: String,
-    pub certification_id: Option<String>,
-    pub certification_title: Option<String>,
-    pub level: Option<i32>,
-    pub level_label: Option<String>,
-    pub duration: Option<String>,
-    pub hours_min: Option<i64>,
-    pub hours_max: Option<i64>,
-    pub sessions: Vec<CompareSession>,
-    pub next_start: Option<String>,
-    pub registration_open: bool,
-    pub places: Vec<ComparePlace>,
-    pub nearest_km: Option<f64>,
-    pub distance_learning: bool,
-    pub teaching_modes: Vec<String>,
-    pub price_min_eur: Option<f64>,
-    pub price_max_eur: Option<f64>,
-    pub funders: Vec<String>,
-    pub jobs: Vec<CompareJob>,
-    pub more_jobs: u32,
-}
-
-impl From<core_compare::TrainingColumn> for CompareTraining {
-    fn from(t: core_compare::TrainingColumn) -> Self {
-        CompareTraining {
-            id: t.id,
-            title: t.title,
-            certification_id: t.certification.as_ref().map(|c| c.id.clone()),
-            certification_title: t.certification.map(|c| c.title),
-            level: t.level.and_then(|l| i32::try_from(l).ok()),
-            level_label: t.level_label,
-            duration: t.duration,
-            hours_min: t.hours_min,
-            hours_max: t.hours_max,
-            sessions: t
-                .sessions
-                .into_iter()
-                .map(|s| CompareSession {
-                    id: s.id,
-                    start: s.start,
-                    end: s.end,
-                    registration_end: s.registration_end,
-                    registration: s.registration,
-                    registration_open: s.registration_open,
-                })
-                .collect(),
-            next_start: t.next_start,
-            registration_open: t.registration_open,
-            places: t
-                .places
-                .into_iter()
-                .map(|p| ComparePlace {
-                    id: p.id,
-                    name: p.name,
-                    city: p.city,
-                    distance_km: p.distance_km,
-                })
-                .collect(),
-            nearest_km: t.nearest_km,
-            distance_learning: t.distance_learning,
-            teaching_modes: t.teaching_modes,
-            price_min_eur: t.price_min_eur,
-            price_max_eur: t.price_max_eur,
-            funders: t.funders,
-            jobs: t
-                .jobs
-                .into_iter()
-                .map(|j| CompareJob {
-                    code_rome: j.code_rome,
-                    title: j.title,
-                    bmo_family: j.bmo_family,
-                    planned_hires: j.planned_hires,
-                    difficult_pct: j.difficult_pct,
-                })
-                .collect(),
-            more_jobs: u32::try_from(t.more_jobs).unwrap_or(u32::MAX),
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ImportSummary {
     pub favourites_added: u32,
@@ -470,12 +370,27 @@ fn item(kind: FavouriteKind, id: &str) -> ItemRef {
 #[uniffi::export]
 impl Favourites {
     /// Adds a catalogue item (of `kind`, or whatever kind has this id) with a snapshot of how it looks
-    /// now; adding it again changes nothing. `UnknownId` when the catalogue has no such item.
-    pub fn add(&self, id: String, kind: Option<FavouriteKind>) -> Result<Favourite> {
+    /// now; adding it again changes nothing but the `details` given (note and status replaced, tags
+    /// added). `UnknownId` when the catalogue has no such item; `InvalidInput` for a refused detail, and
+    /// then nothing is added.
+    #[uniffi::method(default(kind = None, details = None))]
+    pub fn add(
+        &self,
+        id: String,
+        kind: Option<FavouriteKind>,
+        details: Option<FavouriteDetails>,
+    ) -> Result<Favourite> {
         let cat = (self.catalogue)()?;
+        let details = details.unwrap_or_default();
+        let tags: Vec<&str> = details.tags.iter().map(String::as_str).collect();
+        let core_details = Details {
+            note: details.note.as_deref(),
+            status: details.status.map(Into::into),
+            tags: &tags,
+        };
         let (fav, _) = self
             .store
-            .add_with(&cat.db(), &id, kind.map(Into::into), &Details::default())
+            .add_with(&cat.db(), &id, kind.map(Into::into), &core_details)
             .map_err(refused)?;
         self.favourite(fav)
     }
@@ -637,11 +552,7 @@ impl Favourites {
 
     /// Two to four trainings side by side, with distances from `from` when given. `InvalidInput` for
     /// fewer than 2, more than 4 or the same training twice; `UnknownId` for an id that is not a training.
-    pub fn compare(
-        &self,
-        training_ids: Vec<String>,
-        from: Option<Location>,
-    ) -> Result<Vec<CompareTraining>> {
+    pub fn compare(&self, training_ids: Vec<String>, from: Option<Location>) -> Result<Comparison> {
         let cat = (self.catalogue)()?;
         let db = cat.db();
         let from = match from {
@@ -652,7 +563,7 @@ impl Favourites {
         let ids: Vec<&str> = training_ids.iter().map(String::as_str).collect();
         let comparison =
             core_compare::compare(&db, &ids, from, filters::today()).map_err(refused)?;
-        Ok(comparison.trainings.into_iter().map(Into::into).collect())
+        Ok(comparison.into())
     }
 
     /// Writes every favourite and saved search to `path` as a versioned document the user can keep, move

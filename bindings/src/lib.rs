@@ -5,6 +5,7 @@
 //!   catalogue in the background (async, cancellable, with progress) and hands out the feature objects.
 //! - `Catalogue` (catalogue.rs): search (synchronous, interruptible) and sheets.
 //! - `Favourites` (favourites.rs): favourites, saved searches with what is new, compare, export/import.
+//! - `Comparison` (compare.rs): the compare screen's columns and ready-made table rows.
 //! - `OrientationError` (error.rs): the one public error, converted from the core's in one place.
 //! - `set_logger` (logging.rs): `tracing` forwarded to the shell's logger.
 //! - `TaskHandle` and the tokio runtime (runtime.rs).
@@ -19,6 +20,7 @@ mod cancel;
 pub mod catalogue;
 #[cfg(feature = "chat")]
 pub mod chat;
+pub mod compare;
 pub mod error;
 pub mod favourites;
 pub mod logging;

@@ -3,6 +3,8 @@ Python bindings. Each test has its own data directory (its own user.db) over the
 
 import json
 import pathlib
+import shutil
+import sqlite3
 import threading
 
 import pytest
@@ -138,19 +140,102 @@ def test_saved_searches_replay_and_report_nothing_new_right_after_saving(app):
 
 def test_compare_two_trainings_side_by_side(app):
     a, b = trainings(app, "boulanger", 2)
-    columns = app.favourites().compare([a.id, b.id], o.Location.TYPED(text="Marseille"))
+    comparison = app.favourites().compare([a.id, b.id], o.Location.TYPED(text="Marseille"))
+    columns = comparison.trainings
     assert [c.id for c in columns] == [a.id, b.id]
     catalogue = app.catalogue()
     for column in columns:
         sheet = catalogue.training(column.id)
         assert column.title == sheet.title
         assert all(p.distance_km is None or p.distance_km >= 0 for p in column.places)
+    # The table: one row per criterion, one non-empty cell per training.
+    rows = {r.criterion: r for r in comparison.rows}
+    assert o.CompareCriterion.NEXT_START in rows and rows[o.CompareCriterion.PRICE].label == "Prix"
+    for row in comparison.rows:
+        assert len(row.cells) == 2 and all(cell.lines for cell in row.cells), row.label
+    # The nearest training's places are marked best, unless both are as near (or unlocated).
+    near = [c.nearest_km for c in columns]
+    marked = [cell.best for cell in rows[o.CompareCriterion.PLACES].cells]
+    if None not in near and near[0] != near[1]:
+        assert marked == [near[0] < near[1], near[1] < near[0]]
+    elif near[0] == near[1]:
+        assert marked == [False, False]
+    for column, cell in zip(columns, rows[o.CompareCriterion.SESSIONS].cells):
+        assert len(cell.lines) == max(1, len(column.sessions))
     with pytest.raises(o.OrientationError.InvalidInput):
         app.favourites().compare([a.id], None)
     with pytest.raises(o.OrientationError.InvalidInput):
         app.favourites().compare([a.id, a.id], None)
     with pytest.raises(o.OrientationError.UnknownId):
         app.favourites().compare([a.id, "inconnue"], None)
+
+
+def test_add_with_details_sets_them_at_once_and_a_refused_detail_adds_nothing(app):
+    favs = app.favourites()
+    (t,) = trainings(app, "cariste", 1)
+    details = o.FavouriteDetails(note="rappeler lundi", status=o.ApplicationStatus.TO_CONTACT, tags=["CACES"])
+    fav = favs.add(t.id, o.FavouriteKind.TRAINING, details)
+    assert (fav.note, fav.status, fav.tags) == ("rappeler lundi", o.ApplicationStatus.TO_CONTACT, ["CACES"])
+    # Again on the same favourite: the status is replaced, the tags added to.
+    fav = favs.add(t.id, None, o.FavouriteDetails(status=o.ApplicationStatus.APPLIED, tags=["proche"]))
+    assert (fav.note, fav.status, sorted(fav.tags)) == ("rappeler lundi", o.ApplicationStatus.APPLIED, ["CACES", "proche"])
+    job = page(app, "infirmier", kind=o.ItemKind.JOB).items[0]
+    with pytest.raises(o.OrientationError.InvalidInput):
+        favs.add(job.id, o.FavouriteKind.JOB, o.FavouriteDetails(status=o.ApplicationStatus.APPLIED))
+    with pytest.raises(o.OrientationError.InvalidInput):
+        favs.add(job.id, o.FavouriteKind.JOB, o.FavouriteDetails(tags=["x" * 41]))
+    assert not favs.is_favourite(o.FavouriteKind.JOB, job.id)
+    assert [f.item_id for f in favs.list(o.FavouriteFilter())] == [t.id]
+
+
+def test_a_favourite_says_when_the_catalogue_no_longer_offers_it_or_its_dates_moved(app, tmp_path):
+    """What the catalogue says now against the snapshot the user saw. The catalogue cannot change under a
+    test, so the snapshots are made older instead, through an export document edited by hand."""
+    favs = app.favourites()
+    training = None
+    for item in page(app, "boulanger", kind=o.ItemKind.TRAINING, limit=50).items:
+        if favs.add(item.id, o.FavouriteKind.TRAINING).dates:
+            training = item
+            break
+        favs.remove(o.FavouriteKind.TRAINING, item.id)
+    assert training, "aucune formation de boulanger avec des sessions datées"
+    job = page(app, "infirmier", kind=o.ItemKind.JOB).items[0]
+    favs.add(job.id, o.FavouriteKind.JOB)
+    path = tmp_path / "export.json"
+    favs.export_to(str(path))
+    doc = json.loads(path.read_text())
+    by_id = {f["id"]: f for f in doc["favourites"]}
+    current_dates = by_id[training.id]["snapshot"]["dates"]
+    # Seen back then: one more session, since gone.
+    by_id[training.id]["snapshot"]["dates"] = current_dates + [
+        {"session_id": "session-disparue", "start": "2020-01-06", "end": "2020-06-26"}
+    ]
+    by_id[job.id]["snapshot"]["title"] = "Ancien intitulé"
+    gone = dict(by_id[job.id], id="Z9999", snapshot={"title": "Métier retiré du ROME"})
+    doc["favourites"].append(gone)
+    path.write_text(json.dumps(doc))
+    app.delete_all_my_data()
+    favs.import_from(str(path))
+
+    listed = {f.item_id: f for f in favs.list(o.FavouriteFilter())}
+    moved = listed[training.id]
+    assert moved.availability_label == "dates modifiées"
+    assert isinstance(moved.availability, o.Availability.DATES_CHANGED)
+    assert sorted(d.session_id for d in moved.availability.dates) == sorted(d["session_id"] for d in current_dates)
+    assert "session-disparue" in [d.session_id for d in moved.dates]  # the snapshot, as the user saw it
+    renamed = listed[job.id]
+    assert isinstance(renamed.availability, o.Availability.UPDATED)
+    assert renamed.title == "Ancien intitulé" and renamed.availability.title not in ("", "Ancien intitulé")
+    removed = listed["Z9999"]
+    assert removed.availability == o.Availability.NO_LONGER_OFFERED()
+    assert (removed.title, removed.availability_label) == ("Métier retiré du ROME", "n'est plus proposé")
+
+    # The user has seen the change: the snapshot becomes what the catalogue says now.
+    assert favs.acknowledge_change(o.FavouriteKind.TRAINING, training.id).availability == o.Availability.OFFERED()
+    assert favs.acknowledge_change(o.FavouriteKind.JOB, job.id).title == renamed.availability.title
+    # Gone from the catalogue: nothing to take, the snapshot stays.
+    kept = favs.acknowledge_change(o.FavouriteKind.JOB, "Z9999")
+    assert (kept.title, kept.availability) == ("Métier retiré du ROME", o.Availability.NO_LONGER_OFFERED())
 
 
 def test_many_threads_add_and_read_without_a_locked_database(app):

@@ -122,3 +122,28 @@ suspend fun Favourites.listOf(
     filter: FavouriteFilter = FavouriteFilter(),
     dispatcher: CoroutineDispatcher = Dispatchers.IO,
 ): List<Favourite> = withContext(dispatcher) { list(filter) }
+
+/** Two to four trainings side by side (typed columns and the ready-made table), read on [dispatcher]. */
+suspend fun Favourites.compareOf(
+    trainingIds: List<String>,
+    from: Location? = null,
+    dispatcher: CoroutineDispatcher = Dispatchers.IO,
+): Comparison = withContext(dispatcher) { compare(trainingIds, from) }
+
+/** The row of the table for [criterion], null when the table has none. */
+fun Comparison.row(criterion: CompareCriterion): CompareRow? = rows.firstOrNull { it.criterion == criterion }
+
+/**
+ * Writes the favourites and saved searches to [file] (a file the shell then shares or moves), on
+ * [dispatcher]: disk work never runs on the main thread.
+ */
+suspend fun Favourites.exportTo(
+    file: java.io.File,
+    dispatcher: CoroutineDispatcher = Dispatchers.IO,
+): ExportSummary = withContext(dispatcher) { exportTo(file.path) }
+
+/** Merges the document in [file]; refused whole (`InvalidExport`, nothing changed) when it is not valid. */
+suspend fun Favourites.importFrom(
+    file: java.io.File,
+    dispatcher: CoroutineDispatcher = Dispatchers.IO,
+): ImportSummary = withContext(dispatcher) { importFrom(file.path) }

@@ -54,18 +54,28 @@ class FavouritesTest {
             assertTrue(catalogue.search(query).items.first { it.id == first.id }.isFavourite)
             favs.setStatus(FavouriteKind.TRAINING, first.id, ApplicationStatus.TO_CONTACT)
             favs.setNote(FavouriteKind.TRAINING, first.id, "demander le financement")
+            val job = catalogue.search(SearchQuery(text = "infirmier", kind = ItemKind.JOB)).items.first()
+            favs.add(job.id, details = FavouriteDetails(note = "voir le CIO", tags = listOf("santé")))
+            favs.saveSearch("boulangerie", query)
             val before = favs.listOf()
-            assertEquals(listOf(first.id), before.map { it.itemId })
+            assertEquals(listOf(first.id, job.id), before.map { it.itemId })
             assertEquals(ApplicationStatus.TO_CONTACT, before[0].status)
             assertEquals(Availability.Offered, before[0].availability)
+            assertEquals(listOf("santé"), before[1].tags)
+            assertEquals("voir le CIO", before[1].note)
 
             val file = File(dir.toFile(), "export.json")
-            assertEquals(1u, favs.exportTo(file.path).favourites)
+            assertEquals(2u, favs.exportTo(file).favourites)
             app.deleteAllMyData()
             assertEquals(emptyList<Favourite>(), favs.listOf())
+            assertEquals(emptyList<SavedSearch>(), favs.savedSearches())
             assertFalse(catalogue.search(query).items.first { it.id == first.id }.isFavourite)
-            assertEquals(1u, favs.importFrom(file.path).favouritesAdded)
+            val summary = favs.importFrom(file)
+            assertEquals(2u, summary.favouritesAdded)
+            assertEquals(1u, summary.searchesAdded)
             assertEquals(before, favs.listOf())
+            assertEquals(listOf("boulangerie"), favs.savedSearches().map { it.name })
+            assertTrue(catalogue.search(query).items.first { it.id == first.id }.isFavourite)
 
             assertFalse(favs.toggle(first))
             assertFalse(favs.isFavourite(FavouriteKind.TRAINING, first.id))
@@ -94,7 +104,7 @@ class FavouritesTest {
     }
 
     @Test
-    fun `saved search and compare`(@TempDir dir: Path) {
+    fun `saved search and compare`(@TempDir dir: Path) = runBlocking {
         app(dir.resolve("donnees")).use { app ->
             val favs = app.favourites()
             val saved = favs.saveSearch("caristes", SearchQuery(text = "cariste", kind = ItemKind.TRAINING))
@@ -104,9 +114,14 @@ class FavouritesTest {
             assertTrue(news[0].newResults.isEmpty())
             val ids = favs.runSavedSearch(saved.id).items.take(2).map { it.id }
             assertEquals(2, ids.size)
-            val columns = favs.compare(ids, Location.Typed("Marseille"))
-            assertEquals(ids, columns.map { it.id })
-            assertThrows<OrientationException.InvalidInput> { favs.compare(ids.take(1), null) }
+            val comparison = favs.compareOf(ids, Location.Typed("Marseille"))
+            assertEquals(ids, comparison.trainings.map { it.id })
+            val start = comparison.row(CompareCriterion.NEXT_START)!!
+            assertEquals("Prochaine rentrée", start.label)
+            assertEquals(2, start.cells.size)
+            assertTrue(comparison.rows.all { row -> row.cells.size == 2 && row.cells.all { it.lines.isNotEmpty() } })
+            val e = assertThrows<OrientationException.InvalidInput> { favs.compare(ids.take(1), null) }
+            assertTrue(e.message!!.contains("formations"), e.message)
         }
     }
 
@@ -119,11 +134,16 @@ class FavouritesTest {
                 async(Dispatchers.IO) {
                     for (item in part) {
                         favs.add(item.id, FavouriteKind.JOB)
+                        favs.setNote(FavouriteKind.JOB, item.id, "à revoir")
                         favs.list(FavouriteFilter())
+                        app.catalogue().search(SearchQuery(text = "agent", kind = ItemKind.JOB, limit = 40))
                     }
                 }
             }.awaitAll()
             assertEquals(jobs.map { it.id }.toSet(), favs.listOf().map { it.itemId }.toSet())
+            assertTrue(favs.listOf().all { it.note == "à revoir" })
+            val page = app.catalogue().search(SearchQuery(text = "agent", kind = ItemKind.JOB, limit = 40))
+            assertTrue(page.items.all { it.isFavourite })
         }
     }
 }
