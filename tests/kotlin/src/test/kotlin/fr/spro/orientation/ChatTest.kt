@@ -1,6 +1,8 @@
 package fr.spro.orientation
 
+import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -134,6 +136,10 @@ class ChatTest {
         assertEquals(MessageState.RECEIVED, answer.state)
         assertEquals(env.getValue("advisor_user"), answer.sender)
         assertEquals(listOf(false, true), chat.history(null, 50U).map { it.isAdvisor })
+        // The Flow layer: a new collector gets the stored conversation first, as a Reset.
+        val replay = withTimeout(WAIT_SECONDS * 1000) { chat.timeline().first() }
+        assertTrue(replay is ChatTimelineUpdate.Reset, replay.toString())
+        assertEquals(listOf(false, true), (replay as ChatTimelineUpdate.Reset).messages.map { it.isAdvisor })
 
         assertThrows<OrientationException.InvalidMessage> { chat.sendText("  ") }
         timeline.cancel()
