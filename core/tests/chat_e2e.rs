@@ -266,9 +266,11 @@ async fn wrong_registration_token_is_refused_clearly() {
     assert_eq!(chat.status().unwrap().pending, 1);
 }
 
-/// History written while the app was away comes back whole (a limited sync's gap is filled).
+/// History written while the app was away comes back whole (a limited sync's gap is filled). After
+/// losing the local database (session and keys remain), the recent messages come with the first sync
+/// and older ones page by page, decrypted, in order, once each, until the room's start.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn gap_filling_after_time_away() {
+async fn gap_filling_and_backwards_pagination() {
     let hs = hs();
     let dir = tempfile::tempdir().unwrap();
     let app = dir.path().join("app");
@@ -298,7 +300,7 @@ async fn gap_filling_after_time_away() {
             .await
             .unwrap();
     }
-    let expected: Vec<String> = std::iter::once("question".to_string())
+    let mut expected: Vec<String> = std::iter::once("question".to_string())
         .chain((1..=120).map(|i| format!("réponse {i:03}")))
         .collect();
 
@@ -309,14 +311,145 @@ async fn gap_filling_after_time_away() {
         chat.history(None, 500).unwrap().len() == 121
     })
     .await;
-    let bodies: Vec<String> = chat
-        .history(None, 500)
-        .unwrap()
-        .into_iter()
-        .map(|m| m.body)
-        .collect();
-    assert_eq!(bodies, expected);
+    assert_eq!(bodies(&chat.history(None, 500).unwrap()), expected);
     drop(tasks);
+    drop(chat);
+
+    // The local database is lost; session and keys remain, and the SDK's store is up to date: the
+    // SDK ignores the app's first sync, whose token it already has.
+    for f in ["user.db", "user.db-wal", "user.db-shm"] {
+        let _ = std::fs::remove_file(app.join(f));
+    }
+    sync_sdk_store_alone(hs, &app).await;
+    let chat = hs.open_app(&app).await;
+    chat.connect(None).await.unwrap();
+    let updates = recorder();
+    let _sub = chat.subscribe(updates.recorder.clone()).unwrap();
+    let tasks = chat.start();
+    eventually("the recent messages with the first sync", || {
+        !chat.history(None, 500).unwrap().is_empty()
+    })
+    .await;
+    let first = bodies(&chat.history(None, 500).unwrap());
+    assert!(first.len() < 121, "{}", first.len());
+    assert_eq!(first, expected[121 - first.len()..]);
+    eventually("the listener shows the recent messages", || {
+        shown(&updates.recorder.all.lock().unwrap()) == first
+    })
+    .await;
+    let mut pages = 0;
+    loop {
+        let n = chat.load_older(40).await.unwrap();
+        assert!(n <= 40, "{n}");
+        if n == 0 {
+            break;
+        }
+        pages += 1;
+        assert!(pages < 20, "pagination does not end");
+    }
+    assert!(pages >= 2, "{pages} pages of 40 after a first page");
+    assert_eq!(bodies(&chat.history(None, 500).unwrap()), expected);
+    // The room's start is reached: nothing more, now or later.
+    assert_eq!(chat.load_older(40).await.unwrap(), 0);
+
+    // What listeners saw: the recent messages first, then older pages, each going before what is
+    // shown, never a message twice.
+    eventually("listener has every message", || {
+        shown(&updates.recorder.all.lock().unwrap()).len() >= 121
+    })
+    .await;
+    let all = updates.recorder.all.lock().unwrap().clone();
+    assert_eq!(shown(&all), expected);
+
+    // Paging by local id gives the same, in slices.
+    let last = chat.history(None, 21).unwrap();
+    assert_eq!(bodies(&last), expected[100..]);
+    let before = chat.history(Some(last[0].local_id), 100).unwrap();
+    assert_eq!(bodies(&before), expected[..100]);
+
+    // Live messages still go after everything.
+    advisor.send(&room, "après la restauration").await.unwrap();
+    expected.push("après la restauration".to_string());
+    eventually("a live message after paging", || {
+        chat.history(None, 500).unwrap().len() == expected.len()
+    })
+    .await;
+    assert_eq!(bodies(&chat.history(None, 500).unwrap()), expected);
+    drop(tasks);
+    drop(chat);
+
+    // The paging state and the oldest messages are lost (a copy of the database restored): paging
+    // resumes just before the oldest message held, not from the live end.
+    {
+        let db = rusqlite::Connection::open(app.join("user.db")).unwrap();
+        db.execute(
+            "DELETE FROM chat_state WHERE key IN ('back_token', 'history_complete')",
+            [],
+        )
+        .unwrap();
+        db.execute(
+            "DELETE FROM chat_message WHERE local_id IN
+               (SELECT local_id FROM chat_message ORDER BY pos LIMIT 60)",
+            [],
+        )
+        .unwrap();
+    }
+    let chat = hs.open_app(&app).await;
+    chat.connect(None).await.unwrap();
+    let tasks = chat.start();
+    assert_eq!(chat.load_older(1).await.unwrap(), 1);
+    assert_eq!(chat.history(None, 1000).unwrap()[0].body, expected[59]);
+    let mut pages = 0;
+    while chat.load_older(40).await.unwrap() > 0 {
+        pages += 1;
+        assert!(pages < 20, "pagination does not end");
+    }
+    assert_eq!(bodies(&chat.history(None, 500).unwrap()), expected);
+    drop(tasks);
+    drop(chat);
+
+    // Lost again, and older history asked for before the first sync (as `chat history --older`
+    // does): it waits for the sync that finds the conversation, then gives a page.
+    for f in ["user.db", "user.db-wal", "user.db-shm"] {
+        let _ = std::fs::remove_file(app.join(f));
+    }
+    let chat = hs.open_app(&app).await;
+    chat.connect(None).await.unwrap();
+    let first_older = tokio::spawn({
+        let chat = chat.clone();
+        async move { chat.load_older(40).await }
+    });
+    let _tasks = chat.start();
+    assert_eq!(first_older.await.unwrap().unwrap(), 40);
+    while chat.load_older(40).await.unwrap() > 0 {}
+    assert_eq!(bodies(&chat.history(None, 500).unwrap()), expected);
+    advisor.logout().await;
+}
+
+fn bodies(messages: &[orientation_core::chat::Message]) -> Vec<String> {
+    messages.iter().map(|m| m.body.clone()).collect()
+}
+
+/// The conversation a listener shows after applying `updates` (bodies, oldest first).
+fn shown(updates: &[ChatUpdate]) -> Vec<String> {
+    let mut shown: Vec<orientation_core::chat::Message> = Vec::new();
+    for u in updates {
+        match u {
+            ChatUpdate::Reset { messages } => shown = messages.clone(),
+            ChatUpdate::Upsert { message } => {
+                match shown.iter_mut().find(|m| m.local_id == message.local_id) {
+                    Some(m) => *m = message.clone(),
+                    None => shown.push(message.clone()),
+                }
+            }
+            ChatUpdate::Remove { local_id } => shown.retain(|m| m.local_id != *local_id),
+            ChatUpdate::Older { messages } => {
+                shown.splice(0..0, messages.iter().cloned());
+            }
+            _ => {}
+        }
+    }
+    bodies(&shown)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

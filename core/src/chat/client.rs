@@ -399,6 +399,11 @@ struct Inner {
     connection: AtomicU8,
     /// A sync has been processed since start: rooms the server knows are known here too.
     synced: AtomicBool,
+    /// Woken each time a sync has been processed.
+    sync_done: Notify,
+    /// Held while history from the server is written (a sync's events, a page of older ones): a page
+    /// read from the live end must not interleave with a sync's events.
+    history_lock: tokio::sync::Mutex<()>,
     deleted: AtomicBool,
     runtime: tokio::runtime::Handle,
     #[cfg(debug_assertions)]
@@ -477,6 +482,8 @@ impl Chat {
                 flush_lock: tokio::sync::Mutex::new(()),
                 connection: AtomicU8::new(0),
                 synced: AtomicBool::new(false),
+                sync_done: Notify::new(),
+                history_lock: tokio::sync::Mutex::new(()),
                 deleted: AtomicBool::new(false),
                 runtime: tokio::runtime::Handle::current(),
                 #[cfg(debug_assertions)]
@@ -1142,6 +1149,7 @@ impl Chat {
                     }
                     let processed = self.process_sync(&client, response).await;
                     self.inner.synced.store(true, Ordering::SeqCst);
+                    self.inner.sync_done.notify_waiters();
                     if processed.is_err() {
                         failures += 1;
                         tokio::time::sleep(self.inner.config.retry.delay(failures)).await;
@@ -1182,6 +1190,7 @@ impl Chat {
         client: &Client,
         response: matrix_sdk::sync::SyncResponse,
     ) -> Result<()> {
+        let _history = self.inner.history_lock.lock().await;
         let own = client.user_id().map(|u| u.to_string()).unwrap_or_default();
         let mut room_id = store::state(&self.db(), ROOM_ID)?;
         if room_id.is_none() {
@@ -1280,7 +1289,51 @@ impl Chat {
         if let Some(names) = typing {
             self.emit(ChatUpdate::Typing { names });
         }
+        // A conversation without a paging token: the SDK skipped this sync because it already had
+        // its token (our database was lost, the SDK's store was not), or the room came without a
+        // timeline. Its latest messages are read from the server instead, so that the history shows
+        // and paging has a starting point.
+        let known = room_id
+            .as_deref()
+            .and_then(|id| OwnedRoomId::try_from(id).ok())
+            .and_then(|id| client.get_room(&id));
+        if let Some(room) = known {
+            if let (None, false) = self.paging_state()? {
+                self.page_back(&room, PAGE, &own).await?;
+            }
+        }
         Ok(())
+    }
+
+    /// The token older history is read from, and whether the room's beginning has been reached.
+    fn paging_state(&self) -> Result<(Option<String>, bool)> {
+        let db = self.db();
+        Ok((
+            store::state(&db, BACK_TOKEN)?,
+            store::state(&db, HISTORY_COMPLETE)?.is_some(),
+        ))
+    }
+
+    /// Where to read older history from when no token is stored: just before the oldest message we
+    /// hold (what we hold reaches the live end: the sync keeps it so), or the live end when we hold
+    /// none.
+    async fn back_token_before_oldest(&self, room: &Room) -> Result<Option<String>> {
+        let Some(oldest) = store::oldest_event(&self.db())? else {
+            return Ok(None);
+        };
+        let Ok(oldest) = OwnedEventId::try_from(oldest) else {
+            return Ok(None);
+        };
+        match room
+            .event_with_context(&oldest, true, UInt::from(0u32), None)
+            .await
+        {
+            Ok(context) => Ok(context.prev_batch_token),
+            // The server does not know that event in this room: the live end, where known events
+            // are skipped, is still right.
+            Err(e) if matches!(classify(&e), Failure::Permanent(_)) => Ok(None),
+            Err(e) => Err(chat_error(&e)),
+        }
     }
 
     /// Events between what we have and a limited sync's chunk, oldest first.
@@ -1316,33 +1369,67 @@ impl Chat {
 
     /// Loads up to about `limit` older messages from the server into the local history. Returns how
     /// many were added: 0 only when the beginning of the conversation is reached (or before there is
-    /// one).
+    /// one). When the conversation's room is not known yet (first run, lost database), waits for
+    /// the first sync after [`Chat::start`]; without one within a sync and a request timeout, the
+    /// service is unreachable.
     pub async fn load_older(&self, limit: u32) -> Result<usize> {
+        self.check_alive()?;
+        if self.client().user_id().is_none() {
+            return Ok(0);
+        }
+        if self.known_room().is_none() {
+            // Only a sync tells whether there is a conversation (a lost database forgot its room).
+            self.wait_first_sync().await?;
+        }
+        let _history = self.inner.history_lock.lock().await;
         let Some(room) = self.known_room() else {
             return Ok(0);
         };
         let own = self.user_id().unwrap_or_default();
+        self.page_back(&room, limit.clamp(1, 500), &own).await
+    }
+
+    async fn wait_first_sync(&self) -> Result<()> {
+        let synced = async {
+            loop {
+                let done = self.inner.sync_done.notified();
+                tokio::pin!(done);
+                // Registered before the check: a sync ending in between still wakes us.
+                done.as_mut().enable();
+                if self.inner.synced.load(Ordering::SeqCst) {
+                    return;
+                }
+                done.await;
+            }
+        };
+        let bound = self.inner.config.sync_timeout + self.inner.config.request_timeout;
+        tokio::time::timeout(bound, synced)
+            .await
+            .map_err(|_| ChatError::Offline.into())
+    }
+
+    /// One page of older history (the next one if a page holds no message), stored before
+    /// everything shown. Called with the history lock held.
+    async fn page_back(&self, room: &Room, limit: u32, own: &str) -> Result<usize> {
         // Pages holding only state events (room creation…) add nothing: go on to the next one.
         for _ in 0..GAP_PAGES {
-            let (token, complete) = {
-                let db = self.db();
-                (
-                    store::state(&db, BACK_TOKEN)?,
-                    store::state(&db, HISTORY_COMPLETE)?.is_some(),
-                )
-            };
-            let (Some(token), false) = (token, complete) else {
+            let (token, complete) = self.paging_state()?;
+            if complete {
                 return Ok(0);
+            }
+            let from = match token {
+                Some(token) => Some(token),
+                None => self.back_token_before_oldest(room).await?,
             };
             let mut options = MessagesOptions::backward();
-            options.from = Some(token);
-            options.limit = UInt::from(limit.clamp(1, 500));
+            options.from = from;
+            options.limit = UInt::from(limit);
             let page = room.messages(options).await.map_err(|e| chat_error(&e))?;
             let mut parsed = Vec::new();
             for ev in &page.chunk {
-                if let Some(mut e) = parse_event(ev.raw().json().get(), &own) {
+                if let Some(mut e) = parse_event(ev.raw().json().get(), own) {
                     if !e.own {
-                        e.sender_name = Some(self.display_name(&room, &e.sender).await);
+                        e.sender_name = Some(self.display_name(room, &e.sender).await);
                     }
                     parsed.push(e);
                 }

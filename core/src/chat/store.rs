@@ -358,6 +358,17 @@ pub fn is_known(conn: &Connection, event_id: &str) -> Result<bool> {
         .is_some())
 }
 
+/// The oldest message the server knows (the history before it is what paging back brings).
+pub fn oldest_event(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT event_id FROM chat_message WHERE event_id IS NOT NULL ORDER BY pos LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// Someone else read up to `event_id`: our messages up to there are read. Returns those that changed.
 pub fn mark_read_up_to(conn: &Connection, event_id: &str) -> Result<Vec<Message>> {
     let mut st = conn.prepare_cached(
@@ -513,6 +524,19 @@ mod tests {
         let ids: Vec<_> = before.iter().map(|m| m.event_id.clone().unwrap()).collect();
         assert_eq!(ids, ["$1", "$2"]);
         assert_eq!(last_received_event(&conn).unwrap().as_deref(), Some("$4"));
+    }
+
+    #[test]
+    fn oldest_event_skips_what_the_server_does_not_know_yet() {
+        let (_d, conn) = db();
+        assert_eq!(oldest_event(&conn).unwrap(), None);
+        // A local echo before any server event: not a place to page back from.
+        enqueue(&conn, "t1", "@me:x", "un", None, 1).unwrap();
+        assert_eq!(oldest_event(&conn).unwrap(), None);
+        store_remote(&conn, &remote("$5", false, None), Placement::Newest).unwrap();
+        store_remote(&conn, &remote("$4", false, None), Placement::Oldest).unwrap();
+        store_remote(&conn, &remote("$6", false, None), Placement::Newest).unwrap();
+        assert_eq!(oldest_event(&conn).unwrap().as_deref(), Some("$4"));
     }
 
     #[test]

@@ -208,3 +208,45 @@ pub async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// Syncs the Matrix SDK store of the app in `dir` (closed) up to the server's present, on its own:
+/// the state of a device whose user database is lost just after the app synced for the last time.
+/// The SDK then holds the sync token the app's next initial sync will get.
+pub async fn sync_sdk_store_alone(hs: &Homeserver, dir: &Path) {
+    use orientation_core::chat::matrix_sdk::authentication::matrix::MatrixSession;
+    use orientation_core::chat::matrix_sdk::config::{SyncSettings, SyncToken};
+    use orientation_core::chat::matrix_sdk::store::RoomLoadSettings;
+    use orientation_core::chat::matrix_sdk::{Client, SessionMeta, SessionTokens};
+    let stored = orientation_core::chat::SessionStore::load(sessions(dir).as_ref())
+        .unwrap()
+        .unwrap();
+    let client = Client::builder()
+        .homeserver_url(&hs.url)
+        .sqlite_store(dir.join("chat"), Some(&stored.store_passphrase))
+        .build()
+        .await
+        .unwrap();
+    let session = MatrixSession {
+        meta: SessionMeta {
+            user_id: stored.user_id.as_str().try_into().unwrap(),
+            device_id: stored.device_id.as_str().into(),
+        },
+        tokens: SessionTokens {
+            access_token: stored.access_token.clone(),
+            refresh_token: None,
+        },
+    };
+    client
+        .matrix_auth()
+        .restore_session(session, RoomLoadSettings::default())
+        .await
+        .unwrap();
+    client
+        .sync_once(
+            SyncSettings::new()
+                .token(SyncToken::NoToken)
+                .timeout(Duration::ZERO),
+        )
+        .await
+        .unwrap();
+}
