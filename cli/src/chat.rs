@@ -481,15 +481,18 @@ pub fn run(cli: &Cli, args: &ChatArgs) -> Result<()> {
                 None => Err(Error::Invalid("fiche absente".into())),
             },
             ChatAction::History { limit, older, json } => {
+                // The page loaded goes above the `limit` newest messages, so it is what one sees first.
+                let mut shown = *limit;
                 if *older && chat.user_id().is_some() {
                     let _ = chat.connect(None).await;
                     let _tasks = chat.start();
                     let _ = wait_flushed(&chat, Duration::from_secs(5)).await;
-                    if let Err(e) = chat.load_older(*limit as u32).await {
-                        eprintln!("Historique plus ancien indisponible : {e}");
+                    match chat.load_older(*limit as u32).await {
+                        Ok(loaded) => shown += loaded,
+                        Err(e) => eprintln!("Historique plus ancien indisponible : {e}"),
                     }
                 }
-                let messages = chat.history(None, *limit)?;
+                let messages = chat.history(None, shown)?;
                 let mut out = std::io::stdout().lock();
                 if *json {
                     let text = serde_json::to_string_pretty(&messages)
