@@ -3,6 +3,7 @@
 //! criterion, with a French label, one cell of text lines per training and the best cells marked.
 
 use orientation_core::favourites::compare as core_compare;
+use orientation_core::text_fr::{date as date_fr, period as span, range};
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CompareSession {
@@ -169,35 +170,6 @@ impl From<core_compare::Comparison> for Comparison {
 }
 
 const UNKNOWN: &str = "non précisé";
-
-/// "2026-03-02" → "02/03/2026"; anything else as it is.
-fn date_fr(iso: &str) -> String {
-    match (iso.get(0..4), iso.get(5..7), iso.get(8..10)) {
-        (Some(y), Some(m), Some(d)) if iso.len() == 10 => format!("{d}/{m}/{y}"),
-        _ => iso.to_string(),
-    }
-}
-
-fn span(start: Option<&str>, end: Option<&str>) -> String {
-    match (start, end) {
-        (Some(s), Some(e)) => format!("du {} au {}", date_fr(s), date_fr(e)),
-        (Some(s), None) => format!("à partir du {}", date_fr(s)),
-        (None, Some(e)) => format!("jusqu'au {}", date_fr(e)),
-        (None, None) => "dates non précisées".into(),
-    }
-}
-
-fn range<T: PartialEq + Copy>(
-    lo: Option<T>,
-    hi: Option<T>,
-    show: impl Fn(T) -> String,
-) -> Option<String> {
-    match (lo, hi) {
-        (Some(a), Some(b)) if a != b => Some(format!("{} à {}", show(a), show(b))),
-        (Some(a), _) | (None, Some(a)) => Some(show(a)),
-        (None, None) => None,
-    }
-}
 
 /// Decimal comma, as French readers expect ("3,5 km").
 fn decimal(v: f64, digits: usize) -> String {

@@ -11,6 +11,7 @@ use orientation_core::favourites::{
     Status, Store,
 };
 use orientation_core::search::{filters, geo};
+use orientation_core::text_fr::{date as date_fr, period as span, range};
 use orientation_core::{Error, Result};
 use serde::Serialize;
 use std::io::{BufRead, Read, Write};
@@ -224,23 +225,6 @@ fn target(store: &Store, t: &Target) -> Result<ItemRef> {
                 kinds.join(" ou ")
             )))
         }
-    }
-}
-
-/// "2017-12-04" → "04/12/2017".
-fn date_fr(iso: &str) -> String {
-    match (iso.get(0..4), iso.get(5..7), iso.get(8..10)) {
-        (Some(y), Some(m), Some(d)) if iso.len() == 10 => format!("{d}/{m}/{y}"),
-        _ => iso.to_string(),
-    }
-}
-
-fn span(start: Option<&str>, end: Option<&str>) -> String {
-    match (start, end) {
-        (Some(s), Some(e)) => format!("{} → {}", date_fr(s), date_fr(e)),
-        (Some(s), None) => format!("à partir du {}", date_fr(s)),
-        (None, Some(e)) => format!("jusqu'au {}", date_fr(e)),
-        (None, None) => "dates non précisées".into(),
     }
 }
 
@@ -710,18 +694,6 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 fn euros(v: f64) -> String {
     format!("{v:.0} €")
-}
-
-fn range<T: PartialEq + Copy>(
-    lo: Option<T>,
-    hi: Option<T>,
-    show: impl Fn(T) -> String,
-) -> Option<String> {
-    match (lo, hi) {
-        (Some(a), Some(b)) if a != b => Some(format!("{} à {}", show(a), show(b))),
-        (Some(a), _) | (None, Some(a)) => Some(show(a)),
-        (None, None) => None,
-    }
 }
 
 fn compare_rows(c: &Comparison) -> Vec<(&'static str, Vec<String>)> {
