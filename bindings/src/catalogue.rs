@@ -1,15 +1,13 @@
 //! The catalogue as the shells see it: search (synchronous and interruptible) and the sheets.
 
 use crate::error::{OrientationError, Result};
-use crate::search::{self, Badge, BadgeKind, SearchPage, SearchQuery, TextRange};
+use crate::search::{self, SearchPage, SearchQuery, TextRange};
 use crate::sheets::{self, AidSheet, CatalogueInfo, CertificationSheet, JobSheet, PlaceSheet};
 use crate::sheets::{Sheet, TrainingSheet};
 use orientation_core::catalogue::Catalogue as CoreCatalogue;
 use orientation_core::favourites::Store;
 use orientation_core::search::engine::Engine;
-use orientation_core::search::filters::{self, SessionInfo};
 use orientation_core::search::Query;
-use orientation_core::search::{geo, Kind};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -25,7 +23,7 @@ pub struct Catalogue {
     db: Mutex<CoreCatalogue>,
     engine: Engine,
     /// ROME grand domaine letter → label, for the facets.
-    domains: HashMap<String, String>,
+    domains: HashMap<char, String>,
     /// The user's favourites, to draw the stars on each page; none if the user database did not open
     /// (search still works).
     favourites: Option<Arc<Store>>,
@@ -35,7 +33,7 @@ impl Catalogue {
     pub(crate) fn open(core: CoreCatalogue, favourites: Option<Arc<Store>>) -> Result<Catalogue> {
         let start = std::time::Instant::now();
         let engine = core.engine()?;
-        let domains = grand_domaines(&core)?;
+        let domains = core.grand_domaine_labels()?;
         tracing::info!(
             docs = engine.len(),
             ms = start.elapsed().as_millis() as u64,
@@ -58,49 +56,10 @@ impl Catalogue {
         self.db.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn badges(&self, db: &CoreCatalogue, kind: Kind, id: &str, today: u32) -> Result<Vec<Badge>> {
-        if kind != Kind::Training {
-            return Ok(Vec::new());
-        }
-        let conn = db.conn();
-        let mut st = conn.prepare_cached(
-            "SELECT s.start_date, s.registration_start, s.registration_end, s.recruitment
-             FROM session s JOIN action a ON a.id = s.action_id WHERE a.training_id = ?1",
-        )?;
-        let day = |d: Option<String>| d.as_deref().and_then(filters::date_number);
-        let mut open = false;
-        let mut rows = st.query([id])?;
-        while let Some(r) = rows.next()? {
-            let info = SessionInfo {
-                start: day(r.get(0)?),
-                registration_start: day(r.get(1)?),
-                registration_end: day(r.get(2)?),
-                recruitment: r
-                    .get::<_, Option<i64>>(3)?
-                    .and_then(|c| u8::try_from(c).ok()),
-            };
-            open |= info.open_on(today);
-        }
-        let distance: bool = conn
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM action WHERE training_id = ?1 AND teaching_mode = 'distance')",
-            )?
-            .query_row([id], |r| r.get(0))?;
-        let mut badges = Vec::new();
-        if open {
-            badges.push(Badge::new(BadgeKind::RegistrationOpen));
-        }
-        if distance {
-            badges.push(Badge::new(BadgeKind::DistanceLearning));
-        }
-        Ok(badges)
-    }
-
     /// A search page for a query already checked: items with badges, highlights and stars, facets.
     pub(crate) fn page(&self, q: Query) -> Result<SearchPage> {
         let start = std::time::Instant::now();
         let results = self.engine.search_results(&q)?;
-        let today = q.today.unwrap_or_else(filters::today);
         let stars = match &self.favourites {
             // A star is a nicety: a user database that fails to answer must not cost the page.
             Some(store) => store.stars(&results.hits).unwrap_or_else(|e| {
@@ -109,18 +68,15 @@ impl Catalogue {
             }),
             None => vec![false; results.hits.len()],
         };
-        let db = self.db();
         let titles: Vec<&str> = results.hits.iter().map(|h| h.title.as_str()).collect();
         let highlights =
             search::highlights(|text| self.engine.matched_ranges(&q.text, text), &titles);
         let mut items = Vec::with_capacity(results.hits.len());
         for ((hit, highlights), star) in results.hits.into_iter().zip(highlights).zip(stars) {
-            let badges = self.badges(&db, hit.kind, &hit.id, today)?;
-            let mut item = search::item(hit, highlights, badges);
+            let mut item = search::item(hit, highlights);
             item.is_favourite = star;
             items.push(item);
         }
-        drop(db);
         // No query text in logs: it is the user's.
         tracing::debug!(
             results = items.len(),
@@ -130,30 +86,14 @@ impl Catalogue {
         Ok(SearchPage {
             items,
             widened_to_km: results.widened_to_km,
-            facets: search::facets(results.facets, |code| self.domains.get(code).cloned()),
+            facets: search::facets(results.facets, |code| self.domains.get(&code).cloned()),
         })
     }
 
     fn show(&self, id: &str) -> Result<Sheet> {
         let core = self.db().show(id)?;
-        Ok(sheets::sheet(core, filters::today()))
+        Ok(sheets::sheet(core))
     }
-}
-
-fn grand_domaines(core: &CoreCatalogue) -> Result<HashMap<String, String>> {
-    let mut st = core
-        .conn()
-        .prepare("SELECT code, label FROM grand_domaine")
-        .map_err(orientation_core::Error::from)?;
-    let rows = st
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-        .map_err(orientation_core::Error::from)?;
-    let mut out = HashMap::new();
-    for row in rows {
-        let (code, label) = row.map_err(orientation_core::Error::from)?;
-        out.insert(code, label);
-    }
-    Ok(out)
 }
 
 impl From<rusqlite::Error> for OrientationError {
@@ -169,8 +109,34 @@ impl Catalogue {
     /// meanwhile. An empty text with no filter gives an empty page; an empty text with a kind, a location
     /// or filters lists what they select.
     pub fn search(&self, query: SearchQuery) -> Result<SearchPage> {
-        let q = query.to_core(|text| Ok(geo::resolve(self.db().conn(), text)?))?;
+        let q = query.to_core(|text| {
+            let r = self.db().resolve_place(text)?;
+            Ok((r.point, r.label))
+        })?;
         self.page(q)
+    }
+
+    /// Why `search` would refuse this query, in the words the CLI uses ("date invalide « 2026-02-31 » : …");
+    /// None when it is fine. Cheap: call it to show the reason next to the field.
+    pub fn check_query(&self, query: SearchQuery) -> Option<String> {
+        let checked = query.checked(|text| {
+            let r = self.db().resolve_place(text)?;
+            Ok((r.point, r.label))
+        });
+        checked.err().map(|e| e.to_string())
+    }
+
+    /// The communes a typed place may mean, to let the user choose when `search` threw `AmbiguousPlace`
+    /// (several communes of that name); one entry when it is clear, none when unknown.
+    pub fn places_named(&self, text: String) -> Result<Vec<PlaceChoice>> {
+        match self.db().resolve_place(&text) {
+            Ok(r) => Ok(r.commune.into_iter().map(PlaceChoice::from).collect()),
+            Err(orientation_core::Error::AmbiguousPlace { candidates, .. }) => {
+                Ok(candidates.into_iter().map(PlaceChoice::from).collect())
+            }
+            Err(orientation_core::Error::UnknownPlace(_)) => Ok(Vec::new()),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Stops the searches running at this moment (they throw `Interrupted`); later searches run normally.
@@ -228,5 +194,28 @@ impl Catalogue {
     /// Counts, sources and licences of the catalogue.
     pub fn info(&self) -> Result<CatalogueInfo> {
         Ok(self.db().info()?.into())
+    }
+}
+
+/// A commune to choose from: typing `postcode` (or `label`) as the location chooses it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PlaceChoice {
+    /// "Saint-Denis (93, Seine-Saint-Denis)".
+    pub label: String,
+    pub name: String,
+    pub departement: Option<String>,
+    pub postcode: String,
+    pub insee: String,
+}
+
+impl From<orientation_core::territory::PlaceChoice> for PlaceChoice {
+    fn from(c: orientation_core::territory::PlaceChoice) -> Self {
+        PlaceChoice {
+            label: c.label(),
+            name: c.name,
+            departement: c.departement,
+            postcode: c.postcode,
+            insee: c.insee,
+        }
     }
 }

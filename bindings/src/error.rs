@@ -30,6 +30,8 @@ pub enum OrientationError {
     UnknownId,
     #[error("Lieu introuvable : indiquez un code postal, une commune ou des coordonnées.")]
     UnknownPlace,
+    #[error("Plusieurs communes portent ce nom : choisissez-en une (`Catalogue.placesNamed`).")]
+    AmbiguousPlace,
     #[error(
         "Recherche invalide : niveau de 1 à 8, dates AAAA-MM-JJ, rayon et nombre de résultats positifs, grand domaine de A à N."
     )]
@@ -103,6 +105,10 @@ impl From<CoreError> for OrientationError {
                 OrientationError::TooNew
             }
             CoreError::Interrupted => OrientationError::Interrupted,
+            // The reason (`Catalogue.checkQuery` gives it in words) may echo what the user typed.
+            CoreError::Input(_) => OrientationError::InvalidQuery,
+            CoreError::AmbiguousPlace { .. } => OrientationError::AmbiguousPlace,
+            CoreError::Usage(_) => OrientationError::InvalidInput,
             #[cfg(feature = "chat")]
             CoreError::Chat(e) => chat_error(e),
             CoreError::Invalid(_) => {

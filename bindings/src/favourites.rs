@@ -9,7 +9,8 @@ use crate::search::{Location, SearchPage, SearchQuery};
 use orientation_core::favourites::compare as core_compare;
 use orientation_core::favourites::saved::{SavedNews as CoreNews, SavedSearch as CoreSaved};
 use orientation_core::favourites::{self as core_fav, Details, ItemRef, Store};
-use orientation_core::search::{filters, geo};
+use orientation_core::dates;
+use orientation_core::territory::Point;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -503,10 +504,13 @@ impl Favourites {
     /// empty, longer than 80 characters or already taken.
     pub fn save_search(&self, name: String, query: SearchQuery) -> Result<SavedSearch> {
         let cat = (self.catalogue)()?;
-        let q = query.to_core(|text| Ok(geo::resolve(cat.db().conn(), text)?))?;
+        let q = query.to_core(|text| {
+            let r = cat.db().resolve_place(text)?;
+            Ok((r.point, r.label))
+        })?;
         let saved = self
             .store
-            .save_search(&cat.db(), cat.engine(), &name, &q, filters::today())
+            .save_search(&cat.db(), cat.engine(), &name, &q, dates::today_number())
             .map_err(refused)?;
         Ok((&saved).into())
     }
@@ -537,7 +541,7 @@ impl Favourites {
         let cat = (self.catalogue)()?;
         let news = self
             .store
-            .check_saved_searches(&cat.db(), cat.engine(), filters::today())?;
+            .check_saved_searches(&cat.db(), cat.engine(), dates::today_number())?;
         Ok(news.into_iter().map(Into::into).collect())
     }
 
@@ -546,7 +550,7 @@ impl Favourites {
         let cat = (self.catalogue)()?;
         let db = cat.db();
         self.store
-            .mark_seen(&db, cat.engine(), &saved, filters::today())
+            .mark_seen(&db, cat.engine(), &saved, dates::today_number())
             .map_err(refused)
     }
 
@@ -557,12 +561,14 @@ impl Favourites {
         let db = cat.db();
         let from = match from {
             None => None,
-            Some(Location::Coordinates { lat, lon }) => Some(geo::Point { lat, lon }),
-            Some(Location::Typed { text }) => Some(geo::resolve(db.conn(), &text)?),
+            Some(Location::Coordinates { lat, lon }) => Some(
+                Point::checked(lat, lon).map_err(orientation_core::Error::from)?,
+            ),
+            Some(Location::Typed { text }) => Some(db.resolve_place(&text)?.point),
         };
         let ids: Vec<&str> = training_ids.iter().map(String::as_str).collect();
         let comparison =
-            core_compare::compare(&db, &ids, from, filters::today()).map_err(refused)?;
+            core_compare::compare(&db, &ids, from, dates::today_number()).map_err(refused)?;
         Ok(comparison.into())
     }
 

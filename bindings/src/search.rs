@@ -2,8 +2,11 @@
 //! (kind, title, subtitle, distance, what to highlight, badges, star), and the facet counts for the filter
 //! chips. Checking the query and converting the core's results happen here; the search itself is the core's.
 
-use crate::error::{OrientationError, Result};
-use orientation_core::search::{filters, geo, Hit, Kind, Query};
+use crate::error::Result;
+use orientation_core::codes;
+use orientation_core::Error as CoreError;
+use orientation_core::search::{self as core_search, filters, Hit, Kind, Query, QueryRequest};
+use orientation_core::territory::Point;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum ItemKind {
@@ -48,34 +51,33 @@ pub enum Funding {
     Personnel,
 }
 
-impl Funding {
-    pub const ALL: [Funding; 8] = [
-        Funding::Region,
-        Funding::FranceTravail,
-        Funding::Cpf,
-        Funding::Opco,
-        Funding::Agefiph,
-        Funding::Etat,
-        Funding::Entreprise,
-        Funding::Personnel,
-    ];
-
-    /// The core's name of the category, which is also the label shown on screen.
-    pub fn label(self) -> &'static str {
-        match self {
-            Funding::Region => "Région",
-            Funding::FranceTravail => "France Travail",
-            Funding::Cpf => "CPF",
-            Funding::Opco => "OPCO",
-            Funding::Agefiph => "Agefiph",
-            Funding::Etat => "État",
-            Funding::Entreprise => "Entreprise",
-            Funding::Personnel => "Personnel",
+impl From<Funding> for codes::Funding {
+    fn from(f: Funding) -> Self {
+        match f {
+            Funding::Region => codes::Funding::Region,
+            Funding::FranceTravail => codes::Funding::FranceTravail,
+            Funding::Cpf => codes::Funding::Cpf,
+            Funding::Opco => codes::Funding::Opco,
+            Funding::Agefiph => codes::Funding::Agefiph,
+            Funding::Etat => codes::Funding::Etat,
+            Funding::Entreprise => codes::Funding::Entreprise,
+            Funding::Personnel => codes::Funding::Personnel,
         }
     }
+}
 
-    pub fn from_label(name: &str) -> Option<Funding> {
-        Funding::ALL.into_iter().find(|f| f.label() == name)
+impl From<codes::Funding> for Funding {
+    fn from(f: codes::Funding) -> Self {
+        match f {
+            codes::Funding::Region => Funding::Region,
+            codes::Funding::FranceTravail => Funding::FranceTravail,
+            codes::Funding::Cpf => Funding::Cpf,
+            codes::Funding::Opco => Funding::Opco,
+            codes::Funding::Agefiph => Funding::Agefiph,
+            codes::Funding::Etat => Funding::Etat,
+            codes::Funding::Entreprise => Funding::Entreprise,
+            codes::Funding::Personnel => Funding::Personnel,
+        }
     }
 }
 
@@ -86,48 +88,24 @@ pub enum TeachingMode {
     Distance,
 }
 
-impl TeachingMode {
-    pub const ALL: [TeachingMode; 3] = [
-        TeachingMode::Presentiel,
-        TeachingMode::Mixte,
-        TeachingMode::Distance,
-    ];
-
-    /// The core's (and the catalogue's) code of the mode.
-    pub fn code(self) -> &'static str {
-        match self {
-            TeachingMode::Presentiel => "presentiel",
-            TeachingMode::Mixte => "mixte",
-            TeachingMode::Distance => "distance",
+impl From<TeachingMode> for codes::TeachingMode {
+    fn from(m: TeachingMode) -> Self {
+        match m {
+            TeachingMode::Presentiel => codes::TeachingMode::Presentiel,
+            TeachingMode::Mixte => codes::TeachingMode::Mixte,
+            TeachingMode::Distance => codes::TeachingMode::Distance,
         }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            TeachingMode::Presentiel => "En présentiel",
-            TeachingMode::Mixte => "Mixte",
-            TeachingMode::Distance => "À distance",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<TeachingMode> {
-        TeachingMode::ALL.into_iter().find(|m| m.code() == code)
     }
 }
 
-/// A European qualification level (1 to 8) as a person reads it.
-pub fn level_label(level: u8) -> String {
-    let detail = match level {
-        1 | 2 => " (savoirs de base)",
-        3 => " (CAP, BEP)",
-        4 => " (bac)",
-        5 => " (bac + 2)",
-        6 => " (bac + 3 ou 4)",
-        7 => " (bac + 5)",
-        8 => " (doctorat)",
-        _ => "",
-    };
-    format!("Niveau {level}{detail}")
+impl From<codes::TeachingMode> for TeachingMode {
+    fn from(m: codes::TeachingMode) -> Self {
+        match m {
+            codes::TeachingMode::Presentiel => TeachingMode::Presentiel,
+            codes::TeachingMode::Mixte => TeachingMode::Mixte,
+            codes::TeachingMode::Distance => TeachingMode::Distance,
+        }
+    }
 }
 
 /// Where to search around.
@@ -213,15 +191,14 @@ pub struct Badge {
     pub label: String,
 }
 
-impl Badge {
-    pub fn new(kind: BadgeKind) -> Badge {
-        let label = match kind {
-            BadgeKind::RegistrationOpen => "inscriptions ouvertes",
-            BadgeKind::DistanceLearning => "à distance",
-        };
+impl From<core_search::Badge> for Badge {
+    fn from(b: core_search::Badge) -> Self {
         Badge {
-            kind,
-            label: label.to_string(),
+            kind: match b.kind {
+                core_search::BadgeKind::RegistrationOpen => BadgeKind::RegistrationOpen,
+                core_search::BadgeKind::DistanceLearning => BadgeKind::DistanceLearning,
+            },
+            label: b.label.to_string(),
         }
     }
 }
@@ -237,6 +214,9 @@ pub struct SearchItem {
     pub rome: Option<String>,
     /// From `near`, rounded to 100 m; none without `near` or for what has no place.
     pub distance_km: Option<f64>,
+    /// Where it is, in words, to show instead of a number: "3,4 km", or "à Marseille" for what is only
+    /// placed at its commune's centre.
+    pub location: Option<String>,
     /// Words of `title` the query matched.
     pub title_highlights: Vec<TextRange>,
     pub is_favourite: bool,
@@ -297,113 +277,56 @@ pub struct SearchPage {
     pub facets: Facets,
 }
 
-fn invalid() -> OrientationError {
-    OrientationError::InvalidQuery
-}
-
-fn level(value: Option<i32>) -> Result<Option<u8>> {
-    value
-        .map(|l| {
-            u8::try_from(l)
-                .ok()
-                .filter(|l| (1..=8).contains(l))
-                .ok_or_else(invalid)
-        })
-        .transpose()
-}
-
-/// "AAAA-MM-JJ" as the core's YYYYMMDD number, refusing what is not a plausible day.
-fn date(value: &Option<String>) -> Result<Option<u32>> {
-    let Some(text) = value else {
-        return Ok(None);
-    };
-    let ok = text.len() == 10
-        && text.char_indices().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                c == '-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
-    let n = ok
-        .then(|| filters::date_number(text))
-        .flatten()
-        .ok_or_else(invalid)?;
-    let (month, day) = (n / 100 % 100, n % 100);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return Err(invalid());
-    }
-    Ok(Some(n))
-}
-
-/// Limits that keep one call cheap whatever a shell sends.
-const MAX_LIMIT: i32 = 500;
-const MAX_TEXT_CHARS: usize = 200;
-
 impl SearchQuery {
-    /// Checks the query and converts it; `resolve` turns a typed location into a point (it needs the
-    /// catalogue).
+    fn request(&self, near: Option<Point>) -> QueryRequest {
+        let f = &self.filters;
+        QueryRequest {
+            text: self.text.clone(),
+            kind: self.kind.map(Kind::from),
+            near,
+            radius_km: Some(self.radius_km),
+            limit: Some(self.limit.into()),
+            level_min: f.level_min.and_then(|l| u8::try_from(l).ok()),
+            level_max: f.level_max.and_then(|l| u8::try_from(l).ok()),
+            funding: f.funding.iter().map(|&x| x.into()).collect(),
+            modes: f.modes.iter().map(|&m| m.into()).collect(),
+            start_after: f.start_after.clone(),
+            start_before: f.start_before.clone(),
+            registration_open: f.registration_open,
+            max_hours: f.max_hours.map(i64::from),
+            disability_access: f.disability_access,
+            grand_domaine: f.grand_domaine.clone(),
+        }
+    }
+
+    /// The core's request for this query; `resolve` turns a typed location into a point and the words
+    /// to say it back (it needs the catalogue).
     pub(crate) fn to_core(
         &self,
-        resolve: impl FnOnce(&str) -> Result<geo::Point>,
+        resolve: impl FnOnce(&str) -> std::result::Result<(Point, String), CoreError>,
     ) -> Result<Query> {
-        // A pasted page of text is not a query: search its beginning.
-        let text: String = self.text.chars().take(MAX_TEXT_CHARS).collect();
-        let mut q = Query::new(text);
-        q.kind = self.kind.map(Kind::from);
-        if !(1..=MAX_LIMIT).contains(&self.limit) {
-            return Err(invalid());
-        }
-        q.limit = self.limit as usize;
-        if !(self.radius_km.is_finite() && self.radius_km > 0.0 && self.radius_km <= 1000.0) {
-            return Err(invalid());
-        }
-        q.radius_km = self.radius_km;
-        q.near = match &self.near {
-            None => None,
-            Some(Location::Coordinates { lat, lon }) => {
-                if !((-90.0..=90.0).contains(lat) && (-180.0..=180.0).contains(lon)) {
-                    return Err(invalid());
-                }
-                Some(geo::Point {
-                    lat: *lat,
-                    lon: *lon,
-                })
+        Ok(self.checked(resolve)?)
+    }
+
+    /// As `to_core`, with the core's error (its message is what `Catalogue.checkQuery` returns).
+    pub(crate) fn checked(
+        &self,
+        resolve: impl FnOnce(&str) -> std::result::Result<(Point, String), CoreError>,
+    ) -> std::result::Result<Query, CoreError> {
+        let (near, near_label) = match &self.near {
+            None => (None, None),
+            Some(Location::Coordinates { lat, lon }) => (Some(Point::checked(*lat, *lon)?), None),
+            Some(Location::Typed { text }) => {
+                let (p, label) = resolve(text)?;
+                (Some(p), Some(label))
             }
-            Some(Location::Typed { text }) => Some(resolve(text)?),
         };
         let f = &self.filters;
-        let cf = &mut q.filters;
-        cf.level_min = level(f.level_min)?;
-        cf.level_max = level(f.level_max)?;
-        cf.funding = f
-            .funding
-            .iter()
-            .fold(0, |acc, x| acc | filters::funding_bit(x.label()));
-        cf.modes = f
-            .modes
-            .iter()
-            .fold(0, |acc, m| acc | filters::mode_bit(m.code()));
-        cf.start_after = date(&f.start_after)?;
-        cf.start_before = date(&f.start_before)?;
-        cf.registration_open = f.registration_open;
-        cf.max_hours = f
-            .max_hours
-            .map(|h| u32::try_from(h).map_err(|_| invalid()))
-            .transpose()?;
-        cf.disability_access = f.disability_access;
-        cf.grand_domaine = match f.grand_domaine.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(text) => {
-                let mut chars = text.chars();
-                match (chars.next(), chars.next()) {
-                    (Some(c), None) if ('A'..='N').contains(&c.to_ascii_uppercase()) => {
-                        Some(c.to_ascii_uppercase())
-                    }
-                    _ => return Err(invalid()),
-                }
-            }
-        };
+        for l in [f.level_min, f.level_max].into_iter().flatten() {
+            codes::checked_level(l.into())?;
+        }
+        let mut q = self.request(near).validate()?;
+        q.near_label = near_label;
         Ok(q)
     }
 }
@@ -465,8 +388,10 @@ pub(crate) fn highlights(
         .collect()
 }
 
-pub(crate) fn item(hit: Hit, highlights: Vec<TextRange>, badges: Vec<Badge>) -> SearchItem {
+pub(crate) fn item(hit: Hit, highlights: Vec<TextRange>) -> SearchItem {
     SearchItem {
+        location: hit.location,
+        badges: hit.badges.into_iter().map(Badge::from).collect(),
         kind: hit.kind.into(),
         id: hit.id,
         title: hit.title,
@@ -474,9 +399,7 @@ pub(crate) fn item(hit: Hit, highlights: Vec<TextRange>, badges: Vec<Badge>) -> 
         rome: hit.rome,
         distance_km: hit.distance_km,
         title_highlights: highlights,
-        // Favourites are not part of the core yet: the star lights up once they are (see lib.rs).
         is_favourite: false,
-        badges,
     }
 }
 
@@ -486,25 +409,23 @@ fn count(n: usize) -> i32 {
 
 pub(crate) fn facets(
     core: filters::Facets,
-    domain_label: impl Fn(&str) -> Option<String>,
+    domain_label: impl Fn(char) -> Option<String>,
 ) -> Facets {
     Facets {
         kinds: core
             .kinds
             .into_iter()
-            .filter_map(|(k, n)| {
-                Some(KindCount {
-                    kind: Kind::parse(&k)?.into(),
-                    count: count(n),
-                })
+            .map(|(k, n)| KindCount {
+                kind: k.into(),
+                count: count(n),
             })
             .collect(),
         grand_domaines: core
             .grand_domaines
             .into_iter()
             .map(|(code, n)| DomainCount {
-                label: domain_label(&code).unwrap_or_else(|| code.clone()),
-                code,
+                label: domain_label(code).unwrap_or_else(|| code.to_string()),
+                code: code.to_string(),
                 count: count(n),
             })
             .collect(),
@@ -513,32 +434,26 @@ pub(crate) fn facets(
             .into_iter()
             .map(|(l, n)| LevelCount {
                 level: i32::from(l),
-                label: level_label(l),
+                label: codes::level_label(l),
                 count: count(n),
             })
             .collect(),
         funding: core
             .funding
             .into_iter()
-            .filter_map(|(name, n)| {
-                let funding = Funding::from_label(&name)?;
-                Some(FundingCount {
-                    funding,
-                    label: funding.label().to_string(),
-                    count: count(n),
-                })
+            .map(|(f, n)| FundingCount {
+                funding: f.into(),
+                label: f.label().to_string(),
+                count: count(n),
             })
             .collect(),
         modes: core
             .modes
             .into_iter()
-            .filter_map(|(code, n)| {
-                let mode = TeachingMode::from_code(&code)?;
-                Some(ModeCount {
-                    mode,
-                    label: mode.label().to_string(),
-                    count: count(n),
-                })
+            .map(|(m, n)| ModeCount {
+                mode: m.into(),
+                label: m.label().to_string(),
+                count: count(n),
             })
             .collect(),
     }
@@ -547,6 +462,7 @@ pub(crate) fn facets(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::OrientationError;
 
     fn query(text: &str) -> SearchQuery {
         SearchQuery {
@@ -559,23 +475,18 @@ mod tests {
         }
     }
 
-    fn no_place(_: &str) -> Result<geo::Point> {
-        Err(OrientationError::UnknownPlace)
+    fn no_place(text: &str) -> std::result::Result<(Point, String), CoreError> {
+        Err(CoreError::UnknownPlace(text.into()))
     }
 
     #[test]
-    fn every_funding_and_mode_is_one_the_core_knows() {
-        let mut bits = 0u8;
-        for f in Funding::ALL {
-            let bit = filters::funding_bit(f.label());
-            assert_ne!(bit, 0, "{f:?}");
-            bits |= bit;
+    fn every_funding_and_mode_maps_to_the_core_and_back() {
+        for f in codes::Funding::ALL {
+            assert_eq!(codes::Funding::from(Funding::from(f)), f);
         }
-        assert_eq!(usize::from(bits.count_ones() as u8), filters::FUNDING.len());
-        for m in TeachingMode::ALL {
-            assert_ne!(filters::mode_bit(m.code()), 0, "{m:?}");
+        for m in codes::TeachingMode::ALL {
+            assert_eq!(codes::TeachingMode::from(TeachingMode::from(m)), m);
         }
-        assert_eq!(TeachingMode::ALL.len(), filters::MODES.len());
     }
 
     #[test]
@@ -602,15 +513,12 @@ mod tests {
         assert_eq!((f.level_min, f.level_max), (Some(3), Some(4)));
         assert_eq!(
             f.funding,
-            filters::funding_bit("CPF") | filters::funding_bit("Région")
+            codes::Funding::Cpf.bit() | codes::Funding::Region.bit()
         );
-        assert_eq!(f.modes, filters::mode_bit("distance"));
+        assert_eq!(f.modes, codes::TeachingMode::Distance.bit());
         assert_eq!(
             (f.start_after, f.start_before),
-            (
-                filters::date_number("2026-01-15"),
-                filters::date_number("2026-12-31")
-            )
+            (Some(2026_01_15), Some(2026_12_31))
         );
         assert!(f.registration_open && f.disability_access);
         assert_eq!(f.max_hours, Some(400));
@@ -632,6 +540,7 @@ mod tests {
             Box::new(|q| q.filters.start_after = Some("2026-13-01".into())),
             Box::new(|q| q.filters.start_before = Some("demain".into())),
             Box::new(|q| q.filters.start_before = Some("20260101".into())),
+            Box::new(|q| q.filters.start_before = Some("2026-02-31".into())),
             Box::new(|q| q.filters.max_hours = Some(-1)),
             Box::new(|q| q.filters.grand_domaine = Some("Z".into())),
             Box::new(|q| q.filters.grand_domaine = Some("AB".into())),
@@ -666,7 +575,7 @@ mod tests {
         let q = query(&"boulanger ".repeat(10_000));
         assert_eq!(
             q.to_core(no_place).unwrap().text.chars().count(),
-            MAX_TEXT_CHARS
+            orientation_core::search::MAX_TEXT_CHARS
         );
     }
 

@@ -1,11 +1,11 @@
 //! Detail screens: a job sheet, a training with its actions and sessions, a place, an aid, a
-//! certification; and the catalogue summary. Converted from the core's sheets, with the raw codes the core
-//! keeps (teaching mode, LHEO funder codes, recruitment state) turned into what a screen shows.
+//! certification; and the catalogue summary. Converted field by field from the core's sheets, which already
+//! hold every label a screen shows (the rules that make them live in the core, once).
 
-use crate::search::{level_label, Badge, BadgeKind, Funding, TeachingMode};
+use crate::search::{Badge, Funding, TeachingMode};
+use orientation_core::catalogue::sheet as core_sheet;
 use orientation_core::catalogue::import;
-use orientation_core::catalogue::sheet as core;
-use orientation_core::search::filters::{self, SessionInfo};
+use orientation_core::codes;
 
 /// A link to another sheet of the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -61,6 +61,8 @@ pub struct JobSheet {
     pub access: Option<String>,
     pub riasec_major: Option<String>,
     pub riasec_minor: Option<String>,
+    /// "Réaliste (faire, manipuler, construire)", major first.
+    pub riasec_labels: Vec<String>,
     pub regulated: bool,
     pub cadre: bool,
     /// Ecological, digital, demographic transitions the job is part of.
@@ -152,21 +154,26 @@ pub struct TrainingSession {
     pub end_date: Option<String>,
     pub registration_start: Option<String>,
     pub registration_end: Option<String>,
-    /// What the source says of recruitment: "inscriptions ouvertes", "inscriptions fermées"…
+    /// What the source says of recruitment ("recrutement ouvert selon l'organisme"…).
     pub recruitment: Option<String>,
     /// Whether registration is open today, judged as the "inscriptions ouvertes" filter judges it.
     pub registration_open: bool,
+    /// What to show: "inscriptions ouvertes jusqu'au 15/12/2026", "session passée"…
+    pub registration_label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct TrainingAction {
     pub id: String,
     pub teaching_mode: Option<TeachingMode>,
+    pub teaching_mode_label: Option<String>,
     pub rhythm: Option<String>,
     pub hours_total: Option<i64>,
     pub price_eur: Option<f64>,
     /// Funders grouped as the filters group them; codes the grouping does not know are left out.
     pub funding: Vec<Funding>,
+    /// Every funder by name ("Conseil régional", "OPCO"…).
+    pub funder_names: Vec<String>,
     pub conditions: Option<String>,
     pub place: Option<PlaceSheet>,
     pub sessions: Vec<TrainingSession>,
@@ -209,6 +216,8 @@ pub struct AidSheet {
     pub amount: Option<f64>,
     pub unit: Option<String>,
     pub periodicity: Option<String>,
+    /// "450 € par mois".
+    pub amount_label: Option<String>,
     pub link: Option<String>,
 }
 
@@ -309,8 +318,8 @@ impl From<&import::Report> for BuildReport {
     }
 }
 
-impl From<core::Info> for CatalogueInfo {
-    fn from(i: core::Info) -> Self {
+impl From<core_sheet::Info> for CatalogueInfo {
+    fn from(i: core_sheet::Info) -> Self {
         CatalogueInfo {
             built_at: i.built_at.and_then(|t| t.parse().ok()),
             counts: i
@@ -324,18 +333,18 @@ impl From<core::Info> for CatalogueInfo {
     }
 }
 
-fn link(n: core::Named) -> CatalogueLink {
+fn link(n: core_sheet::Named) -> CatalogueLink {
     CatalogueLink {
         id: n.id,
         title: n.title,
     }
 }
 
-fn links(v: Vec<core::Named>) -> Vec<CatalogueLink> {
+fn links(v: Vec<core_sheet::Named>) -> Vec<CatalogueLink> {
     v.into_iter().map(link).collect()
 }
 
-fn lists(v: Vec<core::Group>) -> Vec<LabelledList> {
+fn lists(v: Vec<core_sheet::Group>) -> Vec<LabelledList> {
     v.into_iter()
         .map(|g| LabelledList {
             label: g.label,
@@ -344,8 +353,8 @@ fn lists(v: Vec<core::Group>) -> Vec<LabelledList> {
         .collect()
 }
 
-impl From<core::JobSheet> for JobSheet {
-    fn from(j: core::JobSheet) -> Self {
+impl From<core_sheet::JobSheet> for JobSheet {
+    fn from(j: core_sheet::JobSheet) -> Self {
         JobSheet {
             code_rome: j.code_rome,
             title: j.title,
@@ -354,6 +363,11 @@ impl From<core::JobSheet> for JobSheet {
             domaine: j.domaine,
             definition: j.definition,
             access: j.access,
+            riasec_labels: j
+                .riasec
+                .iter()
+                .map(|r| format!("{} ({})", r.name, r.meaning))
+                .collect(),
             riasec_major: j.riasec_major,
             riasec_minor: j.riasec_minor,
             regulated: j.regulated,
@@ -399,8 +413,8 @@ impl From<core::JobSheet> for JobSheet {
     }
 }
 
-impl From<core::PlaceSheet> for PlaceSheet {
-    fn from(p: core::PlaceSheet) -> Self {
+impl From<core_sheet::PlaceSheet> for PlaceSheet {
+    fn from(p: core_sheet::PlaceSheet) -> Self {
         PlaceSheet {
             id: p.id,
             kind: PlaceKind::from_code(&p.kind),
@@ -422,22 +436,10 @@ impl From<core::PlaceSheet> for PlaceSheet {
     }
 }
 
-/// The recruitment code behind the core's label ("inscriptions ouvertes" is 1).
-fn recruitment_code(label: Option<&str>) -> Option<u8> {
-    let label = label?;
-    (1..=3u8).find(|&c| core::recruitment_label(i64::from(c)) == label)
-}
-
-fn session(s: core::SessionSheet, today: u32) -> TrainingSession {
-    let day = |d: &Option<String>| d.as_deref().and_then(filters::date_number);
-    let info = SessionInfo {
-        start: day(&s.start_date),
-        registration_start: day(&s.registration_start),
-        registration_end: day(&s.registration_end),
-        recruitment: recruitment_code(s.recruitment.as_deref()),
-    };
+fn session(s: core_sheet::SessionSheet) -> TrainingSession {
     TrainingSession {
-        registration_open: info.open_on(today),
+        registration_open: s.registration.is_open(),
+        registration_label: s.registration_label,
         id: s.id,
         start_date: s.start_date,
         end_date: s.end_date,
@@ -447,10 +449,11 @@ fn session(s: core::SessionSheet, today: u32) -> TrainingSession {
     }
 }
 
-fn funding_of(codes: &[String]) -> Vec<Funding> {
+fn funding_of(lheo_codes: &[String]) -> Vec<Funding> {
     let mut out: Vec<Funding> = Vec::new();
-    for code in codes {
-        if let Some(f) = import::funder_category(code.trim()).and_then(Funding::from_label) {
+    for code in lheo_codes {
+        if let Some(f) = codes::lheo_funder(code).and_then(|f| f.category) {
+            let f = Funding::from(f);
             if !out.contains(&f) {
                 out.push(f);
             }
@@ -459,60 +462,53 @@ fn funding_of(codes: &[String]) -> Vec<Funding> {
     out
 }
 
-/// A training sheet, with "registration open" judged on `today` (YYYYMMDD).
-pub(crate) fn training(t: core::TrainingSheet, today: u32) -> TrainingSheet {
-    let actions: Vec<TrainingAction> = t
-        .actions
-        .into_iter()
-        .map(|a| TrainingAction {
-            funding: funding_of(&a.funders),
-            id: a.id,
-            teaching_mode: a.teaching_mode.as_deref().and_then(TeachingMode::from_code),
-            rhythm: a.rhythm,
-            hours_total: a.hours_total,
-            price_eur: a.price_eur,
-            conditions: a.conditions,
-            place: a.place.map(PlaceSheet::from),
-            sessions: a.sessions.into_iter().map(|s| session(s, today)).collect(),
-        })
-        .collect();
-    let mut badges = Vec::new();
-    if actions
-        .iter()
-        .any(|a| a.sessions.iter().any(|s| s.registration_open))
-    {
-        badges.push(Badge::new(BadgeKind::RegistrationOpen));
-    }
-    if actions
-        .iter()
-        .any(|a| a.teaching_mode == Some(TeachingMode::Distance))
-    {
-        badges.push(Badge::new(BadgeKind::DistanceLearning));
-    }
-    let level = small(t.level_exit).filter(|l| (1..=8).contains(l));
-    TrainingSheet {
-        id: t.id,
-        source: t.source,
-        title: t.title,
-        training_type: t.r#type,
-        objective: t.objective,
-        content: t.content,
-        level_entry: t.level_entry,
-        level_exit: level,
-        level_exit_label: level.and_then(|l| u8::try_from(l).ok()).map(level_label),
-        duration: t.duration,
-        certification: t.certification.map(link),
-        url: t.url,
-        contact: t.contact,
-        organisme: t.organisme.map(PlaceSheet::from),
-        actions,
-        jobs: links(t.jobs),
-        badges,
+impl From<core_sheet::TrainingSheet> for TrainingSheet {
+    fn from(t: core_sheet::TrainingSheet) -> Self {
+        let actions: Vec<TrainingAction> = t
+            .actions
+            .into_iter()
+            .map(|a| TrainingAction {
+                funding: funding_of(&a.funders),
+                funder_names: a.funder_names,
+                id: a.id,
+                teaching_mode: a
+                    .teaching_mode
+                    .as_deref()
+                    .and_then(codes::TeachingMode::from_code)
+                    .map(TeachingMode::from),
+                teaching_mode_label: a.teaching_mode_label,
+                rhythm: a.rhythm,
+                hours_total: a.hours_total,
+                price_eur: a.price_eur,
+                conditions: a.conditions,
+                place: a.place.map(PlaceSheet::from),
+                sessions: a.sessions.into_iter().map(session).collect(),
+            })
+            .collect();
+        TrainingSheet {
+            id: t.id,
+            source: t.source,
+            title: t.title,
+            training_type: t.r#type,
+            objective: t.objective,
+            content: t.content,
+            level_entry: t.level_entry,
+            level_exit: small(t.level_exit).filter(|l| (1..=8).contains(l)),
+            level_exit_label: t.level_exit_label,
+            duration: t.duration,
+            certification: t.certification.map(link),
+            url: t.url,
+            contact: t.contact,
+            organisme: t.organisme.map(PlaceSheet::from),
+            actions,
+            jobs: links(t.jobs),
+            badges: t.badges.into_iter().map(Badge::from).collect(),
+        }
     }
 }
 
-impl From<core::AidSheet> for AidSheet {
-    fn from(a: core::AidSheet) -> Self {
+impl From<core_sheet::AidSheet> for AidSheet {
+    fn from(a: core_sheet::AidSheet) -> Self {
         AidSheet {
             id: a.id,
             label: a.label,
@@ -523,6 +519,7 @@ impl From<core::AidSheet> for AidSheet {
             age_max: a.age_max,
             territory: a.territory,
             amount: a.amount,
+            amount_label: a.amount_label,
             unit: a.unit,
             periodicity: a.periodicity,
             link: a.link,
@@ -530,8 +527,8 @@ impl From<core::AidSheet> for AidSheet {
     }
 }
 
-impl From<core::CertificationSheet> for CertificationSheet {
-    fn from(c: core::CertificationSheet) -> Self {
+impl From<core_sheet::CertificationSheet> for CertificationSheet {
+    fn from(c: core_sheet::CertificationSheet) -> Self {
         CertificationSheet {
             id: c.id,
             title: c.title,
@@ -546,21 +543,21 @@ impl From<core::CertificationSheet> for CertificationSheet {
     }
 }
 
-pub(crate) fn sheet(s: core::Sheet, today: u32) -> Sheet {
+pub(crate) fn sheet(s: core_sheet::Sheet) -> Sheet {
     match s {
-        core::Sheet::Job(j) => Sheet::Job {
+        core_sheet::Sheet::Job(j) => Sheet::Job {
             sheet: JobSheet::from(*j),
         },
-        core::Sheet::Training(t) => Sheet::Training {
-            sheet: training(*t, today),
+        core_sheet::Sheet::Training(t) => Sheet::Training {
+            sheet: TrainingSheet::from(*t),
         },
-        core::Sheet::Place(p) => Sheet::Place {
+        core_sheet::Sheet::Place(p) => Sheet::Place {
             sheet: PlaceSheet::from(*p),
         },
-        core::Sheet::Aid(a) => Sheet::Aid {
+        core_sheet::Sheet::Aid(a) => Sheet::Aid {
             sheet: AidSheet::from(*a),
         },
-        core::Sheet::Certification(c) => Sheet::Certification {
+        core_sheet::Sheet::Certification(c) => Sheet::Certification {
             sheet: CertificationSheet::from(*c),
         },
     }
@@ -569,37 +566,6 @@ pub(crate) fn sheet(s: core::Sheet, today: u32) -> Sheet {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn session_sheet(recruitment: Option<i64>, reg_end: Option<&str>) -> core::SessionSheet {
-        core::SessionSheet {
-            id: "s".into(),
-            start_date: Some("2026-12-01".into()),
-            end_date: None,
-            registration_start: None,
-            registration_end: reg_end.map(str::to_string),
-            recruitment: recruitment.map(|c| core::recruitment_label(c).to_string()),
-        }
-    }
-
-    #[test]
-    fn recruitment_labels_map_back_to_their_code() {
-        for code in 1..=3u8 {
-            let label = core::recruitment_label(i64::from(code));
-            assert_eq!(recruitment_code(Some(label)), Some(code));
-        }
-        assert_eq!(recruitment_code(Some("autre chose")), None);
-        assert_eq!(recruitment_code(None), None);
-    }
-
-    #[test]
-    fn registration_open_follows_the_source_and_the_closing_day() {
-        let today = filters::date_number("2026-11-23").unwrap();
-        assert!(session(session_sheet(Some(1), None), today).registration_open);
-        assert!(session(session_sheet(Some(1), Some("2026-11-30")), today).registration_open);
-        assert!(!session(session_sheet(Some(1), Some("2026-11-01")), today).registration_open);
-        assert!(!session(session_sheet(Some(2), None), today).registration_open);
-        assert!(!session(session_sheet(None, None), today).registration_open);
-    }
 
     #[test]
     fn funder_codes_become_categories_once_each() {

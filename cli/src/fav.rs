@@ -10,8 +10,8 @@ use orientation_core::favourites::{
     availability, Availability, Details, Favourite, ItemKind, ItemRef, ListFilter, SessionDates,
     Status, Store,
 };
-use orientation_core::search::{filters, geo};
-use orientation_core::text_fr::{date as date_fr, period as span, range};
+use orientation_core::{dates, text_fr};
+
 use orientation_core::{Error, Result};
 use serde::Serialize;
 use std::io::{BufRead, Read, Write};
@@ -191,9 +191,8 @@ fn status_arg(text: &str) -> Result<Status> {
 
 fn date_arg(text: &Option<String>) -> Result<u32> {
     match text {
-        None => Ok(filters::today()),
-        Some(t) => filters::date_number(t)
-            .ok_or_else(|| Error::Invalid(format!("date invalide « {t} » (AAAA-MM-JJ attendu)"))),
+        None => Ok(dates::today_number()),
+        Some(t) => Ok(dates::typed_number(t)?),
     }
 }
 
@@ -233,7 +232,7 @@ fn dates_line(dates: &[SessionDates]) -> String {
     dates.sort_by(|a, b| a.start.cmp(&b.start));
     let parts: Vec<String> = dates
         .into_iter()
-        .map(|d| span(d.start.as_deref(), d.end.as_deref()))
+        .map(|d| text_fr::period(d.start.as_deref(), d.end.as_deref()))
         .collect();
     if parts.is_empty() {
         "aucune session".into()
@@ -509,7 +508,7 @@ fn session_line(s: &SessionNews) -> String {
         "session {} de « {} » : {}{}",
         s.session_id,
         s.training_title,
-        span(s.start.as_deref(), s.end.as_deref()),
+        text_fr::period(s.start.as_deref(), s.end.as_deref()),
         if s.registration_open {
             " (inscriptions ouvertes)"
         } else {
@@ -576,7 +575,7 @@ fn run_saved(cli: &Cli, action: &SavedAction) -> Result<()> {
             let cat = open_catalogue(cli)?;
             let q = query_from(&cat, search, text)?;
             let engine = cat.engine()?;
-            let saved = store(cli)?.save_search(&cat, &engine, name, &q, filters::today())?;
+            let saved = store(cli)?.save_search(&cat, &engine, name, &q, dates::today_number())?;
             writeln!(
                 out,
                 "Recherche « {} » enregistrée ; `orientation saved check` dira ce qui est nouveau.",
@@ -595,14 +594,20 @@ fn run_saved(cli: &Cli, action: &SavedAction) -> Result<()> {
                 return writeln!(out, "Aucune recherche enregistrée.").map_err(out_err);
             }
             for s in &all {
-                let mut what = vec![format!("« {} »", s.query.text)];
+                let mut what = Vec::new();
+                if !s.query.text.trim().is_empty() {
+                    what.push(format!("« {} »", s.query.text.trim()));
+                }
                 if let Some(k) = s.query.kind {
                     what.push(ItemKind::from(k).label().to_string());
                 }
                 if let Some(p) = s.query.near {
+                    let place = s.query.near_label.clone().unwrap_or_else(|| {
+                        format!("{}, {}", text_fr::number(p.lat), text_fr::number(p.lon))
+                    });
                     what.push(format!(
-                        "à {} km de {:.3},{:.3}",
-                        s.query.radius_km, p.lat, p.lon
+                        "à {} km de {place}",
+                        text_fr::number(s.query.radius_km)
                     ));
                 }
                 if !s.query.filters.is_empty() {
@@ -692,183 +697,21 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-fn euros(v: f64) -> String {
-    format!("{v:.0} €")
-}
-
-fn compare_rows(c: &Comparison) -> Vec<(&'static str, Vec<String>)> {
-    let unknown = || "non précisé".to_string();
-    let col = |f: &dyn Fn(&compare::TrainingColumn) -> String| -> Vec<String> {
-        c.trainings.iter().map(f).collect()
-    };
-    vec![
-        ("Formation", col(&|t| t.title.clone())),
-        ("Identifiant", col(&|t| t.id.clone())),
-        (
-            "Certification",
-            col(&|t| {
-                t.certification
-                    .as_ref()
-                    .map(|c| format!("{} — {}", c.id, c.title))
-                    .unwrap_or_else(|| "non certifiante ou non précisée".into())
-            }),
-        ),
-        (
-            "Niveau de sortie",
-            col(&|t| t.level_label.clone().unwrap_or_else(unknown)),
-        ),
-        (
-            "Durée",
-            col(&|t| {
-                let hours = range(t.hours_min, t.hours_max, |h| format!("{h} h"));
-                match (&t.duration, hours) {
-                    (Some(d), Some(h)) if !d.contains(&h) => format!("{d} ({h})"),
-                    (Some(d), _) => d.clone(),
-                    (None, Some(h)) => h,
-                    (None, None) => unknown(),
-                }
-            }),
-        ),
-        (
-            "Sessions",
-            col(&|t| {
-                if t.sessions.is_empty() {
-                    return "aucune session datée".into();
-                }
-                t.sessions
-                    .iter()
-                    .map(|s| {
-                        format!(
-                            "{} ({})",
-                            span(s.start.as_deref(), s.end.as_deref()),
-                            s.registration
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            }),
-        ),
-        (
-            "Prochaine rentrée",
-            col(&|t| {
-                t.next_start
-                    .as_deref()
-                    .map(date_fr)
-                    .unwrap_or_else(|| "aucune à venir".into())
-            }),
-        ),
-        (
-            "Inscriptions",
-            col(&|t| {
-                if t.registration_open {
-                    "ouvertes".into()
-                } else {
-                    "fermées ou non précisées".into()
-                }
-            }),
-        ),
-        (
-            "Lieux",
-            col(&|t| {
-                let mut lines: Vec<String> = t
-                    .places
-                    .iter()
-                    .map(|p| {
-                        let mut s = p.name.clone();
-                        if let Some(city) = &p.city {
-                            s.push_str(&format!(" ({city})"));
-                        }
-                        if let Some(d) = p.distance_km {
-                            s.push_str(&format!(" — {d:.1} km"));
-                        }
-                        s
-                    })
-                    .collect();
-                if t.distance_learning {
-                    lines.push("à distance".into());
-                }
-                if lines.is_empty() {
-                    unknown()
-                } else {
-                    lines.join("\n")
-                }
-            }),
-        ),
-        (
-            "Modalité",
-            col(&|t| {
-                if t.teaching_modes.is_empty() {
-                    unknown()
-                } else {
-                    t.teaching_modes.join(", ")
-                }
-            }),
-        ),
-        (
-            "Prix",
-            col(&|t| range(t.price_min_eur, t.price_max_eur, euros).unwrap_or_else(unknown)),
-        ),
-        (
-            "Financeurs",
-            col(&|t| {
-                if t.funders.is_empty() {
-                    unknown()
-                } else {
-                    t.funders.join(", ")
-                }
-            }),
-        ),
-        (
-            "Métiers visés",
-            col(&|t| {
-                let mut lines: Vec<String> = t
-                    .jobs
-                    .iter()
-                    .map(|j| format!("{} {}", j.code_rome, j.title))
-                    .collect();
-                if t.more_jobs > 0 {
-                    lines.push(format!("et {} autre(s)", t.more_jobs));
-                }
-                if lines.is_empty() {
-                    "non précisés".into()
-                } else {
-                    lines.join("\n")
-                }
-            }),
-        ),
-        (
-            "Embauches prévues (BMO 2024)",
-            col(&|t| {
-                let lines: Vec<String> = t
-                    .jobs
-                    .iter()
-                    .filter_map(|j| {
-                        let n = j.planned_hires?;
-                        let hard = j
-                            .difficult_pct
-                            .map(|p| format!(", {p:.0} % difficiles"))
-                            .unwrap_or_default();
-                        Some(format!("{} : {n} projets{hard}", j.code_rome))
-                    })
-                    .collect();
-                if lines.is_empty() {
-                    "pas de chiffres".into()
-                } else {
-                    lines.join("\n")
-                }
-            }),
-        ),
-    ]
-}
-
 fn compare_text(out: &mut impl Write, c: &Comparison) -> std::io::Result<()> {
     const LABEL: usize = 18;
     const TOTAL: usize = 118;
     let n = c.trainings.len().max(1);
     let width = ((TOTAL - LABEL) / n).saturating_sub(3).max(12);
-    for (label, cells) in compare_rows(c) {
-        let wrapped: Vec<Vec<String>> = cells.iter().map(|cell| wrap(cell, width)).collect();
-        let labels = wrap(label, LABEL);
+    for r in &c.rows {
+        let wrapped: Vec<Vec<String>> = r
+            .cells
+            .iter()
+            .map(|cell| {
+                let mark = if cell.best { "★ " } else { "" };
+                wrap(&format!("{mark}{}", cell.lines.join(" ; ")), width)
+            })
+            .collect();
+        let labels = wrap(&r.label, LABEL);
         let height = wrapped
             .iter()
             .map(Vec::len)
@@ -897,7 +740,7 @@ fn run_compare(cli: &Cli, args: &CompareArgs) -> Result<()> {
     let from = args
         .near
         .as_deref()
-        .map(|n| geo::resolve(cat.conn(), n))
+        .map(|n| cat.resolve_place(n).map(|r| r.point))
         .transpose()?;
     let ids: Vec<&str> = args.ids.iter().map(String::as_str).collect();
     let c = compare::compare(&cat, &ids, from, today)?;

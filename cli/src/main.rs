@@ -2,6 +2,7 @@
 
 #[cfg(feature = "chat")]
 mod chat;
+mod cli_error;
 mod fav;
 mod output;
 
@@ -9,8 +10,10 @@ use clap::{Args, Parser, Subcommand};
 use orientation_core::catalogue::import::source::{DirSource, EmbeddedSource, Source};
 use orientation_core::catalogue::import::Report;
 use orientation_core::catalogue::Catalogue;
-use orientation_core::search::{filters, geo, Kind, Query};
-use orientation_core::{Error, Result};
+use orientation_core::codes::{self, Funding, TeachingMode};
+use orientation_core::error::InputError;
+use orientation_core::search::{Kind, Query, QueryRequest};
+use orientation_core::{text_fr, Error, Result};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -77,7 +80,8 @@ enum CatalogueAction {
 struct SearchArgs {
     /// Les mots cherchés (absent avec --jsonl).
     query: Option<String>,
-    #[arg(long, value_parser = ["job", "training", "place", "aid"])]
+    /// job, training, place ou aid.
+    #[arg(long)]
     kind: Option<String>,
     /// Autour d'un lieu : code postal, commune ou « lat,lon ».
     #[arg(long)]
@@ -96,13 +100,13 @@ struct SearchArgs {
     /// Financement : Région, « France Travail », CPF, OPCO, Agefiph, État, Entreprise, Personnel (répétable).
     #[arg(long)]
     funding: Vec<String>,
-    /// Modalité : presentiel, mixte, distance (répétable).
-    #[arg(long, value_parser = ["presentiel", "mixte", "distance"])]
+    /// Modalité : présentiel, mixte, distance (répétable).
+    #[arg(long)]
     mode: Vec<String>,
-    /// Une session commençant à partir de cette date (AAAA-MM-JJ).
+    /// Une session commençant à partir de cette date (AAAA-MM-JJ ou JJ/MM/AAAA).
     #[arg(long)]
     start_after: Option<String>,
-    /// Une session commençant au plus tard à cette date (AAAA-MM-JJ).
+    /// Une session commençant au plus tard à cette date (AAAA-MM-JJ ou JJ/MM/AAAA).
     #[arg(long)]
     start_before: Option<String>,
     /// Seulement les formations dont les inscriptions sont ouvertes.
@@ -116,7 +120,7 @@ struct SearchArgs {
     disability: bool,
     /// Métiers d'un grand domaine du ROME (lettre A à N).
     #[arg(long)]
-    domain: Option<char>,
+    domain: Option<String>,
     /// Afficher les comptes par sorte et par valeur de filtre.
     #[arg(long)]
     facets: bool,
@@ -190,71 +194,50 @@ fn open_catalogue(cli: &Cli) -> Result<Catalogue> {
     Ok(catalogue)
 }
 
+/// The search the arguments ask for, checked by the core's one rule (`QueryRequest::validate`).
 fn query_from(cat: &Catalogue, args: &SearchArgs, text: &str) -> Result<Query> {
-    let mut q = Query::new(text);
-    q.kind = args.kind.as_deref().and_then(Kind::parse);
-    q.limit = args.limit.clamp(1, 1000);
-    if !(args.radius.is_finite() && args.radius > 0.0) {
-        return Err(Error::Invalid(
-            "le rayon doit être un nombre de km positif".into(),
-        ));
-    }
-    q.radius_km = args.radius;
-    if let Some(near) = &args.near {
-        q.near = Some(geo::resolve(cat.conn(), near)?);
-    }
-    let level = |text: &Option<String>| -> Result<Option<u8>> {
-        text.as_deref()
-            .map(|t| {
-                filters::parse_level(t).ok_or_else(|| {
-                    Error::Invalid(format!("niveau inconnu « {t} » (1 à 8, ou V à I)"))
-                })
-            })
-            .transpose()
+    let near = args
+        .near
+        .as_deref()
+        .map(|n| cat.resolve_place(n))
+        .transpose()?;
+    let level = |t: &Option<String>| t.as_deref().map(codes::parse_level).transpose();
+    let request = QueryRequest {
+        text: text.to_string(),
+        kind: match args.kind.as_deref() {
+            None => None,
+            Some(k) => Some(Kind::parse(k).ok_or_else(|| InputError::Kind(k.into()))?),
+        },
+        near: near.as_ref().map(|r| r.point),
+        radius_km: Some(args.radius),
+        limit: Some(i64::try_from(args.limit).unwrap_or(i64::MAX)),
+        level_min: level(&args.level_min)?,
+        level_max: level(&args.level_max)?,
+        funding: args
+            .funding
+            .iter()
+            .map(|f| Funding::parse(f))
+            .collect::<std::result::Result<_, _>>()?,
+        modes: args
+            .mode
+            .iter()
+            .map(|m| TeachingMode::parse(m))
+            .collect::<std::result::Result<_, _>>()?,
+        start_after: args.start_after.clone(),
+        start_before: args.start_before.clone(),
+        registration_open: args.open,
+        max_hours: args.max_hours.map(i64::from),
+        disability_access: args.disability,
+        grand_domaine: args.domain.clone(),
     };
-    let date = |text: &Option<String>| -> Result<Option<u32>> {
-        text.as_deref()
-            .map(|t| {
-                filters::date_number(t).ok_or_else(|| {
-                    Error::Invalid(format!("date invalide « {t} » (AAAA-MM-JJ attendu)"))
-                })
-            })
-            .transpose()
-    };
-    let f = &mut q.filters;
-    f.level_min = level(&args.level_min)?;
-    f.level_max = level(&args.level_max)?;
-    for name in &args.funding {
-        let bit = filters::funding_bit(name);
-        if bit == 0 {
-            let known: Vec<&str> = filters::FUNDING.iter().map(|(n, _)| *n).collect();
-            return Err(Error::Invalid(format!(
-                "financement inconnu « {name} » ({})",
-                known.join(", ")
-            )));
-        }
-        f.funding |= bit;
-    }
-    for m in &args.mode {
-        f.modes |= filters::mode_bit(m);
-    }
-    f.start_after = date(&args.start_after)?;
-    f.start_before = date(&args.start_before)?;
-    f.registration_open = args.open;
-    f.max_hours = args.max_hours;
-    f.disability_access = args.disability;
-    f.grand_domaine = match args.domain {
-        Some(c) if c.is_ascii_alphabetic() && ('A'..='N').contains(&c.to_ascii_uppercase()) => {
-            Some(c.to_ascii_uppercase())
-        }
-        Some(c) => {
-            return Err(Error::Invalid(format!(
-                "grand domaine inconnu « {c} » (A à N)"
-            )))
-        }
-        None => None,
-    };
+    let mut q = request.validate()?;
+    q.near_label = near.map(|r| r.label);
     Ok(q)
+}
+
+/// Writing to a closed pipe (`orientation search … | head`) ends the output quietly.
+fn out_err(e: std::io::Error) -> Error {
+    Error::io("<sortie standard>", e)
 }
 
 fn run_search(cli: &Cli, args: &SearchArgs) -> Result<()> {
@@ -274,34 +257,33 @@ fn run_search(cli: &Cli, args: &SearchArgs) -> Result<()> {
             let results = engine.search(&q)?;
             let took_us = start.elapsed().as_micros() as u64;
             let obj = serde_json::json!({"query": text, "results": results, "took_us": took_us});
-            writeln!(out, "{obj}").map_err(|e| Error::io("<sortie standard>", e))?;
+            writeln!(out, "{obj}").map_err(out_err)?;
         }
         return Ok(());
     }
     let Some(text) = args.query.as_deref() else {
-        return Err(Error::Invalid(
-            "indiquez des mots à chercher, ou --jsonl pour lire les requêtes sur l'entrée standard"
-                .into(),
+        return Err(Error::Usage(
+            "indiquez des mots à chercher, ou --jsonl pour lire les requêtes sur l'entrée standard",
         ));
     };
     let q = query_from(&cat, args, text)?;
     let page = engine.search_results(&q)?;
+    if let Some(label) = &q.near_label {
+        eprintln!("Autour de {label}.");
+    }
     if let Some(km) = page.widened_to_km {
         eprintln!(
-            "Peu de résultats à {} km : rayon élargi à {km} km.",
-            q.radius_km
+            "Peu de résultats à {} : rayon élargi à {}.",
+            text_fr::distance_km(q.radius_km),
+            text_fr::distance_km(km)
         );
     }
     if args.json {
-        let text =
-            serde_json::to_string_pretty(&page).map_err(|e| Error::Invalid(e.to_string()))?;
-        writeln!(out, "{text}").map_err(|e| Error::io("<sortie standard>", e))?;
+        writeln!(out, "{}", to_json(&page)).map_err(out_err)?;
     } else {
-        output::results_table(&mut out, &page.hits)
-            .map_err(|e| Error::io("<sortie standard>", e))?;
+        output::results_table(&mut out, &page.hits).map_err(out_err)?;
         if args.facets {
-            output::facets(&mut out, &page.facets)
-                .map_err(|e| Error::io("<sortie standard>", e))?;
+            output::facets(&mut out, &page.facets, &cat).map_err(out_err)?;
         }
     }
     Ok(())
@@ -316,11 +298,9 @@ fn run(cli: &Cli) -> Result<()> {
             let sheet = cat.show(id)?;
             let mut out = std::io::stdout().lock();
             if *json {
-                let text = serde_json::to_string_pretty(&sheet)
-                    .map_err(|e| Error::Invalid(e.to_string()))?;
-                writeln!(out, "{text}").map_err(|e| Error::io("<sortie standard>", e))
+                writeln!(out, "{}", to_json(&sheet)).map_err(out_err)
             } else {
-                output::sheet(&mut out, &sheet).map_err(|e| Error::io("<sortie standard>", e))
+                output::sheet(&mut out, &sheet).map_err(out_err)
             }
         }
         #[cfg(feature = "chat")]
@@ -340,22 +320,32 @@ fn run(cli: &Cli) -> Result<()> {
                 let info = cat.info()?;
                 let mut out = std::io::stdout().lock();
                 if *json {
-                    let text = serde_json::to_string_pretty(&info)
-                        .map_err(|e| Error::Invalid(e.to_string()))?;
-                    writeln!(out, "{text}").map_err(|e| Error::io("<sortie standard>", e))
+                    writeln!(out, "{}", to_json(&info)).map_err(out_err)
                 } else {
-                    output::info(&mut out, &info, *issues)
-                        .map_err(|e| Error::io("<sortie standard>", e))
+                    output::info(&mut out, &info, *issues).map_err(out_err)
                 }
             }
         },
     }
 }
 
+/// A value as pretty JSON (our records always serialise: a failure would be a bug, said as such).
+pub(crate) fn to_json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(value)
+        .unwrap_or_else(|e| format!("{{\"erreur\": \"JSON impossible : {e}\"}}"))
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return cli_error::report(e),
+    };
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`| head`): nothing more to say.
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("orientation : erreur : {e}");
             ExitCode::FAILURE

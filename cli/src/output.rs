@@ -1,18 +1,12 @@
 //! Human-readable output: result tables, sheets and the catalogue summary.
 
 use orientation_core::catalogue::sheet::{Group, Info, Named, PlaceSheet, Sheet};
+use orientation_core::catalogue::Catalogue;
+use orientation_core::codes;
 use orientation_core::search::filters::Facets;
-use orientation_core::search::{Hit, Kind};
+use orientation_core::search::Hit;
+use orientation_core::text_fr;
 use std::io::{Result, Write};
-
-fn kind_label(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Job => "métier",
-        Kind::Training => "formation",
-        Kind::Place => "lieu",
-        Kind::Aid => "aide",
-    }
-}
 
 /// Cuts a text to `max` characters on a char boundary, with an ellipsis.
 fn cut(text: &str, max: usize) -> String {
@@ -24,28 +18,33 @@ fn cut(text: &str, max: usize) -> String {
     s
 }
 
+/// One result per block: number, kind and title, then the id whole (to copy into `show`), where it is,
+/// its badges and subtitle.
 pub fn results_table(out: &mut impl Write, hits: &[Hit]) -> Result<()> {
     if hits.is_empty() {
         return writeln!(out, "Aucun résultat.");
     }
     for (i, h) in hits.iter().enumerate() {
-        let id = h.rome.as_deref().unwrap_or(&h.id);
-        let distance = h
-            .distance_km
-            .map(|d| format!("  {d:.1} km"))
+        let place = h
+            .location
+            .as_deref()
+            .map(|l| format!(" — {l}"))
             .unwrap_or_default();
         writeln!(
             out,
-            "{:>2}. {:<9} {:<26} {}{}",
+            "{:>2}. {:<9} {}{}",
             i + 1,
-            kind_label(h.kind),
-            cut(id, 26),
-            cut(&h.title, 70),
-            distance
+            h.kind.label(),
+            cut(&h.title, 80),
+            place
         )?;
+        let id = h.rome.as_deref().unwrap_or(&h.id);
+        let mut details = vec![id.to_string()];
+        details.extend(h.badges.iter().map(|b| format!("[{}]", b.label)));
         if let Some(sub) = &h.subtitle {
-            writeln!(out, "    {:<9} {:<26} {}", "", "", cut(sub, 70))?;
+            details.push(cut(sub, 70));
         }
+        writeln!(out, "    {:<9} {}", "", details.join(" · "))?;
     }
     Ok(())
 }
@@ -114,12 +113,13 @@ pub fn sheet(out: &mut impl Write, sheet: &Sheet) -> Result<()> {
             writeln!(out, "{} — {}", j.code_rome, j.title)?;
             field(out, "Grand domaine", j.grand_domaine.as_deref())?;
             field(out, "Domaine", j.domaine.as_deref())?;
-            if let Some(major) = &j.riasec_major {
-                writeln!(
-                    out,
-                    "RIASEC : {major}{}",
-                    j.riasec_minor.as_deref().unwrap_or("")
-                )?;
+            if !j.riasec.is_empty() {
+                let names: Vec<String> = j
+                    .riasec
+                    .iter()
+                    .map(|r| format!("{} ({})", r.name, r.meaning))
+                    .collect();
+                writeln!(out, "Profil RIASEC : {}", names.join(", puis "))?;
             }
             if j.regulated {
                 writeln!(out, "Emploi réglementé")?;
@@ -128,7 +128,7 @@ pub fn sheet(out: &mut impl Write, sheet: &Sheet) -> Result<()> {
                 writeln!(out, "Emploi de cadre")?;
             }
             for t in &j.transitions {
-                writeln!(out, "Transition : {t}")?;
+                writeln!(out, "{t}")?;
             }
             if let Some(d) = &j.definition {
                 section(out, "Définition")?;
@@ -169,8 +169,11 @@ pub fn sheet(out: &mut impl Write, sheet: &Sheet) -> Result<()> {
                 for h in &j.hiring {
                     writeln!(
                         out,
-                        "  {} {} : {} projets, dont {} difficiles, {} saisonniers",
-                        h.fap, h.fap_label, h.planned_hires, h.difficult, h.seasonal
+                        "  {} : {} projets, dont {} jugés difficiles et {} saisonniers",
+                        h.fap_label,
+                        text_fr::integer(h.planned_hires),
+                        text_fr::integer(h.difficult),
+                        text_fr::integer(h.seasonal)
                     )?;
                 }
             }
@@ -180,7 +183,7 @@ pub fn sheet(out: &mut impl Write, sheet: &Sheet) -> Result<()> {
         Sheet::Training(t) => {
             writeln!(out, "{} — {}", t.id, t.title)?;
             field(out, "Type", t.r#type.as_deref())?;
-            field(out, "Niveau de sortie (européen)", t.level_exit)?;
+            field(out, "Niveau de sortie", t.level_exit_label.as_deref())?;
             field(out, "Niveau d'entrée", t.level_entry.as_deref())?;
             field(out, "Durée", t.duration.as_deref())?;
             if let Some(c) = &t.certification {
@@ -202,12 +205,16 @@ pub fn sheet(out: &mut impl Write, sheet: &Sheet) -> Result<()> {
             }
             for a in &t.actions {
                 section(out, &format!("Action {}", a.id))?;
-                field(out, "Modalité", a.teaching_mode.as_deref())?;
+                field(out, "Modalité", a.teaching_mode_label.as_deref())?;
                 field(out, "Rythme", a.rhythm.as_deref())?;
-                field(out, "Heures", a.hours_total)?;
-                field(out, "Prix (€)", a.price_eur)?;
-                if !a.funders.is_empty() {
-                    writeln!(out, "Financeurs (codes LHEO) : {}", a.funders.join(", "))?;
+                field(out, "Heures", a.hours_total.map(text_fr::integer))?;
+                field(
+                    out,
+                    "Prix",
+                    a.price_eur.map(|p| format!("{} €", text_fr::number(p))),
+                )?;
+                if !a.funder_names.is_empty() {
+                    writeln!(out, "Financeurs : {}", a.funder_names.join(", "))?;
                 }
                 field(out, "Conditions", a.conditions.as_deref())?;
                 if let Some(p) = &a.place {
@@ -216,18 +223,10 @@ pub fn sheet(out: &mut impl Write, sheet: &Sheet) -> Result<()> {
                 for s in &a.sessions {
                     writeln!(
                         out,
-                        "  session {} : du {} au {}{}{}",
+                        "  session {} : {} — {}",
                         s.id,
-                        s.start_date.as_deref().unwrap_or("?"),
-                        s.end_date.as_deref().unwrap_or("?"),
-                        s.registration_end
-                            .as_deref()
-                            .map(|d| format!(", inscriptions jusqu'au {d}"))
-                            .unwrap_or_default(),
-                        s.recruitment
-                            .as_deref()
-                            .map(|r| format!(" ({r})"))
-                            .unwrap_or_default()
+                        text_fr::period(s.start_date.as_deref(), s.end_date.as_deref()),
+                        s.registration_label
                     )?;
                 }
             }
@@ -244,14 +243,7 @@ pub fn sheet(out: &mut impl Write, sheet: &Sheet) -> Result<()> {
                 (None, None) => {}
             }
             field(out, "Territoire", a.territory.as_deref())?;
-            if let Some(amount) = a.amount {
-                writeln!(
-                    out,
-                    "Montant : {amount} {} {}",
-                    a.unit.as_deref().unwrap_or(""),
-                    a.periodicity.as_deref().unwrap_or("")
-                )?;
-            }
+            field(out, "Montant", a.amount_label.as_deref())?;
             if let Some(d) = &a.description {
                 section(out, "Description")?;
                 writeln!(out, "{d}")?;
@@ -265,7 +257,13 @@ pub fn sheet(out: &mut impl Write, sheet: &Sheet) -> Result<()> {
         Sheet::Certification(c) => {
             writeln!(out, "{} — {}", c.id, c.title)?;
             field(out, "Type", c.r#type.as_deref())?;
-            field(out, "Niveau européen", c.level_eu)?;
+            field(
+                out,
+                "Niveau",
+                c.level_eu
+                    .and_then(|l| codes::checked_level(l).ok())
+                    .map(codes::level_label),
+            )?;
             field(out, "Certificateur", c.certifier.as_deref())?;
             field(
                 out,
@@ -323,7 +321,7 @@ pub fn info(out: &mut impl Write, info: &Info, issues: bool) -> Result<()> {
     Ok(())
 }
 
-pub fn facets(out: &mut impl Write, f: &Facets) -> Result<()> {
+pub fn facets(out: &mut impl Write, f: &Facets, cat: &Catalogue) -> Result<()> {
     section(out, "Répartition des résultats")?;
     let line = |out: &mut dyn Write, label: &str, values: Vec<String>| -> Result<()> {
         if values.is_empty() {
@@ -331,32 +329,48 @@ pub fn facets(out: &mut impl Write, f: &Facets) -> Result<()> {
         }
         writeln!(out, "  {label:<16} {}", values.join(" · "))
     };
+    let domains = cat.grand_domaine_labels().unwrap_or_default();
     line(
         out,
         "sortes",
-        f.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect(),
+        f.kinds
+            .iter()
+            .map(|(k, n)| format!("{n} {}", if *n > 1 { k.plural_label() } else { k.label() }))
+            .collect(),
     )?;
     line(
         out,
         "grands domaines",
         f.grand_domaines
             .iter()
-            .map(|(k, n)| format!("{k} {n}"))
+            .map(|(c, n)| {
+                let label = domains.get(c).cloned().unwrap_or_else(|| c.to_string());
+                format!("{label} ({n})")
+            })
             .collect(),
     )?;
     line(
         out,
         "niveaux",
-        f.levels.iter().map(|(k, n)| format!("{k} : {n}")).collect(),
+        f.levels
+            .iter()
+            .map(|(l, n)| format!("{} ({n})", codes::level_label(*l)))
+            .collect(),
     )?;
     line(
         out,
         "financements",
-        f.funding.iter().map(|(k, n)| format!("{k} {n}")).collect(),
+        f.funding
+            .iter()
+            .map(|(k, n)| format!("{} ({n})", k.label()))
+            .collect(),
     )?;
     line(
         out,
         "modalités",
-        f.modes.iter().map(|(k, n)| format!("{k} {n}")).collect(),
+        f.modes
+            .iter()
+            .map(|(k, n)| format!("{} ({n})", k.label()))
+            .collect(),
     )
 }

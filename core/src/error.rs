@@ -30,8 +30,20 @@ pub enum Error {
     },
     #[error("recherche interrompue")]
     Interrupted,
+    /// What the user (or a shell on their behalf) gave was refused; the message says why and what to give.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// Several communes answer to this name: the user chooses one.
+    #[error("plusieurs communes s'appellent « {name} » : {} ; précisez le département (« {name} (93) ») ou le code postal", .candidates.iter().map(|c| c.label()).collect::<Vec<_>>().join(", "))]
+    AmbiguousPlace {
+        name: String,
+        candidates: Vec<crate::territory::PlaceChoice>,
+    },
     #[error("{0}")]
     Invalid(String),
+    /// A command or call that cannot do what was asked as it was asked (the message says what to do).
+    #[error("{0}")]
+    Usage(&'static str),
     #[cfg(feature = "chat")]
     #[error(transparent)]
     Chat(#[from] crate::chat::ChatError),
@@ -47,3 +59,28 @@ impl Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// Refused input, one variant per rule, with the French message both faces show.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum InputError {
+    #[error("date invalide « {0} » : écrivez AAAA-MM-JJ ou JJ/MM/AAAA (un jour qui existe)")]
+    Date(String),
+    #[error("niveau inconnu « {0} » (1 à 8, ou V à I)")]
+    Level(String),
+    #[error("financement inconnu « {given} » ({known})")]
+    Funding { given: String, known: String },
+    #[error("modalité inconnue « {0} » (présentiel, mixte ou distance)")]
+    Mode(String),
+    #[error("grand domaine inconnu « {0} » (une lettre de A à N)")]
+    Domain(String),
+    #[error("le nombre de résultats va de 1 à {max}")]
+    Limit { max: usize },
+    #[error("le rayon est un nombre de km plus grand que 0 et au plus {max}")]
+    Radius { max: u32 },
+    #[error("position invalide : latitude de -90 à 90, longitude de -180 à 180")]
+    Coordinates,
+    #[error("durée invalide : un nombre d'heures positif")]
+    Hours,
+    #[error("sorte inconnue « {0} » (job, training, place ou aid)")]
+    Kind(String),
+}

@@ -5,12 +5,16 @@
 #![cfg_attr(test, allow(clippy::inconsistent_digit_grouping))]
 
 pub mod catalogue;
+pub mod codes;
+pub mod dates;
 #[cfg(feature = "chat")]
 pub mod chat;
 pub mod db;
 pub mod error;
 pub mod favourites;
 pub mod search;
+pub mod territory;
+pub mod text;
 pub mod text_fr;
 
 pub use error::{Error, Result};

@@ -3,9 +3,60 @@
 
 /// "2026-03-02" → "02/03/2026"; anything else as it is (the catalogue keeps what the source gave).
 pub fn date(iso: &str) -> String {
-    match (iso.get(0..4), iso.get(5..7), iso.get(8..10)) {
-        (Some(y), Some(m), Some(d)) if iso.len() == 10 => format!("{d}/{m}/{y}"),
+    match crate::dates::parse_iso(iso) {
+        Some(d) if iso.trim().len() == 10 => civil_date(d),
         _ => iso.to_string(),
+    }
+}
+
+/// A civil date the one way the app writes dates: "04/12/2017".
+pub fn civil_date(d: jiff::civil::Date) -> String {
+    format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())
+}
+
+/// A YYYYMMDD number as "04/12/2017" (as given when it is no real day).
+pub fn date_number(n: u32) -> String {
+    crate::dates::from_number(n)
+        .map(civil_date)
+        .unwrap_or_else(|| n.to_string())
+}
+
+/// Thousands separated by a no-break space, so a figure never breaks across lines: "18 795".
+pub fn integer(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A number with at most one decimal, comma-separated, no trailing ",0": "575,5", "1 500", "3,4".
+pub fn number(x: f64) -> String {
+    if !x.is_finite() {
+        return "?".into();
+    }
+    let tenths = (x * 10.0).round() as i64;
+    let whole = integer(tenths / 10);
+    match (tenths % 10).unsigned_abs() {
+        0 => whole,
+        d if tenths < 0 && tenths / 10 == 0 => format!("-0,{d}"),
+        d => format!("{whole},{d}"),
+    }
+}
+
+/// A distance as the app writes it: "3,4 km", "850 m" under a kilometre.
+pub fn distance_km(km: f64) -> String {
+    if km < 1.0 {
+        format!("{} m", ((km * 1000.0 / 50.0).round() * 50.0).max(0.0) as i64)
+    } else {
+        format!("{} km", number(km))
     }
 }
 
@@ -42,6 +93,21 @@ mod tests {
         assert_eq!(date("2026-03"), "2026-03");
         assert_eq!(date("2026-03-02T10:00"), "2026-03-02T10:00");
         assert_eq!(date("ééé"), "ééé");
+    }
+
+    #[test]
+    fn numbers_are_written_the_french_way() {
+        assert_eq!(integer(18795), "18\u{a0}795");
+        assert_eq!(integer(-1234567), "-1\u{a0}234\u{a0}567");
+        assert_eq!(integer(999), "999");
+        assert_eq!(number(575.5), "575,5");
+        assert_eq!(number(575.0), "575");
+        assert_eq!(number(-0.4), "-0,4");
+        assert_eq!(number(f64::NAN), "?");
+        assert_eq!(distance_km(3.44), "3,4 km");
+        assert_eq!(distance_km(0.83), "850 m");
+        assert_eq!(date_number(2017_12_04), "04/12/2017");
+        assert_eq!(date("2017-02-30"), "2017-02-30");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The catalogue: model, import from open data, and the SQLite store.
 
 pub mod import;
+pub mod index;
 pub mod sheet;
 pub mod store;
 

@@ -140,17 +140,5 @@ CREATE TABLE job_fap (
 CREATE TABLE unemployment (departement TEXT NOT NULL, year INTEGER NOT NULL, rate REAL NOT NULL,
     PRIMARY KEY (departement, year)) WITHOUT ROWID;
 
--- Search documents: one per searchable thing, denormalised so a search reads one table. Jobs have one
--- document per fiche (title + definition, skills, contexts) and one per appellation (title only); results
--- are grouped by fiche. kind: 'job' | 'training' | 'place' | 'aid'.
-CREATE TABLE search_doc (
-    doc INTEGER PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL, title TEXT NOT NULL, subtitle TEXT,
-    rome TEXT, lat REAL, lon REAL, distance_learning INTEGER NOT NULL DEFAULT 0, prior REAL NOT NULL DEFAULT 0
-);
-CREATE INDEX search_doc_id ON search_doc(id);
--- The plain FTS5 index (also the baseline the evaluation compares our engine with).
-CREATE VIRTUAL TABLE search_fts USING fts5(
-    title, body, content='', contentless_delete=1, tokenize="unicode61 remove_diacritics 2", prefix='2 3'
-);
 -- Our engine's index (search::engine), saved at build time so opening the catalogue needs no rebuild.
 CREATE TABLE search_engine (id INTEGER PRIMARY KEY, data BLOB NOT NULL);

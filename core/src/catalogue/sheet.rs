@@ -2,7 +2,11 @@
 //! an aid, a certification; and the catalogue summary for `catalogue info`.
 
 use super::store::Catalogue;
+use crate::codes;
+use crate::dates;
 use crate::error::{Error, Result};
+use crate::search::filters::{Registration, SessionInfo};
+use crate::search::{Badge, BadgeKind};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
@@ -54,6 +58,15 @@ pub struct Hiring {
     pub seasonal: i64,
 }
 
+#[derive(Debug, Clone, Serialize)]
+pub struct Riasec {
+    pub letter: String,
+    /// "Réaliste".
+    pub name: String,
+    /// "faire, manipuler, construire".
+    pub meaning: String,
+}
+
 #[derive(Debug, Serialize)]
 pub struct JobSheet {
     pub code_rome: String,
@@ -65,8 +78,11 @@ pub struct JobSheet {
     pub access: Option<String>,
     pub riasec_major: Option<String>,
     pub riasec_minor: Option<String>,
+    /// The RIASEC letters with their names: major first, then minor.
+    pub riasec: Vec<Riasec>,
     pub regulated: bool,
     pub cadre: bool,
+    /// The ROME transition flags that say something, as sentences.
     pub transitions: Vec<String>,
     pub appellations: Vec<Appellation>,
     /// Savoir-faire, savoir-être professionnels and savoirs, grouped by rubrique then category.
@@ -105,17 +121,25 @@ pub struct SessionSheet {
     pub end_date: Option<String>,
     pub registration_start: Option<String>,
     pub registration_end: Option<String>,
+    /// What the source says of recruitment (LHEO `etat-recrutement`), in words.
     pub recruitment: Option<String>,
+    pub recruitment_code: Option<i64>,
+    /// Whether registration is open on the day the sheet was read (Europe/Paris), and its words.
+    pub registration: Registration,
+    pub registration_label: String,
 }
 
 #[derive(Debug, Serialize)]
 pub struct ActionSheet {
     pub id: String,
     pub teaching_mode: Option<String>,
+    pub teaching_mode_label: Option<String>,
     pub rhythm: Option<String>,
     pub hours_total: Option<i64>,
     pub price_eur: Option<f64>,
+    /// LHEO `code-financeur` codes, and their names in the same order.
     pub funders: Vec<String>,
+    pub funder_names: Vec<String>,
     pub conditions: Option<String>,
     pub place: Option<PlaceSheet>,
     pub sessions: Vec<SessionSheet>,
@@ -131,6 +155,7 @@ pub struct TrainingSheet {
     pub content: Option<String>,
     pub level_entry: Option<String>,
     pub level_exit: Option<i64>,
+    pub level_exit_label: Option<String>,
     pub duration: Option<String>,
     pub certification: Option<Named>,
     pub url: Option<String>,
@@ -138,6 +163,8 @@ pub struct TrainingSheet {
     pub organisme: Option<PlaceSheet>,
     pub actions: Vec<ActionSheet>,
     pub jobs: Vec<Named>,
+    /// The same badges as on search results, judged on the day the sheet was read.
+    pub badges: Vec<Badge>,
 }
 
 #[derive(Debug, Serialize)]
@@ -153,6 +180,8 @@ pub struct AidSheet {
     pub amount: Option<f64>,
     pub unit: Option<String>,
     pub periodicity: Option<String>,
+    /// "450 € par mois".
+    pub amount_label: Option<String>,
     pub link: Option<String>,
 }
 
@@ -208,12 +237,28 @@ fn job_sheet(conn: &Connection, code: &str) -> Result<Option<JobSheet>> {
              LEFT JOIN domaine d ON d.code = j.domaine WHERE j.code_rome = ?1",
             params![code],
             |r| {
-                let transitions: Vec<String> = [11, 12, 13]
-                    .into_iter()
-                    .map(|i| r.get::<_, Option<String>>(i))
-                    .collect::<rusqlite::Result<Vec<_>>>()?
+                let mut transitions = Vec::new();
+                for (i, kind) in [(11, "eco"), (12, "num"), (13, "demo")] {
+                    let value: Option<String> = r.get(i)?;
+                    if let Some(sentence) = value
+                        .as_deref()
+                        .and_then(|v| codes::transition_sentence(kind, v))
+                    {
+                        transitions.push(sentence.to_string());
+                    }
+                }
+                let major: Option<String> = r.get(7)?;
+                let minor: Option<String> = r.get(8)?;
+                let riasec = [major.as_deref(), minor.as_deref()]
                     .into_iter()
                     .flatten()
+                    .filter_map(|l| {
+                        codes::riasec(l).map(|(name, what)| Riasec {
+                            letter: l.trim().to_ascii_uppercase(),
+                            name: name.to_string(),
+                            meaning: what.to_string(),
+                        })
+                    })
                     .collect();
                 Ok(JobSheet {
                     code_rome: r.get(0)?,
@@ -223,8 +268,9 @@ fn job_sheet(conn: &Connection, code: &str) -> Result<Option<JobSheet>> {
                     domaine: r.get(4)?,
                     definition: r.get(5)?,
                     access: r.get(6)?,
-                    riasec_major: r.get(7)?,
-                    riasec_minor: r.get(8)?,
+                    riasec_major: major,
+                    riasec_minor: minor,
+                    riasec,
                     regulated: r.get(9)?,
                     cadre: r.get(10)?,
                     transitions,
@@ -260,7 +306,10 @@ fn job_sheet(conn: &Connection, code: &str) -> Result<Option<JobSheet>> {
     sheet.skills = grouped(
         conn,
         "SELECT CASE s.rubrique WHEN 1 THEN 'Savoir-faire' WHEN 2 THEN 'Savoir-être professionnels' ELSE 'Savoirs' END
-                || coalesce(' — ' || s.category, ''), s.label || CASE WHEN js.core THEN ' (cœur de métier)' ELSE '' END
+                || CASE WHEN s.category IS NULL OR s.category = ''
+                          OR lower(s.category) IN ('savoir-faire', 'savoir-être professionnel', 'savoir-être professionnels', 'savoirs')
+                        THEN '' ELSE ' — ' || s.category END,
+                s.label || CASE WHEN js.core THEN ' (cœur de métier)' ELSE '' END
          FROM job_skill js JOIN skill s USING (code_ogr) WHERE js.code_rome = ?1
          ORDER BY s.rubrique, s.category, js.core DESC, s.label",
         code,
@@ -329,7 +378,7 @@ fn place_from_row(r: &Row, at: usize) -> rusqlite::Result<PlaceSheet> {
     let kind: String = r.get(at + 1)?;
     Ok(PlaceSheet {
         id: r.get(at)?,
-        kind_label: crate::search::index::place_kind_label(&kind).to_string(),
+        kind_label: crate::codes::place_kind_label(&kind).to_string(),
         kind,
         name: r.get(at + 2)?,
         address: r.get(at + 3)?,
@@ -359,16 +408,7 @@ fn place_sheet(conn: &Connection, id: &str) -> Result<Option<PlaceSheet>> {
         .optional()?)
 }
 
-pub fn recruitment_label(code: i64) -> &'static str {
-    match code {
-        1 => "inscriptions ouvertes",
-        2 => "inscriptions fermées",
-        3 => "inscriptions suspendues",
-        _ => "état inconnu",
-    }
-}
-
-fn training_sheet(conn: &Connection, id: &str) -> Result<Option<TrainingSheet>> {
+fn training_sheet(conn: &Connection, id: &str, today: u32) -> Result<Option<TrainingSheet>> {
     let base = conn
         .query_row(
             "SELECT t.id, t.source, t.title, t.type, t.objective, t.content, t.level_entry, t.level_exit,
@@ -394,6 +434,10 @@ fn training_sheet(conn: &Connection, id: &str) -> Result<Option<TrainingSheet>> 
                         content: r.get(5)?,
                         level_entry: r.get(6)?,
                         level_exit: r.get(7)?,
+                        level_exit_label: r
+                            .get::<_, Option<i64>>(7)?
+                            .and_then(|l| codes::checked_level(l).ok())
+                            .map(codes::level_label),
                         duration: r.get(8)?,
                         certification: cert,
                         url: r.get(11)?,
@@ -401,6 +445,7 @@ fn training_sheet(conn: &Connection, id: &str) -> Result<Option<TrainingSheet>> 
                         organisme: None,
                         actions: Vec::new(),
                         jobs: Vec::new(),
+                        badges: Vec::new(),
                     },
                     r.get::<_, Option<String>>(13)?,
                 ))
@@ -419,20 +464,33 @@ fn training_sheet(conn: &Connection, id: &str) -> Result<Option<TrainingSheet>> 
     )?;
     let actions: Vec<(ActionSheet, Option<String>)> = st
         .query_map(params![id], |r| {
-            let funders: Option<String> = r.get(5)?;
+            let funders: Vec<String> = r
+                .get::<_, Option<String>>(5)?
+                .unwrap_or_default()
+                .split(',')
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| s.trim().to_string())
+                .collect();
+            let mode: Option<String> = r.get(1)?;
             Ok((
                 ActionSheet {
                     id: r.get(0)?,
-                    teaching_mode: r.get(1)?,
+                    teaching_mode_label: mode
+                        .as_deref()
+                        .and_then(codes::TeachingMode::from_code)
+                        .map(|m| m.label().to_string()),
+                    teaching_mode: mode,
                     rhythm: r.get(2)?,
                     hours_total: r.get(3)?,
                     price_eur: r.get(4)?,
-                    funders: funders
-                        .unwrap_or_default()
-                        .split(',')
-                        .filter(|s| !s.trim().is_empty())
-                        .map(|s| s.trim().to_string())
+                    funder_names: funders
+                        .iter()
+                        .map(|c| {
+                            codes::lheo_funder(c)
+                                .map_or_else(|| format!("financeur {c}"), |f| f.name.to_string())
+                        })
                         .collect(),
+                    funders,
                     conditions: r.get(6)?,
                     place: None,
                     sessions: Vec::new(),
@@ -451,19 +509,47 @@ fn training_sheet(conn: &Connection, id: &str) -> Result<Option<TrainingSheet>> 
         }
         action.sessions = st
             .query_map(params![action.id], |r| {
+                let code: Option<i64> = r.get(5)?;
+                let (start, end): (Option<String>, Option<String>) = (r.get(1)?, r.get(2)?);
+                let (reg_start, reg_end): (Option<String>, Option<String>) =
+                    (r.get(3)?, r.get(4)?);
+                let registration = SessionInfo {
+                    start: start.as_deref().and_then(dates::iso_number),
+                    registration_start: reg_start.as_deref().and_then(dates::iso_number),
+                    registration_end: reg_end.as_deref().and_then(dates::iso_number),
+                    recruitment: code.and_then(|c| u8::try_from(c).ok()),
+                }
+                .registration(today);
                 Ok(SessionSheet {
                     id: r.get(0)?,
-                    start_date: r.get(1)?,
-                    end_date: r.get(2)?,
-                    registration_start: r.get(3)?,
-                    registration_end: r.get(4)?,
-                    recruitment: r
-                        .get::<_, Option<i64>>(5)?
-                        .map(|c| recruitment_label(c).to_string()),
+                    start_date: start,
+                    end_date: end,
+                    registration_start: reg_start,
+                    registration_end: reg_end,
+                    recruitment: code
+                        .and_then(codes::Recruitment::from_code)
+                        .map(|c| c.label().to_string()),
+                    recruitment_code: code,
+                    registration_label: registration.label(),
+                    registration,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
         sheet.actions.push(action);
+    }
+    if sheet
+        .actions
+        .iter()
+        .any(|a| a.sessions.iter().any(|s| s.registration.is_open()))
+    {
+        sheet.badges.push(Badge::new(BadgeKind::RegistrationOpen));
+    }
+    if sheet
+        .actions
+        .iter()
+        .any(|a| a.teaching_mode.as_deref() == Some(codes::TeachingMode::Distance.code()))
+    {
+        sheet.badges.push(Badge::new(BadgeKind::DistanceLearning));
     }
     sheet.jobs = named(
         conn,
@@ -495,6 +581,13 @@ fn aid_sheet(conn: &Connection, id: &str) -> Result<Option<AidSheet>> {
                     amount: r.get(8)?,
                     unit: r.get(9)?,
                     periodicity: r.get(10)?,
+                    amount_label: r.get::<_, Option<f64>>(8)?.map(|a| {
+                        codes::aid_amount(
+                            a,
+                            r.get::<_, Option<String>>(9).ok().flatten().as_deref(),
+                            r.get::<_, Option<String>>(10).ok().flatten().as_deref(),
+                        )
+                    }),
                     link: r.get(11)?,
                 })
             },
@@ -543,7 +636,13 @@ fn certification_sheet(conn: &Connection, id: &str) -> Result<Option<Certificati
 impl Catalogue {
     /// The sheet of any catalogue id: a ROME code, a certification (RNCP…, RS…, CI…), a training, a place or
     /// an aid.
+    /// The sheet of an id, with registration judged today (Europe/Paris).
     pub fn show(&self, id: &str) -> Result<Sheet> {
+        self.show_on(id, dates::today_number())
+    }
+
+    /// The sheet of an id, with registration judged on `today` (YYYYMMDD).
+    pub fn show_on(&self, id: &str, today: u32) -> Result<Sheet> {
         let conn = self.conn();
         let id = id.trim();
         if let Some(s) = job_sheet(conn, &id.to_uppercase())? {
@@ -552,7 +651,7 @@ impl Catalogue {
         if let Some(s) = certification_sheet(conn, &id.to_uppercase())? {
             return Ok(Sheet::Certification(Box::new(s)));
         }
-        if let Some(s) = training_sheet(conn, id)? {
+        if let Some(s) = training_sheet(conn, id, today)? {
             return Ok(Sheet::Training(Box::new(s)));
         }
         if let Some(s) = place_sheet(conn, id)? {

@@ -60,7 +60,7 @@ impl Catalogue {
             let report = {
                 let mut ctx = Ctx::new(&tx, source);
                 import::import_all(&mut ctx, progress)?;
-                crate::search::index::build(&tx)?;
+                super::index::build(&tx)?;
                 ctx.report
             };
             write_report(&tx, &report, source)?;
@@ -127,6 +127,25 @@ impl Catalogue {
 
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// What the user typed to say where they are, as a point and the words to say it back.
+    pub fn resolve_place(&self, text: &str) -> Result<crate::territory::Resolved> {
+        crate::territory::resolve(&self.conn, text)
+    }
+
+    /// ROME grand domaine letter → label ("D" → "Commerce, vente et grande distribution").
+    pub fn grand_domaine_labels(&self) -> Result<std::collections::HashMap<char, String>> {
+        let mut st = self.conn.prepare_cached("SELECT code, label FROM grand_domaine")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = std::collections::HashMap::new();
+        for row in rows {
+            let (code, label) = row?;
+            if let Some(c) = code.chars().next() {
+                out.insert(c, label);
+            }
+        }
+        Ok(out)
     }
 
     pub fn path(&self) -> &Path {

@@ -160,7 +160,7 @@ pub(crate) fn current(conn: &Connection, item: &ItemRef) -> Result<Option<Snapsh
                     let kind: String = r.get(1)?;
                     Ok(Snapshot {
                         title: r.get(0)?,
-                        subtitle: Some(crate::search::index::place_kind_label(&kind).to_string()),
+                        subtitle: Some(crate::codes::place_kind_label(&kind).to_string()),
                         place: join_some(&[r.get(2)?, r.get(3)?], " "),
                         ..Default::default()
                     })

@@ -130,7 +130,7 @@ impl Status {
 
     /// A code or a label as typed: "à contacter", "a contacter", "A_CONTACTER", "acceptée".
     pub fn parse(text: &str) -> Option<Status> {
-        let folded = crate::search::text::fold(text.trim());
+        let folded = crate::text::fold(text.trim());
         let key: String = folded
             .split(|c: char| c.is_whitespace() || c == '_' || c == '-')
             .filter(|w| !w.is_empty())

@@ -9,7 +9,7 @@ use super::export::{self, Document};
 use super::*;
 use crate::catalogue::import::source::DirSource;
 use crate::catalogue::Catalogue;
-use crate::search::geo::Point;
+use crate::territory::Point;
 use crate::search::Query;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};

@@ -7,9 +7,13 @@
 //! a word in the title more than one in the body. Documents are ranked by how much of the query they cover,
 //! how rare the matched words are, and how much of their title the query covers; jobs are grouped by fiche.
 
-use super::filters::{Facets, Filters, SessionInfo, TrainingInfo, FUNDING, MODES};
-use super::index::Doc;
-use super::{french, fuzzy, geo, text, Hit, Kind, Query};
+use super::filters::{Facets, Filters, SessionInfo, TrainingInfo};
+use super::{Badge, BadgeKind};
+use crate::codes::{Funding, TeachingMode};
+use super::doc::Doc;
+use super::{french, fuzzy, Hit, Kind, Query};
+use crate::territory;
+use crate::text;
 use crate::error::{Error, Result};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -134,7 +138,7 @@ struct Slot {
 /// Filters that apply to places: the point and the radius.
 #[derive(Debug, Clone, Copy)]
 struct Area {
-    center: geo::Point,
+    center: territory::Point,
     radius_km: f64,
 }
 
@@ -775,12 +779,12 @@ impl Engine {
         Ok(mass)
     }
 
-    fn distance(&self, doc: usize, center: geo::Point) -> Option<f64> {
+    fn distance(&self, doc: usize, center: territory::Point) -> Option<f64> {
         let (lat, lon) = (self.lat[doc], self.lon[doc]);
         (!lat.is_nan()).then(|| {
-            geo::distance_km(
+            territory::distance_km(
                 center,
-                geo::Point {
+                territory::Point {
                     lat: lat as f64,
                     lon: lon as f64,
                 },
@@ -914,7 +918,7 @@ impl Engine {
                 + if self.kind[d] == 0 { 0.02 } else { 0.0 }
         };
         let wanted = q.limit.max(1);
-        let today = q.today.unwrap_or_else(super::filters::today);
+        let today = q.today.unwrap_or_else(crate::dates::today_number);
         let mut radius = q.radius_km;
         let mut widened = None;
         loop {
@@ -973,7 +977,7 @@ impl Engine {
             return Ok(Results {
                 hits: hits
                     .into_iter()
-                    .map(|(score, d, distance)| self.hit(d as usize, score, distance))
+                    .map(|(score, d, distance)| self.hit(d as usize, score, distance, today))
                     .collect(),
                 widened_to_km: widened,
                 facets: counter.finish(),
@@ -1030,10 +1034,25 @@ impl Engine {
         }
     }
 
-    fn hit(&self, d: usize, score: f32, distance: Option<f64>) -> Hit {
+    /// The small labels a result carries, from the facts the engine already holds.
+    fn badges(&self, d: usize, today: u32) -> Vec<Badge> {
+        let mut badges = Vec::new();
+        if let Some(t) = self.facts.training(d) {
+            if t.sessions.iter().any(|s| s.open_on(today)) {
+                badges.push(Badge::new(BadgeKind::RegistrationOpen));
+            }
+            if t.modes & TeachingMode::Distance.bit() != 0 {
+                badges.push(Badge::new(BadgeKind::DistanceLearning));
+            }
+        }
+        badges
+    }
+
+    fn hit(&self, d: usize, score: f32, distance: Option<f64>, today: u32) -> Hit {
         let subtitle = self.subtitles.get(d);
         let rome = self.romes.get(d);
         Hit {
+            badges: self.badges(d, today),
             kind: kind_of(self.kind[d]),
             id: self.ids.get(d).to_string(),
             title: self.titles.get(d).to_string(),
@@ -1041,6 +1060,7 @@ impl Engine {
             rome: (!rome.is_empty()).then(|| rome.to_string()),
             score: (score as f64 * 1000.0).round() / 1000.0,
             distance_km: distance.map(|d| (d * 10.0).round() / 10.0),
+            location: distance.map(crate::text_fr::distance_km),
         }
     }
 
@@ -1132,13 +1152,13 @@ impl FacetCounter {
         if let Some(n) = self.levels.get_mut(e.facts.level[d] as usize) {
             *n += 1;
         }
-        for (i, (_, bit)) in FUNDING.iter().enumerate() {
-            if e.facts.funding[d] & bit != 0 {
+        for (i, f) in Funding::ALL.iter().enumerate() {
+            if e.facts.funding[d] & f.bit() != 0 {
                 self.funding[i] += 1;
             }
         }
-        for (i, (_, bit)) in MODES.iter().enumerate() {
-            if e.facts.modes[d] & bit != 0 {
+        for (i, m) in TeachingMode::ALL.iter().enumerate() {
+            if e.facts.modes[d] & m.bit() != 0 {
                 self.modes[i] += 1;
             }
         }
@@ -1150,28 +1170,21 @@ impl FacetCounter {
                 .into_iter()
                 .zip(self.kinds)
                 .filter(|(_, n)| *n > 0)
-                .map(|(k, n)| (k.as_str().to_string(), n))
                 .collect(),
-            grand_domaines: self
-                .domains
-                .into_iter()
-                .map(|(c, n)| (c.to_string(), n))
-                .collect(),
+            grand_domaines: self.domains.into_iter().collect(),
             levels: (1..=8u8)
                 .zip(self.levels[1..].iter().copied())
                 .filter(|(_, n)| *n > 0)
                 .collect(),
-            funding: FUNDING
-                .iter()
+            funding: Funding::ALL
+                .into_iter()
                 .zip(self.funding)
                 .filter(|(_, n)| *n > 0)
-                .map(|((name, _), n)| (name.to_string(), n))
                 .collect(),
-            modes: MODES
-                .iter()
+            modes: TeachingMode::ALL
+                .into_iter()
                 .zip(self.modes)
                 .filter(|(_, n)| *n > 0)
-                .map(|((name, _), n)| (name.to_string(), n))
                 .collect(),
         }
     }
@@ -1398,8 +1411,8 @@ mod tests {
                 AIX,
                 TrainingInfo {
                     level: Some(3),
-                    funding: super::super::filters::funding_bit("Région"),
-                    modes: super::super::filters::mode_bit("presentiel"),
+                    funding: Funding::Region.bit(),
+                    modes: TeachingMode::Presentiel.bit(),
                     hours: Some(70),
                     disability_access: true,
                     sessions: vec![session(2026_12_07, 1)],
@@ -1411,8 +1424,8 @@ mod tests {
                 AVIGNON,
                 TrainingInfo {
                     level: Some(3),
-                    funding: super::super::filters::funding_bit("CPF"),
-                    modes: super::super::filters::mode_bit("mixte"),
+                    funding: Funding::Cpf.bit(),
+                    modes: TeachingMode::Mixte.bit(),
                     hours: Some(500),
                     disability_access: false,
                     sessions: vec![session(2027_02_01, 2)],
@@ -1428,8 +1441,8 @@ mod tests {
                     LYON,
                     TrainingInfo {
                         level: Some(4),
-                        funding: super::super::filters::funding_bit("France Travail"),
-                        modes: super::super::filters::mode_bit("distance"),
+                        funding: Funding::FranceTravail.bit(),
+                        modes: TeachingMode::Distance.bit(),
                         hours: Some(35),
                         disability_access: true,
                         sessions: vec![session(2026_12_15, 1)],
@@ -1464,7 +1477,7 @@ mod tests {
 
     fn near(text: &str, radius_km: f64) -> Query {
         let mut q = Query::new(text);
-        q.near = Some(geo::Point {
+        q.near = Some(territory::Point {
             lat: MARSEILLE.0,
             lon: MARSEILLE.1,
         });
@@ -1501,17 +1514,16 @@ mod tests {
             q.filters = f;
             ids(&e.search_results(&q).unwrap())
         };
-        use super::super::filters::{funding_bit, mode_bit};
         assert_eq!(
             with(Filters {
-                funding: funding_bit("CPF"),
+                funding: Funding::Cpf.bit(),
                 ..Default::default()
             }),
             ["t2"]
         );
         assert_eq!(
             with(Filters {
-                modes: mode_bit("distance"),
+                modes: TeachingMode::Distance.bit(),
                 ..Default::default()
             }),
             ["t3"]
@@ -1572,14 +1584,11 @@ mod tests {
         let mut q = Query::new("cariste");
         q.limit = 10;
         let r = e.search_results(&q).unwrap();
-        assert_eq!(
-            r.facets.kinds,
-            [("job".to_string(), 1), ("training".to_string(), 4)]
-        );
-        assert_eq!(r.facets.grand_domaines, [("N".to_string(), 1)]);
+        assert_eq!(r.facets.kinds, [(Kind::Job, 1), (Kind::Training, 4)]);
+        assert_eq!(r.facets.grand_domaines, [('N', 1)]);
         assert_eq!(r.facets.levels, [(3, 3), (4, 1)]);
-        assert!(r.facets.modes.contains(&("distance".to_string(), 1)));
-        assert!(r.facets.funding.contains(&("CPF".to_string(), 1)));
+        assert!(r.facets.modes.contains(&(TeachingMode::Distance, 1)));
+        assert!(r.facets.funding.contains(&(Funding::Cpf, 1)));
     }
 
     #[test]

@@ -1,59 +1,9 @@
 //! Filters on trainings (level, funding, teaching mode, dates, registration, duration, disability access)
 //! and on jobs (grand domaine), and the per-document facts they are checked against.
 
+use crate::codes::Recruitment;
+use crate::text_fr;
 use serde::{Deserialize, Serialize};
-
-/// Funding categories, as bits of a mask. Derived from LHEO `code-financeur` values.
-pub const FUNDING: [(&str, u8); 8] = [
-    ("Région", 1),
-    ("France Travail", 2),
-    ("CPF", 4),
-    ("OPCO", 8),
-    ("Agefiph", 16),
-    ("État", 32),
-    ("Entreprise", 64),
-    ("Personnel", 128),
-];
-
-pub fn funding_bit(category: &str) -> u8 {
-    FUNDING
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(category))
-        .map(|(_, b)| *b)
-        .unwrap_or(0)
-}
-
-/// Teaching modes, as bits of a mask.
-pub const MODES: [(&str, u8); 3] = [("presentiel", 1), ("mixte", 2), ("distance", 4)];
-
-pub fn mode_bit(mode: &str) -> u8 {
-    MODES
-        .iter()
-        .find(|(name, _)| *name == mode)
-        .map(|(_, b)| *b)
-        .unwrap_or(0)
-}
-
-/// A level as people write it: European 1–8, or the older French V–I (V = CAP, IV = bac, III = bac+2,
-/// II = bac+3/4, I = bac+5 and more).
-pub fn parse_level(text: &str) -> Option<u8> {
-    let t = text.trim().to_ascii_uppercase();
-    let t = t.trim_start_matches("NIVEAU").trim();
-    match t {
-        "V" => Some(3),
-        "IV" => Some(4),
-        "III" => Some(5),
-        "II" => Some(6),
-        "I" => Some(7),
-        _ => t.parse::<u8>().ok().filter(|l| (1..=8).contains(l)),
-    }
-}
-
-/// A date as a comparable number YYYYMMDD, from ISO "YYYY-MM-DD".
-pub fn date_number(iso: &str) -> Option<u32> {
-    let digits: String = iso.chars().filter(char::is_ascii_digit).collect();
-    (digits.len() == 8).then(|| digits.parse().ok()).flatten()
-}
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SessionInfo {
@@ -64,18 +14,89 @@ pub struct SessionInfo {
     pub recruitment: Option<u8>,
 }
 
-impl SessionInfo {
-    /// Registration is open on `today` when the source says so, or when today is in the registration
-    /// period and the source says nothing against it.
-    pub fn open_on(&self, today: u32) -> bool {
-        match self.recruitment {
-            Some(1) => self.registration_end.is_none_or(|end| today <= end),
-            Some(_) => false,
-            None => {
-                self.registration_start.is_some_and(|s| s <= today)
-                    && self.registration_end.is_some_and(|e| today <= e)
+/// Whether a session takes registrations on a given day, and what to tell the user. One rule for the
+/// filter, the badge, the sheets and the compare table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Registration {
+    /// Today lies in the registration period (or, with no period, the organisme says recruitment is open
+    /// and the session has not started).
+    Open { until: Option<u32> },
+    /// The registration period is still to come.
+    NotYetOpen { from: u32 },
+    /// The period is over, or the organisme closed or suspended recruitment.
+    Closed,
+    /// The session has started (or started and is over) and nothing says it still admits.
+    Past,
+    /// Nothing is known: ask the organisme.
+    Unknown,
+}
+
+impl Registration {
+    pub fn is_open(self) -> bool {
+        matches!(self, Registration::Open { .. })
+    }
+
+    /// The French words for it: "inscriptions ouvertes jusqu'au 22/05/2026", "session passée"…
+    pub fn label(self) -> String {
+        match self {
+            Registration::Open { until: Some(d) } => {
+                format!("inscriptions ouvertes jusqu'au {}", text_fr::date_number(d))
             }
+            Registration::Open { until: None } => "inscriptions ouvertes".into(),
+            Registration::NotYetOpen { from } => {
+                format!("inscriptions à partir du {}", text_fr::date_number(from))
+            }
+            Registration::Closed => "inscriptions fermées".into(),
+            Registration::Past => "session passée".into(),
+            Registration::Unknown => "inscriptions : se renseigner auprès de l'organisme".into(),
         }
+    }
+}
+
+impl SessionInfo {
+    /// The registration state on `today` (YYYYMMDD, Europe/Paris).
+    pub fn registration(&self, today: u32) -> Registration {
+        let recruitment = self.recruitment.and_then(|c| Recruitment::from_code(c.into()));
+        if matches!(
+            recruitment,
+            Some(Recruitment::Closed | Recruitment::Suspended)
+        ) {
+            return if self.start.is_some_and(|s| s < today) {
+                Registration::Past
+            } else {
+                Registration::Closed
+            };
+        }
+        let started = self.start.is_some_and(|s| s < today);
+        if self.registration_start.is_some() || self.registration_end.is_some() {
+            if let Some(from) = self.registration_start.filter(|&f| today < f) {
+                return Registration::NotYetOpen { from };
+            }
+            // A period with no end runs until the session starts.
+            let end = self.registration_end.or(self.start);
+            return match end {
+                Some(e) if today > e => {
+                    if started {
+                        Registration::Past
+                    } else {
+                        Registration::Closed
+                    }
+                }
+                // A period that runs past the start is the source saying the session still admits.
+                until => Registration::Open { until },
+            };
+        }
+        match (recruitment, started) {
+            (_, true) => Registration::Past,
+            (Some(Recruitment::Open), false) => Registration::Open { until: None },
+            _ => Registration::Unknown,
+        }
+    }
+
+    /// Registration is open on `today`.
+    pub fn open_on(&self, today: u32) -> bool {
+        self.registration(today).is_open()
     }
 }
 
@@ -162,58 +183,74 @@ impl Filters {
 /// Counts of the results by kind and by the values the filters offer, for the shells' filter chips.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Facets {
-    pub kinds: Vec<(String, usize)>,
-    pub grand_domaines: Vec<(String, usize)>,
+    pub kinds: Vec<(super::Kind, usize)>,
+    /// ROME grand domaine letters (labels: `Catalogue::grand_domaine_label`).
+    pub grand_domaines: Vec<(char, usize)>,
     pub levels: Vec<(u8, usize)>,
-    pub funding: Vec<(String, usize)>,
-    pub modes: Vec<(String, usize)>,
-}
-
-/// Today as YYYYMMDD (UTC), for "registration open" when the caller gives no date.
-pub fn today() -> u32 {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() / 86_400)
-        .unwrap_or(0) as i64;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y * 10_000 + m * 100 + d) as u32
+    pub funding: Vec<(crate::codes::Funding, usize)>,
+    pub modes: Vec<(crate::codes::TeachingMode, usize)>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn levels_in_both_notations() {
-        assert_eq!(parse_level("4"), Some(4));
-        assert_eq!(parse_level("IV"), Some(4));
-        assert_eq!(parse_level("niveau V"), Some(3));
-        assert_eq!(parse_level("iii"), Some(5));
-        assert_eq!(parse_level("9"), None);
-        assert_eq!(parse_level("bac"), None);
+    use crate::codes::{Funding, TeachingMode};
+
+    fn session(start: u32, reg: (Option<u32>, Option<u32>), recruitment: Option<u8>) -> SessionInfo {
+        SessionInfo {
+            start: Some(start),
+            registration_start: reg.0,
+            registration_end: reg.1,
+            recruitment,
+        }
     }
 
     #[test]
-    fn today_is_a_plausible_date() {
-        let t = today();
-        assert!((2024_01_01..2100_01_01).contains(&t), "{t}");
-        assert!((1..=12).contains(&(t / 100 % 100)));
+    fn registration_is_open_only_when_today_allows_it() {
+        let today = 2026_12_01;
+        // The sessions of 2017–2018 the source marks "open": past, not open.
+        let old = session(2018_06_04, (None, Some(2018_05_22)), Some(1));
+        assert_eq!(old.registration(today), Registration::Past);
+        let old = session(2017_09_04, (None, None), Some(1));
+        assert_eq!(old.registration(today), Registration::Past);
+        // Open with no period: until the session starts.
+        let next = session(2027_01_10, (None, None), Some(1));
+        assert_eq!(next.registration(today), Registration::Open { until: None });
+        // A period that covers today.
+        let p = session(2027_01_10, (Some(2026_11_01), Some(2026_12_15)), None);
+        assert_eq!(
+            p.registration(today),
+            Registration::Open {
+                until: Some(2026_12_15)
+            }
+        );
+        assert_eq!(p.registration(2026_12_15).is_open(), true);
+        assert_eq!(p.registration(2026_12_16), Registration::Closed);
+        assert_eq!(
+            p.registration(2026_10_31),
+            Registration::NotYetOpen { from: 2026_11_01 }
+        );
+        // A period that runs past the start: the session still admits.
+        let late = session(2026_11_20, (Some(2026_10_01), Some(2026_12_20)), None);
+        assert!(late.registration(today).is_open());
+        // The organisme closed it: closed whatever the dates.
+        let closed = session(2027_01_10, (Some(2026_11_01), Some(2026_12_15)), Some(2));
+        assert_eq!(closed.registration(today), Registration::Closed);
+        // Nothing known.
+        let unknown = session(2027_01_10, (None, None), None);
+        assert_eq!(unknown.registration(today), Registration::Unknown);
+        assert_eq!(
+            p.registration(today).label(),
+            "inscriptions ouvertes jusqu'au 15/12/2026"
+        );
     }
 
     fn training() -> TrainingInfo {
         TrainingInfo {
             level: Some(3),
-            funding: funding_bit("Région") | funding_bit("CPF"),
-            modes: mode_bit("presentiel"),
+            funding: Funding::Region.bit() | Funding::Cpf.bit(),
+            modes: TeachingMode::Presentiel.bit(),
             hours: Some(400),
             disability_access: true,
             sessions: vec![
@@ -248,19 +285,19 @@ mod tests {
             ..Default::default()
         }));
         assert!(ok(Filters {
-            funding: funding_bit("CPF"),
+            funding: Funding::Cpf.bit(),
             ..Default::default()
         }));
         assert!(!ok(Filters {
-            funding: funding_bit("OPCO") | funding_bit("Agefiph"),
+            funding: Funding::Opco.bit() | Funding::Agefiph.bit(),
             ..Default::default()
         }));
         assert!(ok(Filters {
-            modes: mode_bit("presentiel") | mode_bit("distance"),
+            modes: TeachingMode::Presentiel.bit() | TeachingMode::Distance.bit(),
             ..Default::default()
         }));
         assert!(!ok(Filters {
-            modes: mode_bit("distance"),
+            modes: TeachingMode::Distance.bit(),
             ..Default::default()
         }));
         assert!(ok(Filters {

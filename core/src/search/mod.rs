@@ -1,18 +1,16 @@
 //! Search over the catalogue: French text folding, query building, ranking, kind and distance filters.
 
+pub mod doc;
 pub mod engine;
 pub mod filters;
 pub mod french;
 pub mod fuzzy;
-pub mod geo;
-pub mod index;
-pub mod text;
 
-use crate::error::Result;
-use geo::Point;
-use rusqlite::{params, Connection};
+use crate::codes::{self, Funding, TeachingMode};
+use crate::dates;
+use crate::error::InputError;
+use crate::territory::Point;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -41,6 +39,26 @@ impl Kind {
             _ => None,
         }
     }
+
+    /// As a person names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Job => "métier",
+            Kind::Training => "formation",
+            Kind::Place => "lieu",
+            Kind::Aid => "aide",
+        }
+    }
+
+    /// Plural, for counts: "43 métiers".
+    pub fn plural_label(self) -> &'static str {
+        match self {
+            Kind::Job => "métiers",
+            Kind::Training => "formations",
+            Kind::Place => "lieux",
+            Kind::Aid => "aides",
+        }
+    }
 }
 
 /// Serialisable so a saved search can store it; fields missing from an older stored query take their
@@ -56,11 +74,92 @@ pub struct Query {
     pub filters: filters::Filters,
     /// The date "registration open" is judged on (YYYYMMDD); today when None.
     pub today: Option<u32>,
+    /// How the user named `near` ("Aix-en-Provence (13100)"), to say it back.
+    pub near_label: Option<String>,
 }
 
 impl Default for Query {
     fn default() -> Self {
         Query::new("")
+    }
+}
+
+/// The largest page a face may ask for, and the widest radius: one call stays cheap whatever is sent.
+pub const MAX_LIMIT: usize = 500;
+pub const MAX_RADIUS_KM: u32 = 1000;
+/// A pasted page of text is not a query: its beginning is searched.
+pub const MAX_TEXT_CHARS: usize = 200;
+
+/// A search as a face receives it, before any check: the CLI's arguments and the FFI's records fill it,
+/// `validate` checks it once with the same messages for both.
+#[derive(Debug, Clone, Default)]
+pub struct QueryRequest {
+    pub text: String,
+    pub kind: Option<Kind>,
+    /// Already resolved by the catalogue (a typed place needs its communes).
+    pub near: Option<Point>,
+    pub radius_km: Option<f64>,
+    pub limit: Option<i64>,
+    pub level_min: Option<u8>,
+    pub level_max: Option<u8>,
+    pub funding: Vec<Funding>,
+    pub modes: Vec<TeachingMode>,
+    /// As typed: "AAAA-MM-JJ" or "JJ/MM/AAAA".
+    pub start_after: Option<String>,
+    pub start_before: Option<String>,
+    pub registration_open: bool,
+    pub max_hours: Option<i64>,
+    pub disability_access: bool,
+    /// A ROME grand domaine letter, A to N.
+    pub grand_domaine: Option<String>,
+}
+
+impl QueryRequest {
+    pub fn validate(self) -> Result<Query, InputError> {
+        let mut q = Query::new(self.text.chars().take(MAX_TEXT_CHARS).collect::<String>());
+        q.kind = self.kind;
+        q.near = self.near;
+        if let Some(limit) = self.limit {
+            q.limit = usize::try_from(limit)
+                .ok()
+                .filter(|l| (1..=MAX_LIMIT).contains(l))
+                .ok_or(InputError::Limit { max: MAX_LIMIT })?;
+        }
+        if let Some(r) = self.radius_km {
+            if !(r.is_finite() && r > 0.0 && r <= f64::from(MAX_RADIUS_KM)) {
+                return Err(InputError::Radius { max: MAX_RADIUS_KM });
+            }
+            q.radius_km = r;
+        }
+        let f = &mut q.filters;
+        for l in [self.level_min, self.level_max].into_iter().flatten() {
+            codes::checked_level(l.into())?;
+        }
+        f.level_min = self.level_min;
+        f.level_max = self.level_max;
+        f.funding = Funding::mask(self.funding);
+        f.modes = self.modes.iter().fold(0, |m, x| m | x.bit());
+        f.start_after = self.start_after.as_deref().map(dates::typed_number).transpose()?;
+        f.start_before = self.start_before.as_deref().map(dates::typed_number).transpose()?;
+        f.registration_open = self.registration_open;
+        f.max_hours = self
+            .max_hours
+            .map(|h| u32::try_from(h).map_err(|_| InputError::Hours))
+            .transpose()?;
+        f.disability_access = self.disability_access;
+        f.grand_domaine = match self.grand_domaine.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => {
+                let mut chars = text.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) if ('A'..='N').contains(&c.to_ascii_uppercase()) => {
+                        Some(c.to_ascii_uppercase())
+                    }
+                    _ => return Err(InputError::Domain(text.chars().take(10).collect())),
+                }
+            }
+        };
+        Ok(q)
     }
 }
 
@@ -74,6 +173,7 @@ impl Query {
             limit: 10,
             filters: filters::Filters::default(),
             today: None,
+            near_label: None,
         }
     }
 }
@@ -90,159 +190,96 @@ pub struct Hit {
     pub score: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_km: Option<f64>,
+    /// Where it is, in words, when the search is near a place: "3,4 km", or "à Marseille" for what is
+    /// only placed at its commune's centre (no false precision).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub badges: Vec<Badge>,
 }
 
-/// FTS5 query text: every word quoted (so operators and odd characters are plain text), OR-ed, the last one
-/// a prefix while the user is still typing it.
-pub fn fts_query(text: &str) -> Option<String> {
-    let words = text::words(text);
-    let last_is_prefix = !text.ends_with(char::is_whitespace);
-    let n = words.len();
-    let parts: Vec<String> = words
-        .into_iter()
-        .enumerate()
-        .map(|(i, w)| {
-            let star = if i + 1 == n && last_is_prefix {
-                "*"
-            } else {
-                ""
-            };
-            format!("\"{}\"{star}", w.replace('"', ""))
-        })
-        .collect();
-    (!parts.is_empty()).then(|| parts.join(" OR "))
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BadgeKind {
+    /// A session of the training takes registrations today (`filters::Registration`).
+    RegistrationOpen,
+    /// The training can be followed at a distance.
+    DistanceLearning,
 }
 
-struct Candidate {
-    hit: Hit,
-    lat: Option<f64>,
-    lon: Option<f64>,
-    distance_learning: bool,
+/// A small label drawn on a result: `label` is the French text (colour is never the only signal).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Badge {
+    pub kind: BadgeKind,
+    pub label: &'static str,
 }
 
-fn within(q: &Query, c: &Candidate) -> Option<Option<f64>> {
-    let Some(center) = q.near else {
-        return Some(None);
-    };
-    match (c.lat, c.lon) {
-        (Some(lat), Some(lon)) => {
-            let d = geo::distance_km(center, Point { lat, lon });
-            (d <= q.radius_km).then_some(Some(d))
-        }
-        // Jobs and aids have no place; a distance-learning training is reachable from anywhere.
-        _ => {
-            let reachable = match c.hit.kind {
-                Kind::Job | Kind::Aid => true,
-                Kind::Training => c.distance_learning,
-                Kind::Place => false,
-            };
-            reachable.then_some(None)
-        }
-    }
-}
-
-/// The plain FTS5 baseline: unicode61 with diacritics removed, the last word as a prefix, words OR-ed,
-/// BM25 with the title weighted ten times the body; one result per job fiche.
-pub fn search_fts(conn: &Connection, q: &Query) -> Result<Vec<Hit>> {
-    let Some(fts) = fts_query(&q.text) else {
-        return browse(conn, q);
-    };
-    let mut st = conn.prepare_cached(
-        "SELECT d.kind, d.id, d.title, d.subtitle, d.rome, d.lat, d.lon, d.distance_learning,
-                bm25(search_fts, 10.0, 1.0) AS s
-         FROM search_fts JOIN search_doc d ON d.doc = search_fts.rowid
-         WHERE search_fts MATCH ?1 AND (?2 IS NULL OR d.kind = ?2)
-         ORDER BY s LIMIT ?3",
-    )?;
-    let pool = (q.limit * 20).max(200) as i64;
-    let rows = st.query_map(
-        params![fts, q.kind.map(Kind::as_str), pool],
-        row_to_candidate,
-    )?;
-    collect(q, rows)
-}
-
-fn row_to_candidate(r: &rusqlite::Row) -> rusqlite::Result<Candidate> {
-    let kind: String = r.get(0)?;
-    Ok(Candidate {
-        hit: Hit {
-            kind: Kind::parse(&kind).unwrap_or(Kind::Place),
-            id: r.get(1)?,
-            title: r.get(2)?,
-            subtitle: r.get(3)?,
-            rome: r.get(4)?,
-            score: -r.get::<_, f64>(8)?,
-            distance_km: None,
-        },
-        lat: r.get(5)?,
-        lon: r.get(6)?,
-        distance_learning: r.get(7)?,
-    })
-}
-
-fn collect(q: &Query, rows: impl Iterator<Item = rusqlite::Result<Candidate>>) -> Result<Vec<Hit>> {
-    let mut seen: HashMap<(Kind, String), ()> = HashMap::new();
-    let mut out = Vec::new();
-    for c in rows {
-        let c = c?;
-        let Some(distance) = within(q, &c) else {
-            continue;
+impl Badge {
+    pub fn new(kind: BadgeKind) -> Badge {
+        let label = match kind {
+            BadgeKind::RegistrationOpen => "inscriptions ouvertes",
+            BadgeKind::DistanceLearning => "à distance",
         };
-        if seen.insert((c.hit.kind, c.hit.id.clone()), ()).is_some() {
-            continue;
-        }
-        let mut hit = c.hit;
-        hit.distance_km = distance.map(|d| (d * 10.0).round() / 10.0);
-        out.push(hit);
-        if out.len() >= q.limit {
-            break;
-        }
+        Badge { kind, label }
     }
-    Ok(out)
 }
 
-/// No words: list what lies near the point (or everything of a kind), nearest first.
-fn browse(conn: &Connection, q: &Query) -> Result<Vec<Hit>> {
-    if q.near.is_none() && q.kind.is_none() {
-        return Ok(Vec::new());
-    }
-    let mut st = conn.prepare_cached(
-        "SELECT kind, id, title, subtitle, rome, lat, lon, distance_learning, prior FROM search_doc
-         WHERE (?1 IS NULL AND kind IN ('training', 'place')) OR kind = ?1",
-    )?;
-    let rows = st.query_map(params![q.kind.map(Kind::as_str)], row_to_candidate)?;
-    let mut all: Vec<Hit> = Vec::new();
-    let unlimited = Query {
-        limit: usize::MAX,
-        ..q.clone()
-    };
-    for hit in collect(&unlimited, rows)? {
-        all.push(hit);
-    }
-    all.sort_by(|a, b| {
-        a.distance_km
-            .unwrap_or(f64::MAX)
-            .total_cmp(&b.distance_km.unwrap_or(f64::MAX))
-    });
-    all.truncate(q.limit);
-    Ok(all)
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn request() -> QueryRequest {
+        QueryRequest {
+            text: "cariste".into(),
+            ..Default::default()
+        }
+    }
+
     #[test]
-    fn fts_query_quotes_words_and_prefixes_the_last() {
-        assert_eq!(fts_query("boulang").as_deref(), Some("\"boulang\"*"));
-        assert_eq!(
-            fts_query("Aide-soignante ").as_deref(),
-            Some("\"aide\" OR \"soignante\"")
-        );
-        assert_eq!(
-            fts_query("NEAR( \"x\" AND *").as_deref(),
-            Some("\"near\" OR \"x\" OR \"and\"*")
-        );
-        assert_eq!(fts_query("*** ''"), None);
+    fn a_request_is_checked_once_with_real_dates() {
+        let ok = QueryRequest {
+            start_after: Some("01/12/2026".into()),
+            start_before: Some("2026-12-31".into()),
+            limit: Some(500),
+            radius_km: Some(1000.0),
+            ..request()
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(ok.filters.start_after, Some(2026_12_01));
+        assert_eq!(ok.filters.start_before, Some(2026_12_31));
+        for bad in ["2026-02-31", "2026-13-45", "01-12-2026"] {
+            let r = QueryRequest {
+                start_after: Some(bad.into()),
+                ..request()
+            }
+            .validate();
+            assert_eq!(r.unwrap_err(), InputError::Date(bad.into()));
+        }
+        for limit in [0, 501, -1] {
+            let r = QueryRequest {
+                limit: Some(limit),
+                ..request()
+            };
+            assert_eq!(r.validate().unwrap_err(), InputError::Limit { max: 500 });
+        }
+        for radius in [0.0, -3.0, 1000.5, f64::NAN] {
+            let r = QueryRequest {
+                radius_km: Some(radius),
+                ..request()
+            };
+            assert!(matches!(r.validate(), Err(InputError::Radius { .. })));
+        }
+        let r = QueryRequest {
+            grand_domaine: Some("Z".into()),
+            ..request()
+        };
+        assert!(matches!(r.validate(), Err(InputError::Domain(_))));
+        let long = QueryRequest {
+            text: "a".repeat(10_000),
+            ..request()
+        };
+        assert_eq!(long.validate().unwrap().text.len(), MAX_TEXT_CHARS);
     }
 }

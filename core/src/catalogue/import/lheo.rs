@@ -66,60 +66,6 @@ pub const FILES: [&FileInfo; 5] = [
     &NORMANDIE_BOULANGER,
 ];
 
-/// LHEO `code-financeur` (dictionary `dict-financeurs`) → the funder family shown in search filters.
-/// The dictionary has no code for the CPF itself (CPF eligibility travels in `extras`); code 17,
-/// Transition Pro, funds the "CPF de transition professionnelle", so it is filed under CPF. State
-/// agencies (ACSÉ, LADOM, OFII) count as État; départements, communes and European funds as Autre.
-const FUNDERS: &[(&str, &str)] = &[
-    ("0", "Autre"),          // Autre
-    ("1", "Autre"),          // Code(s) obsolète(s)
-    ("2", "Région"),         // Collectivité territoriale - Conseil régional
-    ("3", "Autre"),          // Fonds européens - FSE
-    ("4", "France Travail"), // Pôle emploi
-    ("5", "Entreprise"),     // Entreprise
-    ("6", "État"),           // ACSÉ (anciennement FASILD)
-    ("7", "Agefiph"),        // AGEFIPH
-    ("8", "Autre"),          // Collectivité territoriale - Conseil général
-    ("9", "Autre"),          // Collectivité territoriale - Commune
-    ("10", "Personnel"),     // Bénéficiaire de l'action
-    ("11", "État"),          // Etat - Ministère chargé de l'emploi
-    ("12", "État"),          // Etat - Ministère de l'éducation nationale
-    ("13", "État"),          // Etat - Autre
-    ("14", "Autre"),         // Fonds européens - Autre
-    ("15", "Autre"),         // Collectivité territoriale - Autre
-    ("16", "OPCO"),          // OPCO
-    ("17", "CPF"),           // Transition Pro
-    ("18", "État"),          // LADOM
-    ("19", "État"),          // État - Ministère de l'intérieur
-    ("20", "État"),          // OFII
-];
-
-/// The funder family of an LHEO `code-financeur`, None for a code outside the LHEO 2.3 dictionary.
-pub fn funder_category(code: &str) -> Option<&'static str> {
-    funder(code).map(|(_, category)| category)
-}
-
-/// The dictionary entry of a `code-financeur`: "02" and "2" are the same code in sloppy exports.
-fn funder(code: &str) -> Option<(&'static str, &'static str)> {
-    let code = code.trim();
-    let code = match code.trim_start_matches('0') {
-        "" if !code.is_empty() => "0",
-        c => c,
-    };
-    FUNDERS.iter().find(|(c, _)| *c == code).copied()
-}
-
-/// `modalites-enseignement` (dictionary `dict-modalites-enseignement`): 0 entirely on site, 1 mixed,
-/// 2 entirely distance learning.
-pub fn teaching_mode(code: &str) -> Option<&'static str> {
-    match code.trim() {
-        "0" => Some("presentiel"),
-        "1" => Some("mixte"),
-        "2" => Some("distance"),
-        _ => None,
-    }
-}
-
 /// `dict-niveaux`: code → (readable label, European level 1–8).
 /// Codes 11–18 are the European levels 1–8 themselves. Codes 2–8 are the pre-2019 French levels; the
 /// correspondence is that of décret n° 2019-14 (V → 3, IV → 4, III → 5, II → 6, I → 7 and 8, taken as 7,
@@ -535,7 +481,7 @@ fn import_action(
 
     let teaching = a.child("modalites-enseignement").and_then(|n| {
         let code = n.value()?;
-        let mode = teaching_mode(code);
+        let mode = crate::codes::TeachingMode::from_lheo(code).map(crate::codes::TeachingMode::code);
         if mode.is_none() {
             notes.push((
                 n.line,
@@ -580,10 +526,8 @@ fn import_action(
             continue;
         };
         let Some(code) = n.value() else { continue };
-        match funder(code) {
-            Some((canonical, _)) if !funders.iter().any(|c| c == canonical) => {
-                funders.push(canonical.to_string())
-            }
+        match crate::codes::lheo_funder(code) {
+            Some(f) if !funders.iter().any(|c| c == f.code) => funders.push(f.code.to_string()),
             Some(_) => {}
             None => notes.push((
                 n.line,
@@ -1256,26 +1200,28 @@ mod tests {
 
     #[test]
     fn dictionaries() {
-        assert_eq!(funder_category("2"), Some("Région"));
-        assert_eq!(funder_category("4"), Some("France Travail"));
-        assert_eq!(funder_category("5"), Some("Entreprise"));
-        assert_eq!(funder_category("7"), Some("Agefiph"));
-        assert_eq!(funder_category("10"), Some("Personnel"));
-        assert_eq!(funder_category("11"), Some("État"));
-        assert_eq!(funder_category("16"), Some("OPCO"));
-        assert_eq!(funder_category("17"), Some("CPF"));
-        assert_eq!(funder_category("0"), Some("Autre"));
-        assert_eq!(funder_category("00"), Some("Autre"));
-        assert_eq!(funder_category(" 02 "), Some("Région"));
-        assert_eq!(funder_category("21"), None);
-        assert_eq!(funder_category(""), None);
-        assert_eq!(funder_category("OPCO"), None);
-        // Every code 0..=20 of dict-financeurs has a category.
-        assert!((0..=20).all(|c| funder_category(&c.to_string()).is_some()));
-        assert_eq!(teaching_mode("0"), Some("presentiel"));
-        assert_eq!(teaching_mode(" 1 "), Some("mixte"));
-        assert_eq!(teaching_mode("2"), Some("distance"));
-        assert_eq!(teaching_mode("3"), None);
+        use crate::codes::{lheo_funder, Funding, TeachingMode};
+        let category = |c: &str| lheo_funder(c).map(|f| f.category);
+        assert_eq!(category("2"), Some(Some(Funding::Region)));
+        assert_eq!(category("4"), Some(Some(Funding::FranceTravail)));
+        assert_eq!(category("5"), Some(Some(Funding::Entreprise)));
+        assert_eq!(category("7"), Some(Some(Funding::Agefiph)));
+        assert_eq!(category("10"), Some(Some(Funding::Personnel)));
+        assert_eq!(category("11"), Some(Some(Funding::Etat)));
+        assert_eq!(category("16"), Some(Some(Funding::Opco)));
+        assert_eq!(category("17"), Some(Some(Funding::Cpf)));
+        assert_eq!(category("0"), Some(None));
+        assert_eq!(category("00"), Some(None));
+        assert_eq!(category(" 02 "), Some(Some(Funding::Region)));
+        assert_eq!(category("21"), None);
+        assert_eq!(category(""), None);
+        assert_eq!(category("OPCO"), None);
+        // Every code 0..=20 of dict-financeurs is known.
+        assert!((0..=20).all(|c| lheo_funder(&c.to_string()).is_some()));
+        assert_eq!(TeachingMode::from_lheo("0"), Some(TeachingMode::Presentiel));
+        assert_eq!(TeachingMode::from_lheo(" 1 "), Some(TeachingMode::Mixte));
+        assert_eq!(TeachingMode::from_lheo("2"), Some(TeachingMode::Distance));
+        assert_eq!(TeachingMode::from_lheo("3"), None);
         assert_eq!(
             level("6"),
             Some((Some("Niveau 5 (BTS, DUT) – ancien niveau III"), Some(5)))

@@ -59,11 +59,6 @@ pub struct FileInfo {
     pub licence: &'static str,
 }
 
-/// The funding category of an LHEO `code-financeur` ("Région", "France Travail", "CPF", "OPCO", "Agefiph"…).
-pub fn funder_category(code: &str) -> Option<&'static str> {
-    lheo::funder_category(code)
-}
-
 pub const LICENCE_OUVERTE: &str = "Licence Ouverte / Etalab 2.0 (selon le producteur)";
 
 /// Progress of a build: which step, out of how many.

@@ -1,6 +1,9 @@
-//! Builds the search documents and the FTS5 index from the catalogue tables, at the end of a build.
+//! Turns the catalogue tables into the search engine's documents, at the end of a build, and saves the
+//! engine built from them with the catalogue.
 
 use crate::error::Result;
+use crate::search::doc::Doc;
+use crate::search::engine::Engine;
 use rusqlite::{params, Transaction};
 
 /// Longest body text indexed per document: beyond it, words add noise more than recall.
@@ -17,33 +20,10 @@ fn truncate(text: String) -> String {
     text[..end].to_string()
 }
 
-/// A searchable document: what the engines index (title strongly, body weakly) and what a hit shows.
-#[derive(Debug, Clone, Default)]
-pub struct Doc {
-    pub kind: &'static str,
-    pub id: String,
-    pub title: String,
-    pub subtitle: Option<String>,
-    pub rome: Option<String>,
-    pub lat: Option<f64>,
-    pub lon: Option<f64>,
-    pub distance_learning: bool,
-    /// A static prior in [0, ~16] for jobs (see `job_priors`), 0 otherwise.
-    pub prior: f64,
-    pub body: String,
-    /// For jobs: the ROME grand domaine letter.
-    pub domain: Option<char>,
-    /// For trainings: what the filters look at.
-    pub training: Option<super::filters::TrainingInfo>,
-    /// The document that names its group best (a job's fiche, rather than one of its appellations).
-    pub head: bool,
-}
-
-/// Builds the search documents, the FTS5 index and our engine's index, at the end of a catalogue build.
+/// Builds the search documents and the engine's index, at the end of a catalogue build.
 pub fn build(tx: &Transaction) -> Result<usize> {
     let docs = collect(tx)?;
-    write(tx, &docs)?;
-    let engine = super::engine::Engine::build(&docs);
+    let engine = Engine::build(&docs);
     tx.execute(
         "INSERT OR REPLACE INTO search_engine(id, data) VALUES (1, ?1)",
         params![engine.to_bytes()],
@@ -164,7 +144,7 @@ pub fn collect(tx: &rusqlite::Connection) -> Result<Vec<Doc>> {
         )?;
         let rows = st.query_map([], |r| {
             let kind: String = r.get(1)?;
-            let label = place_kind_label(&kind);
+            let label = crate::codes::place_kind_label(&kind);
             let (address, postcode, city): (String, String, String) =
                 (r.get(3)?, r.get(4)?, r.get(5)?);
             Ok(Doc {
@@ -224,7 +204,9 @@ pub fn collect(tx: &rusqlite::Connection) -> Result<Vec<Doc>> {
 /// Adds what the filters need: the grand domaine of jobs, and levels, funding, modes, hours, sessions of
 /// trainings.
 fn add_facts(conn: &rusqlite::Connection, docs: &mut [Doc]) -> Result<()> {
-    use super::filters::{date_number, funding_bit, mode_bit, SessionInfo, TrainingInfo};
+    use crate::codes::{self, Funding, TeachingMode};
+    use crate::dates::iso_number;
+    use crate::search::filters::{SessionInfo, TrainingInfo};
     use std::collections::HashMap;
     let priors = job_priors(conn)?;
     let mut domains: HashMap<String, char> = HashMap::new();
@@ -269,11 +251,14 @@ fn add_facts(conn: &rusqlite::Connection, docs: &mut [Doc]) -> Result<()> {
         let Some(t) = trainings.get_mut(&id) else {
             continue;
         };
-        t.modes |= mode.as_deref().map(mode_bit).unwrap_or(0);
+        t.modes |= mode
+            .as_deref()
+            .and_then(TeachingMode::from_code)
+            .map_or(0, TeachingMode::bit);
         for code in funders.unwrap_or_default().split(',') {
-            t.funding |= crate::catalogue::import::funder_category(code.trim())
-                .map(funding_bit)
-                .unwrap_or(0);
+            t.funding |= codes::lheo_funder(code)
+                .and_then(|f| f.category)
+                .map_or(0, Funding::bit);
         }
         if let Some(h) = hours.and_then(|h| u32::try_from(h).ok()).filter(|&h| h > 0) {
             t.hours = Some(t.hours.map_or(h, |old| old.min(h)));
@@ -297,9 +282,9 @@ fn add_facts(conn: &rusqlite::Connection, docs: &mut [Doc]) -> Result<()> {
         let (id, start, reg_start, reg_end, recruitment) = row?;
         if let Some(t) = trainings.get_mut(&id) {
             t.sessions.push(SessionInfo {
-                start: start.as_deref().and_then(date_number),
-                registration_start: reg_start.as_deref().and_then(date_number),
-                registration_end: reg_end.as_deref().and_then(date_number),
+                start: start.as_deref().and_then(iso_number),
+                registration_start: reg_start.as_deref().and_then(iso_number),
+                registration_end: reg_end.as_deref().and_then(iso_number),
                 recruitment: recruitment.and_then(|r| u8::try_from(r).ok()),
             });
         }
@@ -357,42 +342,3 @@ fn job_priors(conn: &rusqlite::Connection) -> Result<std::collections::HashMap<S
     Ok(priors)
 }
 
-/// Writes the documents and their FTS5 rows; document numbers follow the order of `docs`.
-pub fn write(tx: &rusqlite::Connection, docs: &[Doc]) -> Result<()> {
-    let mut ins_doc = tx.prepare(
-        "INSERT INTO search_doc(doc, kind, id, title, subtitle, rome, lat, lon, distance_learning, prior)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?;
-    let mut ins_fts =
-        tx.prepare("INSERT INTO search_fts(rowid, title, body) VALUES (?1, ?2, ?3)")?;
-    for (i, d) in docs.iter().enumerate() {
-        let doc = i as i64 + 1;
-        ins_doc.execute(params![
-            doc,
-            d.kind,
-            d.id,
-            d.title,
-            d.subtitle,
-            d.rome,
-            d.lat,
-            d.lon,
-            d.distance_learning,
-            d.prior
-        ])?;
-        ins_fts.execute(params![doc, d.title, d.body])?;
-    }
-    Ok(())
-}
-
-pub fn place_kind_label(kind: &str) -> &'static str {
-    match kind {
-        "agence_france_travail" => "Agence France Travail",
-        "mission_locale" => "Mission locale",
-        "lycee" => "Lycée",
-        "organisme" => "Organisme de formation",
-        "lieu_formation" => "Lieu de formation",
-        "commune" => "Commune",
-        "adresse_inscription" => "Adresse d'inscription",
-        _ => "Lieu",
-    }
-}

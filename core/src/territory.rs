@@ -1,0 +1,334 @@
+//! Places on the map: points and distances, and what the user types to say where they are ("13001",
+//! "Aix-en-Provence", "Saint-Denis (93)", "43.3,5.4") resolved to a point, once, for every face.
+
+use crate::error::{Error, InputError, Result};
+use crate::text::fold;
+use rusqlite::{params, Connection};
+
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Point {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+impl Point {
+    /// A point, when both coordinates are on the globe.
+    pub fn checked(lat: f64, lon: f64) -> std::result::Result<Point, InputError> {
+        ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon))
+            .then_some(Point { lat, lon })
+            .ok_or(InputError::Coordinates)
+    }
+}
+
+/// Great-circle distance in kilometres.
+pub fn distance_km(a: Point, b: Point) -> f64 {
+    let (la1, la2) = (a.lat.to_radians(), b.lat.to_radians());
+    let dlat = la2 - la1;
+    let dlon = (b.lon - a.lon).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
+    // Rounding can push h a hair above 1 for antipodes: asin would give NaN.
+    2.0 * 6371.0 * h.sqrt().clamp(0.0, 1.0).asin()
+}
+
+fn parse_lat_lon(text: &str) -> Option<Point> {
+    let (a, b) = text.split_once(',')?;
+    let lat: f64 = a.trim().parse().ok()?;
+    let lon: f64 = b.trim().parse().ok()?;
+    Point::checked(lat, lon).ok()
+}
+
+/// How the commune table spells a name: upper case, no accents, spaces for hyphens and apostrophes
+/// ("Saint-Étienne" → "SAINT ETIENNE"); "St"/"Ste" as people abbreviate them are written out.
+pub fn commune_key(name: &str) -> String {
+    let folded = fold(name).to_uppercase();
+    let spaced: String = folded
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    spaced
+        .split_whitespace()
+        .map(|w| match w {
+            "ST" => "SAINT",
+            "STE" => "SAINTE",
+            w => w,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A commune the user may have meant, to choose from.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PlaceChoice {
+    /// The commune as people write it ("Saint-Denis").
+    pub name: String,
+    pub departement: Option<String>,
+    pub departement_name: Option<String>,
+    pub insee: String,
+    /// Its main postcode: typing it chooses this commune.
+    pub postcode: String,
+}
+
+impl PlaceChoice {
+    /// "Saint-Denis (93, Seine-Saint-Denis)".
+    pub fn label(&self) -> String {
+        match (&self.departement, &self.departement_name) {
+            (Some(d), Some(n)) => format!("{} ({d}, {n})", self.name),
+            (Some(d), None) => format!("{} ({d})", self.name),
+            _ => self.name.clone(),
+        }
+    }
+}
+
+/// How a typed place was understood.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FoundBy {
+    Coordinates,
+    Postcode,
+    Commune,
+}
+
+/// A typed place, resolved: the point searched around and what to tell the user ("Aix-en-Provence (13)").
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Resolved {
+    pub point: Point,
+    pub label: String,
+    pub found_by: FoundBy,
+    /// The commune, when the place is one.
+    pub commune: Option<PlaceChoice>,
+}
+
+/// One candidate commune with what ranks it as a postcode's main town: the number of postcodes it spans
+/// and of localities listed under it (a large town has many; there is no population in our data).
+struct Candidate {
+    choice: PlaceChoice,
+    point: Option<Point>,
+    weight: (i64, i64),
+}
+
+fn candidates(conn: &Connection, sql_where: &str, arg: &str) -> Result<Vec<Candidate>> {
+    let sql = format!(
+        "SELECT c.insee, coalesce(p.name, c.name), c.departement, d.name,
+                (SELECT min(postcode) FROM commune x WHERE x.insee = c.insee),
+                avg(c.lat), avg(c.lon),
+                (SELECT count(DISTINCT postcode) FROM commune x WHERE x.insee = c.insee),
+                (SELECT count(*) FROM commune x WHERE x.insee = c.insee)
+         FROM commune c
+         LEFT JOIN place p ON p.id = 'commune:' || c.insee
+         LEFT JOIN departement d ON d.code = c.departement
+         WHERE {sql_where}
+         GROUP BY c.insee
+         ORDER BY c.insee"
+    );
+    let mut st = conn.prepare_cached(&sql)?;
+    let rows = st.query_map(params![arg], |r| {
+        let lat: Option<f64> = r.get(5)?;
+        let lon: Option<f64> = r.get(6)?;
+        Ok(Candidate {
+            choice: PlaceChoice {
+                insee: r.get(0)?,
+                name: r.get(1)?,
+                departement: r.get(2)?,
+                departement_name: r.get(3)?,
+                postcode: r.get(4)?,
+            },
+            point: lat.zip(lon).map(|(lat, lon)| Point { lat, lon }),
+            weight: (r.get(7)?, r.get(8)?),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn is_postcode(t: &str) -> bool {
+    t.len() == 5
+        && t.chars().all(|c| c.is_ascii_alphanumeric())
+        && t.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// "Saint-Denis (93)", "Saint-Denis 93" → ("Saint-Denis", Some("93")).
+fn split_departement(text: &str) -> (&str, Option<String>) {
+    let t = text.trim();
+    let (name, tail) = match t.rsplit_once(|c: char| c == '(' || c.is_whitespace()) {
+        Some((name, tail)) => (name, tail.trim_end_matches(')').trim()),
+        None => return (t, None),
+    };
+    let is_dept = (1..=3).contains(&tail.len())
+        && tail.chars().all(|c| c.is_ascii_alphanumeric())
+        && tail.chars().next().is_some_and(|c| c.is_ascii_digit());
+    if is_dept && !name.trim().is_empty() {
+        let code = if tail.len() == 1 {
+            format!("0{tail}")
+        } else {
+            tail.to_ascii_uppercase()
+        };
+        (name.trim().trim_end_matches('('), Some(code))
+    } else {
+        (t, None)
+    }
+}
+
+fn resolved(c: Candidate, found_by: FoundBy, unknown: impl Fn() -> Error) -> Result<Resolved> {
+    let point = c.point.ok_or_else(unknown)?;
+    let label = match &c.choice.departement {
+        Some(d) => format!("{} ({d})", c.choice.name),
+        None => c.choice.name.clone(),
+    };
+    Ok(Resolved {
+        point,
+        label,
+        found_by,
+        commune: Some(c.choice),
+    })
+}
+
+/// Resolves a postcode (its main town), a commune name (with its département when several communes share
+/// the name) or "lat,lon". Several communes of one name give `Error::AmbiguousPlace` with the candidates.
+pub fn resolve(conn: &Connection, text: &str) -> Result<Resolved> {
+    let t = text.trim();
+    if let Some(point) = parse_lat_lon(t) {
+        return Ok(Resolved {
+            point,
+            label: format!("{:.4}, {:.4}", point.lat, point.lon),
+            found_by: FoundBy::Coordinates,
+            commune: None,
+        });
+    }
+    let unknown = || Error::UnknownPlace(t.chars().take(80).collect());
+    if is_postcode(t) {
+        let mut all = candidates(conn, "c.postcode = ?1 AND c.lat IS NOT NULL", t)?;
+        // The postcode's main town: the commune spanning most postcodes and localities.
+        all.sort_by(|a, b| b.weight.cmp(&a.weight).then(a.choice.insee.cmp(&b.choice.insee)));
+        let best = all.into_iter().next().ok_or_else(unknown)?;
+        // Around the main town, but centred on what the postcode covers of it.
+        let mut r = resolved(best, FoundBy::Postcode, unknown)?;
+        if let Some(c) = &r.commune {
+            r.label = format!("{} ({t})", c.name);
+        }
+        return Ok(r);
+    }
+    let (name, dept) = split_departement(t);
+    let key = commune_key(name);
+    if key.is_empty() {
+        return Err(unknown());
+    }
+    // Exact name; a city split into arrondissements ("MARSEILLE 01".."16") is one commune in the place
+    // table, so its arrondissements are found by that name too.
+    let mut all = candidates(conn, "c.name = ?1", &key)?;
+    if all.is_empty() {
+        all = candidates(conn, "c.name GLOB ?1 || ' [0-9]*'", &key)?;
+        if !all.is_empty() {
+            // One city: centre on the mean of its arrondissements.
+            let pts: Vec<Point> = all.iter().filter_map(|c| c.point).collect();
+            let n = pts.len().max(1) as f64;
+            let point = Point {
+                lat: pts.iter().map(|p| p.lat).sum::<f64>() / n,
+                lon: pts.iter().map(|p| p.lon).sum::<f64>() / n,
+            };
+            let first = all.swap_remove(0);
+            let city = PlaceChoice {
+                name: title_words(name),
+                ..first.choice
+            };
+            return resolved(
+                Candidate {
+                    choice: city,
+                    point: (!pts.is_empty()).then_some(point),
+                    weight: first.weight,
+                },
+                FoundBy::Commune,
+                unknown,
+            );
+        }
+    }
+    if let Some(d) = &dept {
+        all.retain(|c| c.choice.departement.as_deref() == Some(d.as_str()));
+    }
+    match all.len() {
+        0 => Err(unknown()),
+        1 => resolved(all.swap_remove(0), FoundBy::Commune, unknown),
+        _ => Err(Error::AmbiguousPlace {
+            name: name.chars().take(80).collect(),
+            candidates: all.into_iter().map(|c| c.choice).collect(),
+        }),
+    }
+}
+
+/// "marseille" → "Marseille", "aix-en-provence" → "Aix-En-Provence" is avoided: only the first letter
+/// of each word separated by a space is raised, hyphenated words are kept as typed but for the first.
+fn title_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut start = true;
+    for c in text.trim().chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        start = c.is_whitespace();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distance_paris_marseille_is_about_660_km() {
+        let paris = Point {
+            lat: 48.8566,
+            lon: 2.3522,
+        };
+        let marseille = Point {
+            lat: 43.2965,
+            lon: 5.3698,
+        };
+        let d = distance_km(paris, marseille);
+        assert!((655.0..665.0).contains(&d), "{d}");
+        // Antipodes: no NaN.
+        let d = distance_km(Point { lat: 0.0, lon: 0.0 }, Point { lat: 0.0, lon: 180.0 });
+        assert!(d.is_finite() && d > 20_000.0, "{d}");
+    }
+
+    #[test]
+    fn lat_lon_text_is_parsed_and_checked() {
+        assert_eq!(
+            parse_lat_lon("43.3, 5.4"),
+            Some(Point {
+                lat: 43.3,
+                lon: 5.4
+            })
+        );
+        assert_eq!(parse_lat_lon("95,5"), None);
+        assert_eq!(parse_lat_lon("a,b"), None);
+        assert_eq!(Point::checked(91.0, 0.0), Err(InputError::Coordinates));
+    }
+
+    #[test]
+    fn commune_keys_match_the_la_poste_spelling() {
+        assert_eq!(commune_key("Saint-Étienne"), "SAINT ETIENNE");
+        assert_eq!(commune_key("St Étienne"), "SAINT ETIENNE");
+        assert_eq!(
+            commune_key("l'Abergement-Clémenciat"),
+            "L ABERGEMENT CLEMENCIAT"
+        );
+    }
+
+    #[test]
+    fn a_departement_after_the_name_chooses_among_homonyms() {
+        assert_eq!(
+            split_departement("Saint-Denis (93)"),
+            ("Saint-Denis", Some("93".into()))
+        );
+        assert_eq!(
+            split_departement("Saint-Denis 974"),
+            ("Saint-Denis", Some("974".into()))
+        );
+        assert_eq!(
+            split_departement("Ajaccio (2a)"),
+            ("Ajaccio", Some("2A".into()))
+        );
+        assert_eq!(split_departement("Aix en Provence"), ("Aix en Provence", None));
+        assert_eq!(split_departement("13"), ("13", None));
+    }
+}
