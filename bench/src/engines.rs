@@ -2,8 +2,9 @@
 //! queries on the same documents.
 
 use crate::error::Result;
+use crate::fts::search_fts;
 use crate::tantivy_engine::TantivyEngine;
-use orientation_core::search::{engine::Engine, search_fts, Hit, Kind, Query};
+use orientation_core::search::{engine::Engine, Hit, Kind, Query};
 use rusqlite::Connection;
 
 pub trait SearchEngine {
@@ -30,7 +31,7 @@ impl SearchEngine for Ours {
     }
 }
 
-/// Plain SQLite FTS5 (core::search::search_fts): unicode61 without diacritics, prefix on the last
+/// Plain SQLite FTS5 (`fts::search_fts`, over an index the bench builds from the same documents): unicode61 without diacritics, prefix on the last
 /// word, words OR-ed, bm25 with the title weighted ten times.
 pub struct Fts<'c>(pub &'c Connection);
 

@@ -4,6 +4,7 @@
 pub mod catalogue;
 pub mod engines;
 pub mod error;
+pub mod fts;
 pub mod mem;
 pub mod metrics;
 pub mod rng;

@@ -10,7 +10,7 @@
 
 use crate::error::{Error, Result};
 use crate::rng::Rng;
-use orientation_core::search::index::Doc;
+use orientation_core::search::doc::Doc;
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::Path;

@@ -8,7 +8,7 @@
 //! the FTS5 baseline.
 
 use crate::error::Result;
-use orientation_core::search::index::Doc;
+use orientation_core::search::doc::Doc;
 use orientation_core::search::{Hit, Kind};
 use std::collections::HashSet;
 use tantivy::columnar::Column;

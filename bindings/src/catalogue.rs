@@ -109,20 +109,14 @@ impl Catalogue {
     /// meanwhile. An empty text with no filter gives an empty page; an empty text with a kind, a location
     /// or filters lists what they select.
     pub fn search(&self, query: SearchQuery) -> Result<SearchPage> {
-        let q = query.to_core(|text| {
-            let r = self.db().resolve_place(text)?;
-            Ok((r.point, r.label))
-        })?;
+        let q = query.to_core(|l| search::locate(&self.db(), l))?;
         self.page(q)
     }
 
     /// Why `search` would refuse this query, in the words the CLI uses ("date invalide « 2026-02-31 » : …");
     /// None when it is fine. Cheap: call it to show the reason next to the field.
     pub fn check_query(&self, query: SearchQuery) -> Option<String> {
-        let checked = query.checked(|text| {
-            let r = self.db().resolve_place(text)?;
-            Ok((r.point, r.label))
-        });
+        let checked = query.checked(|l| search::locate(&self.db(), l));
         checked.err().map(|e| e.to_string())
     }
 

@@ -6,10 +6,10 @@ use crate::catalogue::Catalogue;
 use crate::compare::Comparison;
 use crate::error::{OrientationError, Result};
 use crate::search::{Location, SearchPage, SearchQuery};
+use orientation_core::dates;
 use orientation_core::favourites::compare as core_compare;
 use orientation_core::favourites::saved::{SavedNews as CoreNews, SavedSearch as CoreSaved};
 use orientation_core::favourites::{self as core_fav, Details, ItemRef, Store};
-use orientation_core::dates;
 use orientation_core::territory::Point;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -504,10 +504,7 @@ impl Favourites {
     /// empty, longer than 80 characters or already taken.
     pub fn save_search(&self, name: String, query: SearchQuery) -> Result<SavedSearch> {
         let cat = (self.catalogue)()?;
-        let q = query.to_core(|text| {
-            let r = cat.db().resolve_place(text)?;
-            Ok((r.point, r.label))
-        })?;
+        let q = query.to_core(|l| crate::search::locate(&cat.db(), l))?;
         let saved = self
             .store
             .save_search(&cat.db(), cat.engine(), &name, &q, dates::today_number())
@@ -539,9 +536,9 @@ impl Favourites {
     /// demand). Changes nothing: `mark_seen` when the user has looked.
     pub fn check_saved_searches(&self) -> Result<Vec<SavedSearchNews>> {
         let cat = (self.catalogue)()?;
-        let news = self
-            .store
-            .check_saved_searches(&cat.db(), cat.engine(), dates::today_number())?;
+        let news =
+            self.store
+                .check_saved_searches(&cat.db(), cat.engine(), dates::today_number())?;
         Ok(news.into_iter().map(Into::into).collect())
     }
 
@@ -561,9 +558,9 @@ impl Favourites {
         let db = cat.db();
         let from = match from {
             None => None,
-            Some(Location::Coordinates { lat, lon }) => Some(
-                Point::checked(lat, lon).map_err(orientation_core::Error::from)?,
-            ),
+            Some(Location::Coordinates { lat, lon }) => {
+                Some(Point::checked(lat, lon).map_err(orientation_core::Error::from)?)
+            }
             Some(Location::Typed { text }) => Some(db.resolve_place(&text)?.point),
         };
         let ids: Vec<&str> = training_ids.iter().map(String::as_str).collect();

@@ -4,9 +4,9 @@
 
 use crate::error::Result;
 use orientation_core::codes;
-use orientation_core::Error as CoreError;
 use orientation_core::search::{self as core_search, filters, Hit, Kind, Query, QueryRequest};
-use orientation_core::territory::Point;
+use orientation_core::territory::{Point, Resolved};
+use orientation_core::Error as CoreError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum ItemKind {
@@ -299,35 +299,54 @@ impl SearchQuery {
         }
     }
 
-    /// The core's request for this query; `resolve` turns a typed location into a point and the words
-    /// to say it back (it needs the catalogue).
+    /// The core's request for this query; `locate` turns the location into a point, the words to say it
+    /// back and its territory (it needs the catalogue).
     pub(crate) fn to_core(
         &self,
-        resolve: impl FnOnce(&str) -> std::result::Result<(Point, String), CoreError>,
+        locate: impl FnOnce(Located) -> std::result::Result<Resolved, CoreError>,
     ) -> Result<Query> {
-        Ok(self.checked(resolve)?)
+        Ok(self.checked(locate)?)
     }
 
     /// As `to_core`, with the core's error (its message is what `Catalogue.checkQuery` returns).
     pub(crate) fn checked(
         &self,
-        resolve: impl FnOnce(&str) -> std::result::Result<(Point, String), CoreError>,
+        locate: impl FnOnce(Located) -> std::result::Result<Resolved, CoreError>,
     ) -> std::result::Result<Query, CoreError> {
-        let (near, near_label) = match &self.near {
-            None => (None, None),
-            Some(Location::Coordinates { lat, lon }) => (Some(Point::checked(*lat, *lon)?), None),
-            Some(Location::Typed { text }) => {
-                let (p, label) = resolve(text)?;
-                (Some(p), Some(label))
+        let near = match &self.near {
+            None => None,
+            Some(Location::Coordinates { lat, lon }) => {
+                Some(locate(Located::Point(Point::checked(*lat, *lon)?))?)
             }
+            Some(Location::Typed { text }) => Some(locate(Located::Typed(text))?),
         };
         let f = &self.filters;
         for l in [f.level_min, f.level_max].into_iter().flatten() {
             codes::checked_level(l.into())?;
         }
-        let mut q = self.request(near).validate()?;
-        q.near_label = near_label;
+        let mut q = self.request(near.as_ref().map(|r| r.point)).validate()?;
+        if let Some(r) = near {
+            q.near_label = Some(r.label);
+            q.near_areas = r.areas;
+        }
         Ok(q)
+    }
+}
+
+/// A location already checked, for the catalogue to resolve.
+pub(crate) enum Located<'a> {
+    Typed(&'a str),
+    Point(Point),
+}
+
+/// Resolves a location against the catalogue: the closure `to_core` takes.
+pub(crate) fn locate(
+    cat: &orientation_core::catalogue::Catalogue,
+    l: Located,
+) -> std::result::Result<Resolved, CoreError> {
+    match l {
+        Located::Typed(text) => cat.resolve_place(text),
+        Located::Point(p) => cat.resolve_point(p),
     }
 }
 
@@ -475,8 +494,17 @@ mod tests {
         }
     }
 
-    fn no_place(text: &str) -> std::result::Result<(Point, String), CoreError> {
-        Err(CoreError::UnknownPlace(text.into()))
+    fn no_place(l: Located) -> std::result::Result<Resolved, CoreError> {
+        match l {
+            Located::Typed(text) => Err(CoreError::UnknownPlace(text.into())),
+            Located::Point(point) => Ok(Resolved {
+                point,
+                label: String::new(),
+                found_by: orientation_core::territory::FoundBy::Coordinates,
+                commune: None,
+                areas: Vec::new(),
+            }),
+        }
     }
 
     #[test]

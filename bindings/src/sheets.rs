@@ -3,8 +3,8 @@
 //! hold every label a screen shows (the rules that make them live in the core, once).
 
 use crate::search::{Badge, Funding, TeachingMode};
-use orientation_core::catalogue::sheet as core_sheet;
 use orientation_core::catalogue::import;
+use orientation_core::catalogue::sheet as core_sheet;
 use orientation_core::codes;
 
 /// A link to another sheet of the catalogue.
@@ -141,6 +141,9 @@ pub struct PlaceSheet {
     pub email: Option<String>,
     pub url: Option<String>,
     pub details: Option<String>,
+    /// `lat`/`lon` are only the commune's centre (no address in the source): say "à <commune>", draw no
+    /// precise pin.
+    pub at_commune_centre: bool,
     /// Empty when unknown, which is the case of every place today: none of the open data we import
     /// publishes opening hours. The screen then says "horaires non communiqués".
     pub opening_hours: Vec<OpeningPeriod>,
@@ -431,6 +434,7 @@ impl From<core_sheet::PlaceSheet> for PlaceSheet {
             email: p.email,
             url: p.url,
             details: p.details,
+            at_commune_centre: p.at_commune_centre,
             opening_hours: Vec::new(),
         }
     }

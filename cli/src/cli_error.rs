@@ -93,7 +93,9 @@ mod tests {
         assert!(m.starts_with("valeur invalide « c » pour --choice"), "{m}");
         assert!(m.contains("valeurs possibles : a, b"), "{m}");
         let e = Probe::try_parse_from(["p", "--nope"]).unwrap_err();
-        assert!(french(&e).unwrap().starts_with("option inconnue « --nope »"));
+        assert!(french(&e)
+            .unwrap()
+            .starts_with("option inconnue « --nope »"));
         let e = Probe::try_parse_from(["p", "--help"]).unwrap_err();
         assert_eq!(french(&e), None);
     }

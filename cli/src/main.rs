@@ -231,7 +231,10 @@ fn query_from(cat: &Catalogue, args: &SearchArgs, text: &str) -> Result<Query> {
         grand_domaine: args.domain.clone(),
     };
     let mut q = request.validate()?;
-    q.near_label = near.map(|r| r.label);
+    if let Some(r) = near {
+        q.near_label = Some(r.label);
+        q.near_areas = r.areas;
+    }
     Ok(q)
 }
 
@@ -269,7 +272,7 @@ fn run_search(cli: &Cli, args: &SearchArgs) -> Result<()> {
     let q = query_from(&cat, args, text)?;
     let page = engine.search_results(&q)?;
     if let Some(label) = &q.near_label {
-        eprintln!("Autour de {label}.");
+        eprintln!("Autour {}.", text_fr::de(label));
     }
     if let Some(km) = page.widened_to_km {
         eprintln!(

@@ -99,8 +99,18 @@ fn place(out: &mut impl Write, p: &PlaceSheet) -> Result<()> {
     if !address.is_empty() {
         writeln!(out, "  {}", address.join(" "))?;
     }
-    if let (Some(lat), Some(lon)) = (p.lat, p.lon) {
-        writeln!(out, "  position : {lat:.5}, {lon:.5}")?;
+    match (p.lat, p.lon) {
+        _ if p.at_commune_centre => writeln!(
+            out,
+            "  position : celle de la commune (la source ne donne pas d'adresse précise)"
+        )?,
+        (Some(lat), Some(lon)) => writeln!(out, "  position : {lat:.5}, {lon:.5}")?,
+        _ => {
+            let area = p.city.as_deref().or(p.departement.as_deref());
+            if let Some(area) = area {
+                writeln!(out, "  pas d'adresse connue : {area}")?;
+            }
+        }
     }
     field(out, "  téléphone", p.phone.as_deref())?;
     field(out, "  courriel", p.email.as_deref())?;

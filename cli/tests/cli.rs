@@ -217,3 +217,299 @@ fn catalogue_info_lists_counts_and_sources() {
     assert!(text.contains("1584"));
     assert!(text.contains("Rapport d'import"));
 }
+
+/// The results of a search as JSON (the page: hits, facets, widening).
+fn page(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["search"];
+    all.extend_from_slice(args);
+    all.push("--json");
+    let out = run(&all);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn hits(page: &serde_json::Value) -> Vec<serde_json::Value> {
+    page["hits"].as_array().cloned().unwrap_or_default()
+}
+
+fn distances(page: &serde_json::Value) -> Vec<f64> {
+    hits(page)
+        .iter()
+        .map(|h| h["distance_km"].as_f64().unwrap_or(f64::MAX))
+        .collect()
+}
+
+#[test]
+fn near_me_a_generic_place_word_lists_nearest_first() {
+    let d = distances(&page(&[
+        "agence", "--kind", "place", "--near", "13001", "--limit", "8",
+    ]));
+    assert!(d.len() >= 3 && d.windows(2).all(|w| w[0] <= w[1]), "{d:?}");
+    // Among the results titled alike, nearest first.
+    let p = page(&[
+        "mission locale",
+        "--kind",
+        "place",
+        "--near",
+        "Marseille",
+        "--limit",
+        "8",
+    ]);
+    let d: Vec<f64> = hits(&p)
+        .iter()
+        .filter(|h| {
+            h["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("Mission Locale de ")
+        })
+        .map(|h| h["distance_km"].as_f64().unwrap())
+        .collect();
+    assert!(d.len() >= 2 && d.windows(2).all(|w| w[0] <= w[1]), "{d:?}");
+    assert_eq!(d[0], 0.0, "{d:?}");
+}
+
+#[test]
+fn near_aix_its_lycees_come_before_marseille_and_say_where_they_are() {
+    let p = page(&[
+        "lycée",
+        "--kind",
+        "place",
+        "--near",
+        "Aix-en-Provence",
+        "--limit",
+        "5",
+    ]);
+    for h in hits(&p) {
+        assert!(h["distance_km"].as_f64().unwrap() < 5.0, "{h}");
+        // Placed at their commune's centre: no "0.0 km", the commune instead.
+        assert!(h["location"].as_str().unwrap().starts_with("à Aix"), "{h}");
+    }
+    // Widening from a 2 km radius keeps Marseille (3.4 km) before Toulon (48 km).
+    let p = page(&[
+        "lycée",
+        "--kind",
+        "place",
+        "--near",
+        "43.30,5.38",
+        "--radius",
+        "2",
+        "--limit",
+        "10",
+    ]);
+    assert!(p["widened_to_km"].as_f64().is_some());
+    let d = distances(&p);
+    assert!(d.windows(2).all(|w| w[0] <= w[1]), "{d:?}");
+    assert!(d[0] < 10.0, "{d:?}");
+}
+
+#[test]
+fn a_postcode_means_its_main_town_and_homonyms_are_listed() {
+    let out = run(&[
+        "search", "lycée", "--kind", "place", "--near", "13100", "--limit", "1",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Aix"), "{}", stderr(&out));
+    let out = run(&["search", "cariste", "--near", "Saint-Denis"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    for dept in ["(11,", "(30,", "(93,", "(974,"] {
+        assert!(err.contains(dept), "{err}");
+    }
+    let out = run(&[
+        "search",
+        "cariste",
+        "--near",
+        "Saint-Denis (93)",
+        "--limit",
+        "1",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_place_without_coordinates_is_found_near_its_commune() {
+    let p = page(&[
+        "mission locale",
+        "--kind",
+        "place",
+        "--near",
+        "Marseille",
+        "--limit",
+        "3",
+    ]);
+    let first = &hits(&p)[0];
+    assert_eq!(first["title"], "Mission Locale de Marseille", "{p}");
+    let out = run(&["show", first["id"].as_str().unwrap()]);
+    let text = stdout(&out);
+    assert!(!text.contains("position : "), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(&["show", first["id"].as_str().unwrap(), "--json"]).stdout)
+            .unwrap();
+    assert_eq!(json["kind"], "place");
+    assert_eq!(json["place_kind"], "mission_locale");
+}
+
+#[test]
+fn aids_near_me_are_those_of_my_territory_or_national() {
+    let p = page(&["aide", "--kind", "aid", "--near", "13001", "--limit", "40"]);
+    let ids: Vec<String> = hits(&p)
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!ids.is_empty());
+    for id in &ids {
+        let sheet: serde_json::Value =
+            serde_json::from_slice(&run(&["show", id, "--json"]).stdout).unwrap();
+        if let Some(t) = sheet["territory"].as_str() {
+            assert!(
+                ["Bouches-du-Rhône", "Provence", "Marseille", "13"]
+                    .iter()
+                    .any(|w| t.contains(w)),
+                "{id}: {t}"
+            );
+        }
+    }
+}
+
+#[test]
+fn old_sessions_are_past_not_open() {
+    let out = run(&["show", "lheo:07_10"]);
+    let text = stdout(&out);
+    assert!(text.contains("session passée"), "{text}");
+    assert!(!text.contains("inscriptions ouvertes"), "{text}");
+    assert!(text.contains("du 04/12/2017 au 01/06/2018"), "{text}");
+    let p = page(&["", "--kind", "training", "--open"]);
+    assert!(hits(&p).is_empty(), "{p}");
+    let out = run(&["compare", "lheo:07_10", "lheo:24_162227"]);
+    let text = stdout(&out);
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("Inscriptions"))
+        .unwrap();
+    assert!(!row.contains("│ ouvertes"), "{text}");
+    assert!(!text.contains("inscriptions ouvertes"), "{text}");
+}
+
+#[test]
+fn typed_dates_are_checked_and_french_order_is_accepted() {
+    for bad in ["2026-13-45", "2026-02-31", "demain"] {
+        let out = run(&["search", "cariste", "--start-after", bad]);
+        assert!(!out.status.success(), "{bad}");
+        assert!(stderr(&out).contains("date invalide"), "{}", stderr(&out));
+    }
+    let out = run(&[
+        "search",
+        "cariste",
+        "--start-after",
+        "01/12/2016",
+        "--limit",
+        "3",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(&["search", "cariste", "--mode", "présentiel", "--limit", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(&["search", "cariste", "--limit", "dix"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("valeur invalide « dix »"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn sheets_speak_words_not_codes() {
+    let job = stdout(&run(&["show", "D1102"]));
+    for code in [
+        "Transition : N",
+        "Emploi Blanc",
+        "Savoir-faire — Savoir-faire",
+    ] {
+        assert!(!job.contains(code), "{code} in {job}");
+    }
+    assert!(
+        !job.lines().any(|l| l.trim_end().ends_with("RIASEC : R")),
+        "{job}"
+    );
+    assert!(job.contains("Réaliste"), "{job}");
+    let training = stdout(&run(&["show", "lheo:07_10"]));
+    assert!(!training.contains("codes LHEO"), "{training}");
+    assert!(training.contains("Niveau 3 (CAP, BEP)"), "{training}");
+    assert!(training.contains("Conseil régional"), "{training}");
+    let out = run(&["search", "formation", "--facets", "--limit", "1"]);
+    let facets = stdout(&out);
+    assert!(!facets.contains("job "), "{facets}");
+    assert!(!facets.contains("presentiel"), "{facets}");
+    assert!(facets.contains("métiers"), "{facets}");
+}
+
+#[test]
+fn results_show_whole_ids_and_a_closed_pipe_is_quiet() {
+    let out = run(&["search", "bourse", "--kind", "aid", "--limit", "20"]);
+    let text = stdout(&out);
+    let p = page(&["bourse", "--kind", "aid", "--limit", "20"]);
+    for h in hits(&p) {
+        assert!(
+            text.contains(h["id"].as_str().unwrap()),
+            "{} not whole in {text}",
+            h["id"]
+        );
+    }
+    // A reader that goes away after one line: no "Broken pipe" error.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orientation"))
+        .arg("--data-dir")
+        .arg(data_dir())
+        .args(["search", "formation", "--limit", "500"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(!stderr(&out).contains("Broken pipe"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("erreur"), "{}", stderr(&out));
+}
+
+#[test]
+fn certifications_of_one_title_say_which_is_which() {
+    let job = stdout(&run(&["show", "D1102"]));
+    let lines: Vec<&str> = job
+        .lines()
+        .filter(|l| l.contains(" Boulanger") && (l.contains("RNCP") || l.contains("CI")))
+        .collect();
+    assert!(lines.len() >= 2, "{job}");
+    for l in &lines {
+        // The certification's type, level and certifier follow its title.
+        assert!(l.contains(" — ") && l.contains("niveau"), "{l}");
+    }
+    // Still delivered ones first.
+    let first_old = lines.iter().position(|l| l.contains("plus délivrée"));
+    if let Some(i) = first_old {
+        assert!(
+            lines[i..].iter().all(|l| l.contains("plus délivrée")),
+            "{lines:?}"
+        );
+    }
+}
+
+#[test]
+fn a_saved_search_shows_the_place_typed_and_no_empty_quotes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        data_dir().join("catalogue.db"),
+        dir.path().join("catalogue.db"),
+    )
+    .unwrap();
+    let out = orientation(
+        dir.path(),
+        &[
+            "saved", "add", "près", "", "--near", "13001", "--kind", "training",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list = stdout(&orientation(dir.path(), &["saved", "list"], None));
+    assert!(list.contains("Marseille (13001)"), "{list}");
+    assert!(!list.contains("«  »"), "{list}");
+}

@@ -59,7 +59,9 @@ impl Funding {
     }
 
     pub fn in_mask(mask: u8) -> impl Iterator<Item = Funding> {
-        Funding::ALL.into_iter().filter(move |f| mask & f.bit() != 0)
+        Funding::ALL
+            .into_iter()
+            .filter(move |f| mask & f.bit() != 0)
     }
 
     /// As people type it: "region", "Région", "france travail", "cpf" (case and accents ignored).
@@ -97,8 +99,16 @@ const FUNDERS: &[Funder] = &[
     funder("7", "Agefiph", Some(Funding::Agefiph)),
     funder("8", "Conseil départemental", None),
     funder("9", "Commune", None),
-    funder("10", "Vous-même (financement personnel)", Some(Funding::Personnel)),
-    funder("11", "État, ministère chargé de l'emploi", Some(Funding::Etat)),
+    funder(
+        "10",
+        "Vous-même (financement personnel)",
+        Some(Funding::Personnel),
+    ),
+    funder(
+        "11",
+        "État, ministère chargé de l'emploi",
+        Some(Funding::Etat),
+    ),
     funder(
         "12",
         "État, ministère de l'Éducation nationale",
@@ -317,16 +327,18 @@ pub fn transition_sentence(kind: &str, value: &str) -> Option<&'static str> {
     match kind {
         "eco" => match v.as_str() {
             "emploi vert" => Some("Emploi vert : il agit directement pour l'environnement"),
-            "emploi brun" => Some("Emploi brun : ses pratiques évoluent avec la transition écologique"),
+            "emploi brun" => {
+                Some("Emploi brun : ses pratiques évoluent avec la transition écologique")
+            }
             v if v.starts_with("emploi strategique") => {
                 Some("Emploi stratégique pour la transition écologique")
             }
             _ => None,
         },
         "num" if v == "o" => Some("Métier concerné par la transition numérique"),
-        "demo" if v == "o" => {
-            Some("Métier concerné par la transition démographique (vieillissement de la population)")
-        }
+        "demo" if v == "o" => Some(
+            "Métier concerné par la transition démographique (vieillissement de la population)",
+        ),
         _ => None,
     }
 }
@@ -373,16 +385,31 @@ mod tests {
             lheo_funder("02").and_then(|f| f.category),
             Some(Funding::Region)
         );
-        assert_eq!(lheo_funder("10").map(|f| f.name), Some("Vous-même (financement personnel)"));
+        assert_eq!(
+            lheo_funder("10").map(|f| f.name),
+            Some("Vous-même (financement personnel)")
+        );
         assert!(lheo_funder("99").is_none());
     }
 
     #[test]
     fn modes_accept_the_accented_and_everyday_words() {
-        assert_eq!(TeachingMode::parse("présentiel"), Ok(TeachingMode::Presentiel));
-        assert_eq!(TeachingMode::parse("presentiel"), Ok(TeachingMode::Presentiel));
-        assert_eq!(TeachingMode::parse("À distance"), Ok(TeachingMode::Distance));
-        assert_eq!(TeachingMode::parse("distanciel"), Ok(TeachingMode::Distance));
+        assert_eq!(
+            TeachingMode::parse("présentiel"),
+            Ok(TeachingMode::Presentiel)
+        );
+        assert_eq!(
+            TeachingMode::parse("presentiel"),
+            Ok(TeachingMode::Presentiel)
+        );
+        assert_eq!(
+            TeachingMode::parse("À distance"),
+            Ok(TeachingMode::Distance)
+        );
+        assert_eq!(
+            TeachingMode::parse("distanciel"),
+            Ok(TeachingMode::Distance)
+        );
         assert!(TeachingMode::parse("nage").is_err());
         assert_eq!(TeachingMode::from_lheo("2"), Some(TeachingMode::Distance));
     }
@@ -402,16 +429,28 @@ mod tests {
 
     #[test]
     fn codes_become_words() {
-        assert_eq!(riasec_label("r").as_deref(), Some("Réaliste (faire, manipuler, construire)"));
+        assert_eq!(
+            riasec_label("r").as_deref(),
+            Some("Réaliste (faire, manipuler, construire)")
+        );
         assert_eq!(riasec("X"), None);
         assert_eq!(transition_sentence("eco", "Emploi Blanc"), None);
         assert_eq!(transition_sentence("num", "N"), None);
         assert_eq!(transition_sentence("demo", ""), None);
         assert!(transition_sentence("num", "O").is_some());
         assert!(transition_sentence("eco", "Emploi Vert").is_some());
-        assert!(transition_sentence("eco", "Emploi stratégique pour la Transition écologique").is_some());
-        assert_eq!(aid_amount(450.0, Some("€"), Some("mensuelle")), "450 € par mois");
+        assert!(
+            transition_sentence("eco", "Emploi stratégique pour la Transition écologique")
+                .is_some()
+        );
+        assert_eq!(
+            aid_amount(450.0, Some("€"), Some("mensuelle")),
+            "450 € par mois"
+        );
         assert_eq!(aid_amount(450.0, None, Some("autre")), "450 €");
-        assert_eq!(aid_amount(1500.5, None, Some("ponctuelle")), "1\u{a0}500,5 € une fois");
+        assert_eq!(
+            aid_amount(1500.5, None, Some("ponctuelle")),
+            "1\u{a0}500,5 € une fois"
+        );
     }
 }

@@ -144,10 +144,16 @@ mod tests {
     fn today_is_the_paris_date() {
         // At 23:30 UTC on 31 December, Paris is already in the new year (UTC+1 in winter).
         let ts: jiff::Timestamp = "2026-12-31T23:30:00Z".parse().unwrap();
-        assert_eq!(ts.to_zoned_datetime(paris()).date(), Date::new(2027, 1, 1).unwrap());
+        assert_eq!(
+            ts.to_zoned_datetime(paris()).date(),
+            Date::new(2027, 1, 1).unwrap()
+        );
         // In summer Paris is UTC+2: 22:30 UTC on 30 June is 00:30 on 1 July.
         let ts: jiff::Timestamp = "2026-06-30T22:30:00Z".parse().unwrap();
-        assert_eq!(ts.to_zoned_datetime(paris()).date(), Date::new(2026, 7, 1).unwrap());
+        assert_eq!(
+            ts.to_zoned_datetime(paris()).date(),
+            Date::new(2026, 7, 1).unwrap()
+        );
         let t = today_number();
         assert!(from_number(t).is_some());
     }

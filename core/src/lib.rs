@@ -5,10 +5,10 @@
 #![cfg_attr(test, allow(clippy::inconsistent_digit_grouping))]
 
 pub mod catalogue;
-pub mod codes;
-pub mod dates;
 #[cfg(feature = "chat")]
 pub mod chat;
+pub mod codes;
+pub mod dates;
 pub mod db;
 pub mod error;
 pub mod favourites;

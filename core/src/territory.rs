@@ -94,8 +94,11 @@ pub struct Resolved {
     pub point: Point,
     pub label: String,
     pub found_by: FoundBy,
-    /// The commune, when the place is one.
+    /// The commune, when the place is one (for coordinates: the nearest commune).
     pub commune: Option<PlaceChoice>,
+    /// Area codes of the place ("com:13055", "cp:13001", "dep:13", "reg:93"), for what applies to a
+    /// territory (aids).
+    pub areas: Vec<String>,
 }
 
 /// One candidate commune with what ranks it as a postcode's main town: the number of postcodes it spans
@@ -106,7 +109,11 @@ struct Candidate {
     weight: (i64, i64),
 }
 
-fn candidates(conn: &Connection, sql_where: &str, arg: &str) -> Result<Vec<Candidate>> {
+fn candidates(
+    conn: &Connection,
+    sql_where: &str,
+    args: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<Candidate>> {
     let sql = format!(
         "SELECT c.insee, coalesce(p.name, c.name), c.departement, d.name,
                 (SELECT min(postcode) FROM commune x WHERE x.insee = c.insee),
@@ -121,7 +128,7 @@ fn candidates(conn: &Connection, sql_where: &str, arg: &str) -> Result<Vec<Candi
          ORDER BY c.insee"
     );
     let mut st = conn.prepare_cached(&sql)?;
-    let rows = st.query_map(params![arg], |r| {
+    let rows = st.query_map(args, |r| {
         let lat: Option<f64> = r.get(5)?;
         let lon: Option<f64> = r.get(6)?;
         Ok(Candidate {
@@ -167,18 +174,97 @@ fn split_departement(text: &str) -> (&str, Option<String>) {
     }
 }
 
-fn resolved(c: Candidate, found_by: FoundBy, unknown: impl Fn() -> Error) -> Result<Resolved> {
+fn resolved(
+    conn: &Connection,
+    c: Candidate,
+    found_by: FoundBy,
+    unknown: impl Fn() -> Error,
+) -> Result<Resolved> {
     let point = c.point.ok_or_else(unknown)?;
     let label = match &c.choice.departement {
         Some(d) => format!("{} ({d})", c.choice.name),
         None => c.choice.name.clone(),
     };
+    let areas = areas_of(conn, &c.choice)?;
     Ok(Resolved {
         point,
         label,
         found_by,
         commune: Some(c.choice),
+        areas,
     })
+}
+
+/// The area codes of a commune: itself, its postcodes, its département and région. A city split in
+/// arrondissements (Paris, Lyon, Marseille) is also named by its arrondissements' codes and theirs by it.
+fn areas_of(conn: &Connection, c: &PlaceChoice) -> Result<Vec<String>> {
+    let mut areas = vec![format!("com:{}", c.insee)];
+    let mut st = conn.prepare_cached(
+        "SELECT DISTINCT postcode FROM commune WHERE insee = ?1
+         UNION SELECT DISTINCT c2.insee FROM commune c1 JOIN commune c2
+               ON c2.departement = c1.departement AND c2.name GLOB c1.name || ' [0-9]*'
+               WHERE c1.insee = ?1",
+    )?;
+    for code in st.query_map(params![c.insee], |r| r.get::<_, String>(0))? {
+        let code = code?;
+        // Postcodes and INSEE codes are both five characters: an arrondissement's code starts like its
+        // city's département and is not one of its postcodes.
+        if is_postcode(&code) && !areas.iter().any(|a| a.ends_with(&code)) {
+            areas.push(format!("cp:{code}"));
+            areas.push(format!("com:{code}"));
+        }
+    }
+    if let Some(d) = &c.departement {
+        areas.push(format!("dep:{d}"));
+        let region: Option<String> = conn
+            .query_row(
+                "SELECT region_code FROM departement WHERE code = ?1",
+                params![d],
+                |r| r.get(0),
+            )
+            .ok()
+            .flatten();
+        if let Some(r) = region {
+            areas.push(format!("reg:{r}"));
+        }
+    }
+    Ok(areas)
+}
+
+/// A point, with the nearest commune (within 30 km) standing for it where a territory matters.
+pub fn resolve_point(conn: &Connection, point: Point) -> Result<Resolved> {
+    // A box of about ±30 km first, so the distance is computed on a few hundred communes only.
+    let mut all = candidates(
+        conn,
+        "c.lat BETWEEN ?1 - 0.3 AND ?1 + 0.3 AND c.lon BETWEEN ?2 - 0.4 AND ?2 + 0.4",
+        &[&point.lat, &point.lon],
+    )?;
+    all.retain(|c| c.point.is_some());
+    all.sort_by(|a, b| {
+        let da = a.point.map_or(f64::MAX, |p| distance_km(p, point));
+        let db = b.point.map_or(f64::MAX, |p| distance_km(p, point));
+        da.total_cmp(&db)
+    });
+    let label = format!("{:.4}, {:.4}", point.lat, point.lon);
+    match all.into_iter().next() {
+        Some(c) => {
+            let areas = areas_of(conn, &c.choice)?;
+            Ok(Resolved {
+                point,
+                label: format!("près de {} ({label})", c.choice.name),
+                found_by: FoundBy::Coordinates,
+                commune: Some(c.choice),
+                areas,
+            })
+        }
+        None => Ok(Resolved {
+            point,
+            label,
+            found_by: FoundBy::Coordinates,
+            commune: None,
+            areas: Vec::new(),
+        }),
+    }
 }
 
 /// Resolves a postcode (its main town), a commune name (with its département when several communes share
@@ -186,21 +272,20 @@ fn resolved(c: Candidate, found_by: FoundBy, unknown: impl Fn() -> Error) -> Res
 pub fn resolve(conn: &Connection, text: &str) -> Result<Resolved> {
     let t = text.trim();
     if let Some(point) = parse_lat_lon(t) {
-        return Ok(Resolved {
-            point,
-            label: format!("{:.4}, {:.4}", point.lat, point.lon),
-            found_by: FoundBy::Coordinates,
-            commune: None,
-        });
+        return resolve_point(conn, point);
     }
     let unknown = || Error::UnknownPlace(t.chars().take(80).collect());
     if is_postcode(t) {
-        let mut all = candidates(conn, "c.postcode = ?1 AND c.lat IS NOT NULL", t)?;
+        let mut all = candidates(conn, "c.postcode = ?1 AND c.lat IS NOT NULL", &[&t])?;
         // The postcode's main town: the commune spanning most postcodes and localities.
-        all.sort_by(|a, b| b.weight.cmp(&a.weight).then(a.choice.insee.cmp(&b.choice.insee)));
+        all.sort_by(|a, b| {
+            b.weight
+                .cmp(&a.weight)
+                .then(a.choice.insee.cmp(&b.choice.insee))
+        });
         let best = all.into_iter().next().ok_or_else(unknown)?;
         // Around the main town, but centred on what the postcode covers of it.
-        let mut r = resolved(best, FoundBy::Postcode, unknown)?;
+        let mut r = resolved(conn, best, FoundBy::Postcode, unknown)?;
         if let Some(c) = &r.commune {
             r.label = format!("{} ({t})", c.name);
         }
@@ -213,9 +298,9 @@ pub fn resolve(conn: &Connection, text: &str) -> Result<Resolved> {
     }
     // Exact name; a city split into arrondissements ("MARSEILLE 01".."16") is one commune in the place
     // table, so its arrondissements are found by that name too.
-    let mut all = candidates(conn, "c.name = ?1", &key)?;
+    let mut all = candidates(conn, "c.name = ?1", &[&key])?;
     if all.is_empty() {
-        all = candidates(conn, "c.name GLOB ?1 || ' [0-9]*'", &key)?;
+        all = candidates(conn, "c.name GLOB ?1 || ' [0-9]*'", &[&key])?;
         if !all.is_empty() {
             // One city: centre on the mean of its arrondissements.
             let pts: Vec<Point> = all.iter().filter_map(|c| c.point).collect();
@@ -230,6 +315,7 @@ pub fn resolve(conn: &Connection, text: &str) -> Result<Resolved> {
                 ..first.choice
             };
             return resolved(
+                conn,
                 Candidate {
                     choice: city,
                     point: (!pts.is_empty()).then_some(point),
@@ -245,7 +331,7 @@ pub fn resolve(conn: &Connection, text: &str) -> Result<Resolved> {
     }
     match all.len() {
         0 => Err(unknown()),
-        1 => resolved(all.swap_remove(0), FoundBy::Commune, unknown),
+        1 => resolved(conn, all.swap_remove(0), FoundBy::Commune, unknown),
         _ => Err(Error::AmbiguousPlace {
             name: name.chars().take(80).collect(),
             candidates: all.into_iter().map(|c| c.choice).collect(),
@@ -286,7 +372,13 @@ mod tests {
         let d = distance_km(paris, marseille);
         assert!((655.0..665.0).contains(&d), "{d}");
         // Antipodes: no NaN.
-        let d = distance_km(Point { lat: 0.0, lon: 0.0 }, Point { lat: 0.0, lon: 180.0 });
+        let d = distance_km(
+            Point { lat: 0.0, lon: 0.0 },
+            Point {
+                lat: 0.0,
+                lon: 180.0,
+            },
+        );
         assert!(d.is_finite() && d > 20_000.0, "{d}");
     }
 
@@ -328,7 +420,10 @@ mod tests {
             split_departement("Ajaccio (2a)"),
             ("Ajaccio", Some("2A".into()))
         );
-        assert_eq!(split_departement("Aix en Provence"), ("Aix en Provence", None));
+        assert_eq!(
+            split_departement("Aix en Provence"),
+            ("Aix en Provence", None)
+        );
         assert_eq!(split_departement("13"), ("13", None));
     }
 }

@@ -21,6 +21,19 @@ pub fn date_number(n: u32) -> String {
         .unwrap_or_else(|| n.to_string())
 }
 
+/// "de Marseille", "d'Aix-en-Provence": the preposition elided before a vowel or a mute h.
+pub fn de(name: &str) -> String {
+    let elide = crate::text::fold(name)
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouyh".contains(c));
+    if elide {
+        format!("d'{name}")
+    } else {
+        format!("de {name}")
+    }
+}
+
 /// Thousands separated by a no-break space, so a figure never breaks across lines: "18 795".
 pub fn integer(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -54,7 +67,10 @@ pub fn number(x: f64) -> String {
 /// A distance as the app writes it: "3,4 km", "850 m" under a kilometre.
 pub fn distance_km(km: f64) -> String {
     if km < 1.0 {
-        format!("{} m", ((km * 1000.0 / 50.0).round() * 50.0).max(0.0) as i64)
+        format!(
+            "{} m",
+            ((km * 1000.0 / 50.0).round() * 50.0).max(0.0) as i64
+        )
     } else {
         format!("{} km", number(km))
     }
@@ -93,6 +109,13 @@ mod tests {
         assert_eq!(date("2026-03"), "2026-03");
         assert_eq!(date("2026-03-02T10:00"), "2026-03-02T10:00");
         assert_eq!(date("ééé"), "ééé");
+    }
+
+    #[test]
+    fn de_elides_before_a_vowel() {
+        assert_eq!(de("Aix-en-Provence (13)"), "d'Aix-en-Provence (13)");
+        assert_eq!(de("Marseille (13001)"), "de Marseille (13001)");
+        assert_eq!(de("Évry"), "d'Évry");
     }
 
     #[test]

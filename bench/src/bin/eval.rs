@@ -9,8 +9,9 @@ use orientation_bench::metrics::{first_job, job_rank, Rates, Scores, DEPTH};
 use orientation_bench::sets::{self, QuerySet};
 use orientation_bench::tantivy_engine::TantivyEngine;
 use orientation_bench::{Error, Result};
+use orientation_core::catalogue::index;
 use orientation_core::search::engine::Engine;
-use orientation_core::search::{index, Kind};
+use orientation_core::search::Kind;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
@@ -188,7 +189,11 @@ fn run() -> Result<()> {
         t.elapsed().as_secs_f64(),
         tantivy.segments()
     );
-    let fts = Fts(conn);
+    let t = Instant::now();
+    let fts_dir = tempfile::tempdir().map_err(|e| Error::io("tempdir", e))?;
+    let fts_conn = orientation_bench::fts::build(&fts_dir.path().join("fts.db"), &docs)?;
+    println!("index FTS5 construit en {:.2} s", t.elapsed().as_secs_f64());
+    let fts = Fts(&fts_conn);
     let engines: [&dyn SearchEngine; 3] = [&ours, &fts, &tantivy];
 
     let mut results = Vec::new();

@@ -2,9 +2,11 @@
 //! engine built from them with the catalogue.
 
 use crate::error::Result;
-use crate::search::doc::Doc;
+use crate::search::doc::{Doc, Located};
 use crate::search::engine::Engine;
+use crate::territory;
 use rusqlite::{params, Transaction};
+use std::collections::HashMap;
 
 /// Longest body text indexed per document: beyond it, words add noise more than recall.
 const MAX_BODY: usize = 4000;
@@ -27,6 +29,10 @@ pub fn build(tx: &Transaction) -> Result<usize> {
     tx.execute(
         "INSERT OR REPLACE INTO search_engine(id, data) VALUES (1, ?1)",
         params![engine.to_bytes()],
+    )?;
+    tx.execute(
+        "INSERT OR REPLACE INTO meta(key, value) VALUES ('search_docs', ?1)",
+        params![docs.len().to_string()],
     )?;
     Ok(docs.len())
 }
@@ -137,9 +143,10 @@ pub fn collect(tx: &rusqlite::Connection) -> Result<Vec<Doc>> {
         for d in rows {
             docs.push(d?);
         }
-        // Places: structures and communes.
+        // Places: structures and communes, each with the best point we have (see `place_points`).
+        let points = place_points(tx)?;
         let mut st = tx.prepare(
-            "SELECT id, kind, name, coalesce(address, ''), coalesce(postcode, ''), coalesce(city, ''), lat, lon
+            "SELECT id, kind, name, coalesce(address, ''), coalesce(postcode, ''), coalesce(city, '')
              FROM place WHERE kind <> 'adresse_inscription'",
         )?;
         let rows = st.query_map([], |r| {
@@ -157,8 +164,6 @@ pub fn collect(tx: &rusqlite::Connection) -> Result<Vec<Doc>> {
                         .to_string(),
                 ),
                 rome: None,
-                lat: r.get(6)?,
-                lon: r.get(7)?,
                 distance_learning: false,
                 prior: 0.0,
                 body: format!("{label} {address} {postcode} {city}"),
@@ -166,11 +171,19 @@ pub fn collect(tx: &rusqlite::Connection) -> Result<Vec<Doc>> {
             })
         })?;
         for d in rows {
-            docs.push(d?);
+            let mut d = d?;
+            if let Some(p) = points.get(&d.id) {
+                d.lat = Some(p.lat);
+                d.lon = Some(p.lon);
+                d.located = p.located;
+                d.place_name = p.name.clone();
+            }
+            docs.push(d);
         }
         // Aids.
         let mut st = tx.prepare(
-            "SELECT a.id, a.label, coalesce(i.name, ''), coalesce(a.description, ''), coalesce(a.conditions, '')
+            "SELECT a.id, a.label, coalesce(i.name, ''), coalesce(a.description, ''), coalesce(a.conditions, ''),
+                    coalesce(a.areas, i.areas)
              FROM aid a LEFT JOIN institution i ON i.slug = a.institution",
         )?;
         let rows = st.query_map([], |r| {
@@ -190,6 +203,7 @@ pub fn collect(tx: &rusqlite::Connection) -> Result<Vec<Doc>> {
                     r.get::<_, String>(3)?,
                     r.get::<_, String>(4)?
                 )),
+                areas: r.get(5)?,
                 ..Default::default()
             })
         })?;
@@ -199,6 +213,123 @@ pub fn collect(tx: &rusqlite::Connection) -> Result<Vec<Doc>> {
     }
     add_facts(tx, &mut docs)?;
     Ok(docs)
+}
+
+/// A place's point for the search, and how precise it is.
+struct PlacePoint {
+    lat: f64,
+    lon: f64,
+    located: Located,
+    /// The commune or département the point stands for, when it is not the place's own.
+    name: Option<String>,
+}
+
+/// The best point of every place: its own coordinates; else (or when they are exactly its commune's
+/// centre, as for the lycées the Onisep file places by commune) its commune's centre; else a commune
+/// of its département named in its title ("Mission Locale de Marseille"); else its département's centre.
+/// No place is left out of "near me" for lack of an address, and none claims a precision it lacks.
+fn place_points(conn: &rusqlite::Connection) -> Result<HashMap<String, PlacePoint>> {
+    let mut communes_of: HashMap<String, Vec<(String, String, f64, f64)>> = HashMap::new();
+    let mut dept_sum: HashMap<String, (f64, f64, f64)> = HashMap::new();
+    {
+        let mut st = conn.prepare(
+            "SELECT p.departement, p.name, p.lat, p.lon FROM place p
+             WHERE p.kind = 'commune' AND p.lat IS NOT NULL AND p.departement IS NOT NULL",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, f64>(2)?,
+                r.get::<_, f64>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (dept, name, lat, lon) = row?;
+            let sum = dept_sum.entry(dept.clone()).or_default();
+            *sum = (sum.0 + lat, sum.1 + lon, sum.2 + 1.0);
+            communes_of.entry(dept).or_default().push((
+                territory::commune_key(&name),
+                name,
+                lat,
+                lon,
+            ));
+        }
+    }
+    let mut st = conn.prepare(
+        "SELECT p.id, p.kind, p.name, p.lat, p.lon, p.departement, d.name,
+                c.name, c.lat, c.lon
+         FROM place p
+         LEFT JOIN departement d ON d.code = p.departement
+         LEFT JOIN place c ON c.id = 'commune:' || p.insee AND c.kind = 'commune'
+         WHERE p.kind <> 'adresse_inscription'",
+    )?;
+    let mut out = HashMap::new();
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        let kind: String = r.get(1)?;
+        let title: String = r.get(2)?;
+        let own = r.get::<_, Option<f64>>(3)?.zip(r.get::<_, Option<f64>>(4)?);
+        let dept: Option<String> = r.get(5)?;
+        let dept_name: Option<String> = r.get(6)?;
+        let commune_name: Option<String> = r.get(7)?;
+        let commune = r.get::<_, Option<f64>>(8)?.zip(r.get::<_, Option<f64>>(9)?);
+        let at_centre =
+            |(a, b): (f64, f64), (c, d): (f64, f64)| (a - c).abs() < 1e-6 && (b - d).abs() < 1e-6;
+        let point = match (own, commune) {
+            _ if kind == "commune" => own.map(|(lat, lon)| PlacePoint {
+                lat,
+                lon,
+                located: Located::Exact,
+                name: None,
+            }),
+            (Some(o), Some(c)) if at_centre(o, c) => Some(PlacePoint {
+                lat: o.0,
+                lon: o.1,
+                located: Located::Commune,
+                name: commune_name.clone(),
+            }),
+            (Some((lat, lon)), _) => Some(PlacePoint {
+                lat,
+                lon,
+                located: Located::Exact,
+                name: None,
+            }),
+            (None, Some((lat, lon))) => Some(PlacePoint {
+                lat,
+                lon,
+                located: Located::Commune,
+                name: commune_name.clone(),
+            }),
+            (None, None) => dept.as_ref().and_then(|d| {
+                let key = format!(" {} ", territory::commune_key(&title));
+                let named = communes_of.get(d).and_then(|list| {
+                    list.iter()
+                        .filter(|(k, ..)| k.len() >= 4 && key.contains(&format!(" {k} ")))
+                        .max_by_key(|(k, ..)| k.len())
+                });
+                match named {
+                    Some((_, name, lat, lon)) => Some(PlacePoint {
+                        lat: *lat,
+                        lon: *lon,
+                        located: Located::Commune,
+                        name: Some(name.clone()),
+                    }),
+                    None => dept_sum.get(d).map(|&(la, lo, n)| PlacePoint {
+                        lat: la / n,
+                        lon: lo / n,
+                        located: Located::Departement,
+                        name: dept_name.clone().or_else(|| Some(d.clone())),
+                    }),
+                }
+            }),
+        };
+        if let Some(p) = point {
+            out.insert(id, p);
+        }
+    }
+    Ok(out)
 }
 
 /// Adds what the filters need: the grand domaine of jobs, and levels, funding, modes, hours, sessions of
@@ -341,4 +472,3 @@ fn job_priors(conn: &rusqlite::Connection) -> Result<std::collections::HashMap<S
     }
     Ok(priors)
 }
-

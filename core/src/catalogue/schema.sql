@@ -115,11 +115,13 @@ CREATE TABLE session (
 CREATE INDEX session_action ON session(action_id);
 
 -- Aids (aides-jeunes) -------------------------------------------------------------------------------------
-CREATE TABLE institution (slug TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT, siren TEXT, insee TEXT);
+-- areas: where an aid applies, as ';'-separated codes dep:13, reg:93, com:13055, cp:13001, epci:SIREN;
+-- '' everywhere (national), NULL not known.
+CREATE TABLE institution (slug TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT, siren TEXT, insee TEXT, areas TEXT);
 CREATE TABLE aid (
     id TEXT PRIMARY KEY, label TEXT NOT NULL, institution TEXT REFERENCES institution(slug),
     description TEXT, conditions TEXT, age_min INTEGER, age_max INTEGER, territory TEXT,
-    amount REAL, unit TEXT, periodicity TEXT, link TEXT, source_kind TEXT, profiles TEXT
+    amount REAL, unit TEXT, periodicity TEXT, link TEXT, source_kind TEXT, profiles TEXT, areas TEXT
 );
 
 -- Labour market -------------------------------------------------------------------------------------------

@@ -98,6 +98,8 @@ pub struct JobSheet {
 #[derive(Debug, Serialize)]
 pub struct PlaceSheet {
     pub id: String,
+    /// The place's kind code (the sheet's own "kind" is "place").
+    #[serde(rename = "place_kind")]
     pub kind: String,
     pub kind_label: String,
     pub name: String,
@@ -112,6 +114,8 @@ pub struct PlaceSheet {
     pub email: Option<String>,
     pub url: Option<String>,
     pub details: Option<String>,
+    /// The point is only the commune's centre (the source gives no address): no precise position.
+    pub at_commune_centre: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -361,7 +365,13 @@ fn job_sheet(conn: &Connection, code: &str) -> Result<Option<JobSheet>> {
     let parent = sheet.parent_rome.clone();
     sheet.certifications = named(
         conn,
-        "SELECT c.id, c.title FROM certification_rome cr JOIN certification c ON c.id = cr.cert_id
+        // Several certifications share a title ("Boulanger": CAP, titre, mention): the title says which.
+        "SELECT c.id, c.title
+                || coalesce(' — ' || nullif(c.type, ''), '')
+                || coalesce(', niveau ' || c.level_eu, '')
+                || coalesce(' — ' || nullif(c.certifier, ''), '')
+                || CASE WHEN c.active = 0 THEN ' (plus délivrée)' ELSE '' END
+         FROM certification_rome cr JOIN certification c ON c.id = cr.cert_id
          WHERE cr.rome = ?1 ORDER BY c.active DESC, c.level_eu, c.title LIMIT 200",
         &parent,
     )?;
@@ -376,7 +386,9 @@ fn job_sheet(conn: &Connection, code: &str) -> Result<Option<JobSheet>> {
 
 fn place_from_row(r: &Row, at: usize) -> rusqlite::Result<PlaceSheet> {
     let kind: String = r.get(at + 1)?;
+    let at_commune_centre = kind != "commune" && r.get::<_, bool>(at + 14)?;
     Ok(PlaceSheet {
+        at_commune_centre,
         id: r.get(at)?,
         kind_label: crate::codes::place_kind_label(&kind).to_string(),
         kind,
@@ -396,7 +408,9 @@ fn place_from_row(r: &Row, at: usize) -> rusqlite::Result<PlaceSheet> {
 }
 
 const PLACE_COLS: &str =
-    "p.id, p.kind, p.name, p.address, p.postcode, p.city, p.departement, p.region, p.lat, p.lon, p.phone, p.email, p.url, p.details";
+    "p.id, p.kind, p.name, p.address, p.postcode, p.city, p.departement, p.region, p.lat, p.lon, p.phone, p.email, p.url, p.details,
+     coalesce((SELECT abs(c.lat - p.lat) < 1e-6 AND abs(c.lon - p.lon) < 1e-6 FROM place c
+               WHERE c.id = 'commune:' || p.insee), 0)";
 
 fn place_sheet(conn: &Connection, id: &str) -> Result<Option<PlaceSheet>> {
     Ok(conn
@@ -511,8 +525,7 @@ fn training_sheet(conn: &Connection, id: &str, today: u32) -> Result<Option<Trai
             .query_map(params![action.id], |r| {
                 let code: Option<i64> = r.get(5)?;
                 let (start, end): (Option<String>, Option<String>) = (r.get(1)?, r.get(2)?);
-                let (reg_start, reg_end): (Option<String>, Option<String>) =
-                    (r.get(3)?, r.get(4)?);
+                let (reg_start, reg_end): (Option<String>, Option<String>) = (r.get(3)?, r.get(4)?);
                 let registration = SessionInfo {
                     start: start.as_deref().and_then(dates::iso_number),
                     registration_start: reg_start.as_deref().and_then(dates::iso_number),
@@ -742,7 +755,7 @@ impl Catalogue {
             ),
             (
                 "Documents de recherche",
-                count("SELECT count(*) FROM search_doc")?,
+                count("SELECT coalesce(CAST(max(value) AS INTEGER), 0) FROM meta WHERE key = 'search_docs'")?,
             ),
         ]
         .into_iter()

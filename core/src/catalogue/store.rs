@@ -134,9 +134,19 @@ impl Catalogue {
         crate::territory::resolve(&self.conn, text)
     }
 
+    /// A point (the device's position), with the nearest commune standing for it where a territory matters.
+    pub fn resolve_point(
+        &self,
+        point: crate::territory::Point,
+    ) -> Result<crate::territory::Resolved> {
+        crate::territory::resolve_point(&self.conn, point)
+    }
+
     /// ROME grand domaine letter → label ("D" → "Commerce, vente et grande distribution").
     pub fn grand_domaine_labels(&self) -> Result<std::collections::HashMap<char, String>> {
-        let mut st = self.conn.prepare_cached("SELECT code, label FROM grand_domaine")?;
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT code, label FROM grand_domaine")?;
         let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         let mut out = std::collections::HashMap::new();
         for row in rows {

@@ -527,7 +527,10 @@ mod tests {
             assert!(r.cells.iter().all(|c| !c.lines.is_empty()), "{}", r.label);
             assert_eq!(best(r), [false, false, false], "{}", r.label);
         }
-        assert_eq!(row_of(&rows, Criterion::Price).cells[0].lines, ["non précisé"]);
+        assert_eq!(
+            row_of(&rows, Criterion::Price).cells[0].lines,
+            ["non précisé"]
+        );
     }
 
     #[test]
@@ -569,7 +572,10 @@ mod tests {
         let mut c = training("c");
         c.price_min_eur = Some(800.0);
         let rows2 = rows(&[a.clone(), b.clone()]);
-        assert_eq!(best(row_of(&rows2, Criterion::Registration)), [false, false]);
+        assert_eq!(
+            best(row_of(&rows2, Criterion::Registration)),
+            [false, false]
+        );
         assert_eq!(best(row_of(&rows2, Criterion::Price)), [false, false]);
         let rows3 = rows(&[a, b, c]);
         assert_eq!(best(row_of(&rows3, Criterion::Price)), [true, true, false]);

@@ -73,7 +73,7 @@ pub struct ImportSummary {
 }
 
 fn invalid(what: impl std::fmt::Display) -> Error {
-    Error::Invalid(format!("export refusé : {what} ; rien n'a été modifié"))
+    Error::Invalid(format!("import refusé : {what} ; rien n'a été modifié"))
 }
 
 /// Reads and checks a whole document, without touching any database.

@@ -4,9 +4,9 @@
 
 use super::{now, Store};
 use crate::catalogue::Catalogue;
+use crate::dates::iso_number as date_number;
 use crate::error::{Error, Result};
 use crate::search::engine::Engine;
-use crate::dates::iso_number as date_number;
 use crate::search::filters::SessionInfo;
 use crate::search::{Hit, Kind, Query};
 use rusqlite::{params, Connection, OptionalExtension};

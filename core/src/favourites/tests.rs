@@ -9,8 +9,8 @@ use super::export::{self, Document};
 use super::*;
 use crate::catalogue::import::source::DirSource;
 use crate::catalogue::Catalogue;
-use crate::territory::Point;
 use crate::search::Query;
+use crate::territory::Point;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -646,7 +646,7 @@ fn compare_two_to_four_trainings() {
     assert_eq!(plaquiste.level, Some(3));
     assert_eq!(
         plaquiste.level_label.as_deref(),
-        Some("niveau 3 (CAP, BEP)")
+        Some("Niveau 3 (CAP, BEP)")
     );
     assert_eq!(plaquiste.hours_max, Some(697));
     assert_eq!(plaquiste.sessions.len(), 2);

@@ -20,4 +20,32 @@ pub struct Doc {
     pub training: Option<super::filters::TrainingInfo>,
     /// The document that names its group best (a job's fiche, rather than one of its appellations).
     pub head: bool,
+    /// How precise `lat`/`lon` are, and the commune or département they stand for when not exact.
+    pub located: Located,
+    pub place_name: Option<String>,
+    /// For aids: where they apply, as area codes ("dep:13;reg:93"); '' everywhere, None not known.
+    pub areas: Option<String>,
+}
+
+/// How a document's point was found: its own coordinates, its commune's centre, or its département's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Located {
+    #[default]
+    Exact,
+    Commune,
+    Departement,
+}
+
+impl Located {
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    pub fn from_code(c: u8) -> Located {
+        match c {
+            1 => Located::Commune,
+            2 => Located::Departement,
+            _ => Located::Exact,
+        }
+    }
 }

@@ -7,14 +7,14 @@
 //! a word in the title more than one in the body. Documents are ranked by how much of the query they cover,
 //! how rare the matched words are, and how much of their title the query covers; jobs are grouped by fiche.
 
+use super::doc::{Doc, Located};
 use super::filters::{Facets, Filters, SessionInfo, TrainingInfo};
+use super::{french, fuzzy, Hit, Kind, Query};
 use super::{Badge, BadgeKind};
 use crate::codes::{Funding, TeachingMode};
-use super::doc::Doc;
-use super::{french, fuzzy, Hit, Kind, Query};
+use crate::error::{Error, Result};
 use crate::territory;
 use crate::text;
-use crate::error::{Error, Result};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -137,9 +137,11 @@ struct Slot {
 
 /// Filters that apply to places: the point and the radius.
 #[derive(Debug, Clone, Copy)]
-struct Area {
+struct Area<'q> {
     center: territory::Point,
     radius_km: f64,
+    /// The area codes of the place searched around, for aids limited to a territory.
+    codes: &'q [String],
 }
 
 /// What a search returns: the hits, and how far the radius had to widen to find enough.
@@ -234,6 +236,11 @@ pub struct Engine {
     titles: Strings,
     subtitles: Strings,
     romes: Strings,
+    /// Per document: `Located` code, the commune or département a non-exact point stands for, and where
+    /// an aid applies (area codes; "?" when not known).
+    located: Vec<u8>,
+    place_names: Strings,
+    areas: Strings,
     terms: Strings,
     postings_at: Vec<u32>,
     postings: Vec<u32>,
@@ -324,6 +331,9 @@ impl Engine {
             titles: Strings::default(),
             subtitles: Strings::default(),
             romes: Strings::default(),
+            located: Vec::with_capacity(n),
+            place_names: Strings::default(),
+            areas: Strings::default(),
             terms: Strings::default(),
             postings_at: Vec::new(),
             postings: Vec::new(),
@@ -370,6 +380,11 @@ impl Engine {
             engine.titles.push(&d.title);
             engine.subtitles.push(d.subtitle.as_deref().unwrap_or(""));
             engine.romes.push(d.rome.as_deref().unwrap_or(""));
+            engine.located.push(d.located.code());
+            engine
+                .place_names
+                .push(d.place_name.as_deref().unwrap_or(""));
+            engine.areas.push(d.areas.as_deref().unwrap_or("?"));
             let doc = new as u32;
             let mut stems: Vec<String> = Vec::new();
             for w in text::words(&d.title) {
@@ -794,18 +809,49 @@ impl Engine {
 
     /// Whether a document may be shown for an area: located ones within the radius; jobs and aids have no
     /// place; distance-learning trainings are reachable from anywhere.
-    fn in_area(&self, doc: usize, area: Option<Area>) -> (bool, Option<f64>) {
+    fn in_area(&self, doc: usize, area: Option<&Area>) -> (bool, Option<f64>) {
         let Some(area) = area else {
             return (true, None);
         };
         match self.distance(doc, area.center) {
             Some(d) => (d <= area.radius_km, Some(d)),
             None => match kind_of(self.kind[doc]) {
-                Kind::Job | Kind::Aid => (true, None),
+                Kind::Job => (true, None),
+                Kind::Aid => (self.aid_applies(doc, area.codes), None),
                 Kind::Training => (self.distance_learning[doc], None),
                 Kind::Place => (false, None),
             },
         }
+    }
+
+    /// An aid limited to a territory applies near that territory only; a national aid everywhere; one
+    /// whose territory is not known (an intercommunality) is left out rather than shown in the wrong place.
+    fn aid_applies(&self, doc: usize, near: &[String]) -> bool {
+        let areas = self.areas.get(doc);
+        if areas.is_empty() {
+            return true;
+        }
+        areas.split(';').any(|a| near.iter().any(|n| n == a))
+    }
+
+    /// Where a result is, in words: "3,4 km"; "à Marseille" (or "à Marseille, 27 km") for what only has
+    /// its commune's centre; "Bouches-du-Rhône, 30 km" for what only has its département.
+    fn location(&self, d: usize, distance: Option<f64>) -> Option<String> {
+        let km = distance?;
+        let name = self.place_names.get(d);
+        let far = km >= 2.0;
+        Some(
+            match (Located::from_code(self.located[d]), name.is_empty()) {
+                (Located::Exact, _) | (_, true) => crate::text_fr::distance_km(km),
+                (Located::Commune, false) if far => {
+                    format!("à {name}, {}", crate::text_fr::distance_km(km))
+                }
+                (Located::Commune, false) => format!("à {name}"),
+                (Located::Departement, false) => {
+                    format!("{name}, environ {}", crate::text_fr::distance_km(km))
+                }
+            },
+        )
     }
 
     fn take_scratch(&self) -> Scratch {
@@ -925,6 +971,7 @@ impl Engine {
             let area = q.near.map(|center| Area {
                 center,
                 radius_km: radius,
+                codes: &q.near_areas,
             });
             let mut counter = FacetCounter::new(self.head.len());
             let no_filters = q.filters.is_empty();
@@ -934,7 +981,7 @@ impl Engine {
                     self.check(start)?;
                 }
                 let d = d as usize;
-                let (inside, distance) = self.in_area(d, area);
+                let (inside, distance) = self.in_area(d, area.as_ref());
                 if !inside || (!no_filters && !self.passes(d, &q.filters, today)) {
                     continue;
                 }
@@ -949,6 +996,9 @@ impl Engine {
                     score = -(distance.unwrap_or(1e6) as f32);
                 }
                 scored.push((score, d as u32, distance));
+            }
+            if q.near.is_some() && !slots.is_empty() {
+                blend_distance(&mut scored);
             }
             let mut hits = self.top(&mut scored, wanted);
             // A job is shown under its fiche's title when the fiche's title holds as many of the query's
@@ -1060,7 +1110,7 @@ impl Engine {
             rome: (!rome.is_empty()).then(|| rome.to_string()),
             score: (score as f64 * 1000.0).round() / 1000.0,
             distance_km: distance.map(|d| (d * 10.0).round() / 10.0),
-            location: distance.map(crate::text_fr::distance_km),
+            location: self.location(d, distance),
         }
     }
 
@@ -1086,6 +1136,33 @@ impl Engine {
             })
             .map(|(a, b, _)| (a, b))
             .collect()
+    }
+}
+
+/// Near a place, among results whose words match comparably, nearest comes first: results are put in
+/// bands of text score (fifths of the best), and within a band they order by distance, then by text.
+/// A result matching every word so stays above a nearer one matching half of them, while "agence",
+/// "lycée", "mission locale" (the same words in every title) list nearest first. Results with no place
+/// (jobs, aids) rank in their band as the nearest does.
+fn blend_distance(scored: &mut [(f32, u32, Option<f64>)]) {
+    const BANDS: f32 = 5.0;
+    const SCALE_KM: f64 = 5.0;
+    let best = scored.iter().map(|s| s.0).fold(0.0f32, f32::max);
+    if best <= 0.0 {
+        return;
+    }
+    let nearest = scored
+        .iter()
+        .filter_map(|s| s.2)
+        .min_by(|a, b| a.total_cmp(b))
+        .unwrap_or(0.0);
+    for s in scored.iter_mut() {
+        let share = (s.0 / best).clamp(0.0, 1.0);
+        // The best result's band is the top one (share 1.0 would start a band of its own).
+        let band = (share * BANDS).floor().min(BANDS - 1.0);
+        let near =
+            s.2.map_or(1.0, |d| ((SCALE_KM + nearest) / (SCALE_KM + d)) as f32);
+        s.0 = band * 10.0 + near + share * 0.01;
     }
 }
 
@@ -1608,7 +1685,7 @@ mod storage {
     use std::sync::atomic::AtomicUsize;
     use std::sync::Mutex;
 
-    const MAGIC: &[u8; 8] = b"ORSRCH01";
+    const MAGIC: &[u8; 8] = b"ORSRCH02";
 
     fn put_len(out: &mut Vec<u8>, n: usize) {
         out.extend_from_slice(&(n as u64).to_le_bytes());
@@ -1660,7 +1737,16 @@ mod storage {
         ] {
             put_u32s(&mut out, v);
         }
-        for s in [&e.ids, &e.titles, &e.subtitles, &e.romes, &e.terms] {
+        put_u8s(&mut out, &e.located);
+        for s in [
+            &e.ids,
+            &e.titles,
+            &e.subtitles,
+            &e.romes,
+            &e.place_names,
+            &e.areas,
+            &e.terms,
+        ] {
             put_strings(&mut out, s);
         }
         put_u32s(&mut out, &e.postings_at);
@@ -1766,10 +1852,13 @@ mod storage {
                 registration_start: r.u32s()?,
                 registration_end: r.u32s()?,
             },
+            located: r.u8s()?,
             ids: r.strings()?,
             titles: r.strings()?,
             subtitles: r.strings()?,
             romes: r.strings()?,
+            place_names: r.strings()?,
+            areas: r.strings()?,
             terms: r.strings()?,
             postings_at: r.u32s()?,
             postings: r.u32s()?,
@@ -1798,6 +1887,9 @@ mod storage {
             e.titles.len(),
             e.subtitles.len(),
             e.romes.len(),
+            e.located.len(),
+            e.place_names.len(),
+            e.areas.len(),
         ];
         let consistent = per_doc.iter().all(|&l| l == n)
             && e.kind.iter().all(|&k| k <= 3)

@@ -57,7 +57,9 @@ impl Registration {
 impl SessionInfo {
     /// The registration state on `today` (YYYYMMDD, Europe/Paris).
     pub fn registration(&self, today: u32) -> Registration {
-        let recruitment = self.recruitment.and_then(|c| Recruitment::from_code(c.into()));
+        let recruitment = self
+            .recruitment
+            .and_then(|c| Recruitment::from_code(c.into()));
         if matches!(
             recruitment,
             Some(Recruitment::Closed | Recruitment::Suspended)
@@ -197,7 +199,11 @@ mod tests {
 
     use crate::codes::{Funding, TeachingMode};
 
-    fn session(start: u32, reg: (Option<u32>, Option<u32>), recruitment: Option<u8>) -> SessionInfo {
+    fn session(
+        start: u32,
+        reg: (Option<u32>, Option<u32>),
+        recruitment: Option<u8>,
+    ) -> SessionInfo {
         SessionInfo {
             start: Some(start),
             registration_start: reg.0,

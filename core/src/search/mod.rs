@@ -76,6 +76,9 @@ pub struct Query {
     pub today: Option<u32>,
     /// How the user named `near` ("Aix-en-Provence (13100)"), to say it back.
     pub near_label: Option<String>,
+    /// The area codes of `near` (its commune, postcode, département, région: "com:13055", "dep:13"…),
+    /// for aids limited to a territory. Empty: only national aids are certain to apply.
+    pub near_areas: Vec<String>,
 }
 
 impl Default for Query {
@@ -139,8 +142,16 @@ impl QueryRequest {
         f.level_max = self.level_max;
         f.funding = Funding::mask(self.funding);
         f.modes = self.modes.iter().fold(0, |m, x| m | x.bit());
-        f.start_after = self.start_after.as_deref().map(dates::typed_number).transpose()?;
-        f.start_before = self.start_before.as_deref().map(dates::typed_number).transpose()?;
+        f.start_after = self
+            .start_after
+            .as_deref()
+            .map(dates::typed_number)
+            .transpose()?;
+        f.start_before = self
+            .start_before
+            .as_deref()
+            .map(dates::typed_number)
+            .transpose()?;
         f.registration_open = self.registration_open;
         f.max_hours = self
             .max_hours
@@ -174,6 +185,7 @@ impl Query {
             filters: filters::Filters::default(),
             today: None,
             near_label: None,
+            near_areas: Vec::new(),
         }
     }
 }
@@ -223,7 +235,6 @@ impl Badge {
         Badge { kind, label }
     }
 }
-
 
 #[cfg(test)]
 mod tests {

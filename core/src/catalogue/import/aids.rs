@@ -224,6 +224,57 @@ fn territory(conds: &[&Map<String, Value>], names: &Names) -> Option<String> {
     (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
+/// Where an institution acts, as area codes (see schema.sql): its commune, département or région, a CAF's
+/// départements; '' for a national body; None when the file does not say (intercommunalities).
+fn institution_areas(o: &Map<String, Value>) -> Option<String> {
+    let insee = text(o, "code_insee");
+    match text(o, "type")? {
+        "national" | "europeen" => Some(String::new()),
+        "commune" => insee.map(|c| format!("com:{c}")),
+        "departement" => insee.and_then(departement_code).map(|d| format!("dep:{d}")),
+        "region" => insee.map(|c| format!("reg:{c}")),
+        _ => {
+            let deps: Vec<String> = o
+                .get("departments")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .filter_map(departement_code)
+                        .map(|d| format!("dep:{d}"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            (!deps.is_empty()).then(|| deps.join(";"))
+        }
+    }
+}
+
+/// Where an aid applies from its territorial conditions, as area codes; None when it has none (the
+/// institution's area then applies).
+fn condition_areas(conds: &[&Map<String, Value>]) -> Option<String> {
+    let mut codes = Vec::new();
+    for cond in conds {
+        let prefix = match cond.get("type").and_then(Value::as_str) {
+            Some("departements") => "dep",
+            Some("regions") => "reg",
+            Some("communes") => "com",
+            Some("codes_postaux") => "cp",
+            Some("epcis") => "epci",
+            _ => continue,
+        };
+        for v in string_values(cond) {
+            let v = if prefix == "dep" {
+                departement_code(&v).unwrap_or(v)
+            } else {
+                v
+            };
+            codes.push(format!("{prefix}:{v}"));
+        }
+    }
+    (!codes.is_empty()).then(|| codes.join(";"))
+}
+
 /// Age bounds in whole years. aides-jeunes writes "age < 26" for "under 26", i.e. 25 at most, and
 /// "age > 18" for 19 and over.
 fn age_bounds(
@@ -287,7 +338,8 @@ fn import_institutions(ctx: &mut Ctx) -> Result<(HashSet<String>, HashMap<String
     let mut slugs = HashSet::new();
     let mut sirens = HashMap::new();
     let mut ins = ctx.tx.prepare_cached(
-        "INSERT OR IGNORE INTO institution(slug, name, type, siren, insee) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT OR IGNORE INTO institution(slug, name, type, siren, insee, areas)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     for (i, (line, item)) in items.iter().enumerate() {
         let n = i + 1;
@@ -307,7 +359,8 @@ fn import_institutions(ctx: &mut Ctx) -> Result<(HashSet<String>, HashMap<String
                         name,
                         text(o, "type"),
                         siren,
-                        text(o, "code_insee")
+                        text(o, "code_insee"),
+                        institution_areas(o),
                     ])?;
                     if done == 0 {
                         Row::Skip(format!("élément n° {n} : institution « {slug} » en double"))
@@ -344,8 +397,8 @@ pub fn import(ctx: &mut Ctx) -> Result<()> {
     let items = read_array(ctx, &BENEFITS)?;
     let mut ins = ctx.tx.prepare_cached(
         "INSERT OR IGNORE INTO aid(id, label, institution, description, conditions, age_min, age_max,
-                                   territory, amount, unit, periodicity, link, source_kind, profiles)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                   territory, amount, unit, periodicity, link, source_kind, profiles, areas)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?;
     for (i, (line, item)) in items.iter().enumerate() {
         let n = i + 1;
@@ -453,6 +506,7 @@ pub fn import(ctx: &mut Ctx) -> Result<()> {
             text(o, "link"),
             text(o, "source_kind"),
             Some(profiles.join(", ")).filter(|s| !s.is_empty()),
+            condition_areas(&conds),
         ])?;
         let row = if done == 0 {
             Row::Skip(format!("élément n° {n} : identifiant {id} en double"))

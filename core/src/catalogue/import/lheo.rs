@@ -481,7 +481,8 @@ fn import_action(
 
     let teaching = a.child("modalites-enseignement").and_then(|n| {
         let code = n.value()?;
-        let mode = crate::codes::TeachingMode::from_lheo(code).map(crate::codes::TeachingMode::code);
+        let mode =
+            crate::codes::TeachingMode::from_lheo(code).map(crate::codes::TeachingMode::code);
         if mode.is_none() {
             notes.push((
                 n.line,

@@ -361,7 +361,7 @@ fn check_record(
 /// leaves nothing half-written.
 pub fn import_all(ctx: &mut Ctx, progress: &dyn Progress) -> Result<()> {
     type Step = (&'static str, fn(&mut Ctx) -> Result<()>);
-    let steps: [Step; 8] = [
+    let steps: [Step; 9] = [
         ("ROME 4.0 : métiers", rome::import),
         ("Territoires", places::import_geo),
         ("Certifications RNCP et Certif Info", certifications::import),
@@ -373,6 +373,7 @@ pub fn import_all(ctx: &mut Ctx, progress: &dyn Progress) -> Result<()> {
         ("Offres de formation LHEO", lheo::import),
         ("Aides", aids::import),
         ("Marché du travail", labour::import),
+        ("Noms des communes", places::spell_communes),
     ];
     let total = steps.len();
     for (i, (label, step)) in steps.iter().enumerate() {
