@@ -27,10 +27,16 @@ pub struct Catalogue {
     /// The user's favourites, to draw the stars on each page; none if the user database did not open
     /// (search still works).
     favourites: Option<Arc<Store>>,
+    /// The day registration is judged on (`OrientationConfig.today`); None: today in Paris.
+    today: Option<u32>,
 }
 
 impl Catalogue {
-    pub(crate) fn open(core: CoreCatalogue, favourites: Option<Arc<Store>>) -> Result<Catalogue> {
+    pub(crate) fn open(
+        core: CoreCatalogue,
+        favourites: Option<Arc<Store>>,
+        today: Option<u32>,
+    ) -> Result<Catalogue> {
         let start = std::time::Instant::now();
         let engine = core.engine()?;
         let domains = core.grand_domaine_labels()?;
@@ -44,7 +50,14 @@ impl Catalogue {
             engine,
             domains,
             favourites,
+            today,
         })
+    }
+
+    /// The day registration is judged on.
+    pub(crate) fn today(&self) -> u32 {
+        self.today
+            .unwrap_or_else(orientation_core::dates::today_number)
     }
 
     pub(crate) fn engine(&self) -> &Engine {
@@ -57,8 +70,9 @@ impl Catalogue {
     }
 
     /// A search page for a query already checked: items with badges, highlights and stars, facets.
-    pub(crate) fn page(&self, q: Query) -> Result<SearchPage> {
+    pub(crate) fn page(&self, mut q: Query) -> Result<SearchPage> {
         let start = std::time::Instant::now();
+        q.today = q.today.or(self.today);
         let results = self.engine.search_results(&q)?;
         let stars = match &self.favourites {
             // A star is a nicety: a user database that fails to answer must not cost the page.
@@ -91,7 +105,10 @@ impl Catalogue {
     }
 
     fn show(&self, id: &str) -> Result<Sheet> {
-        let core = self.db().show(id)?;
+        let today = self
+            .today
+            .unwrap_or_else(orientation_core::dates::today_number);
+        let core = self.db().show_on(id, today)?;
         Ok(sheets::sheet(core))
     }
 }

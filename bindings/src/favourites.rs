@@ -6,7 +6,6 @@ use crate::catalogue::Catalogue;
 use crate::compare::Comparison;
 use crate::error::{OrientationError, Result};
 use crate::search::{Location, SearchPage, SearchQuery};
-use orientation_core::dates;
 use orientation_core::favourites::compare as core_compare;
 use orientation_core::favourites::saved::{SavedNews as CoreNews, SavedSearch as CoreSaved};
 use orientation_core::favourites::{self as core_fav, Details, ItemRef, Store};
@@ -507,7 +506,7 @@ impl Favourites {
         let q = query.to_core(|l| crate::search::locate(&cat.db(), l))?;
         let saved = self
             .store
-            .save_search(&cat.db(), cat.engine(), &name, &q, dates::today_number())
+            .save_search(&cat.db(), cat.engine(), &name, &q, cat.today())
             .map_err(refused)?;
         Ok((&saved).into())
     }
@@ -536,9 +535,9 @@ impl Favourites {
     /// demand). Changes nothing: `mark_seen` when the user has looked.
     pub fn check_saved_searches(&self) -> Result<Vec<SavedSearchNews>> {
         let cat = (self.catalogue)()?;
-        let news =
-            self.store
-                .check_saved_searches(&cat.db(), cat.engine(), dates::today_number())?;
+        let news = self
+            .store
+            .check_saved_searches(&cat.db(), cat.engine(), cat.today())?;
         Ok(news.into_iter().map(Into::into).collect())
     }
 
@@ -547,7 +546,7 @@ impl Favourites {
         let cat = (self.catalogue)()?;
         let db = cat.db();
         self.store
-            .mark_seen(&db, cat.engine(), &saved, dates::today_number())
+            .mark_seen(&db, cat.engine(), &saved, cat.today())
             .map_err(refused)
     }
 
@@ -564,8 +563,7 @@ impl Favourites {
             Some(Location::Typed { text }) => Some(db.resolve_place(&text)?.point),
         };
         let ids: Vec<&str> = training_ids.iter().map(String::as_str).collect();
-        let comparison =
-            core_compare::compare(&db, &ids, from, dates::today_number()).map_err(refused)?;
+        let comparison = core_compare::compare(&db, &ids, from, cat.today()).map_err(refused)?;
         Ok(comparison.into())
     }
 

@@ -38,6 +38,10 @@ pub struct OrientationConfig {
     /// BCP 47 tag of the user's language. Texts are French whatever it says, for now.
     #[uniffi(default = "fr-FR")]
     pub locale: String,
+    /// The day registration states are judged on, "AAAA-MM-JJ" (tests, demonstrations); None: today in
+    /// Paris, as the app should.
+    #[uniffi(default = None)]
+    pub today: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -85,6 +89,8 @@ struct Shared {
     build: BuildSlot,
     /// The user database (favourites, saved searches), in the data directory; opened on first use.
     user_db: PathBuf,
+    /// `OrientationConfig.today` as YYYYMMDD.
+    today: Option<u32>,
     store: Mutex<Option<Arc<Store>>>,
 }
 
@@ -114,6 +120,7 @@ impl Shared {
         let catalogue = Arc::new(Catalogue::open(
             CoreCatalogue::open(&self.catalogue_path)?,
             stars,
+            self.today,
         )?);
         *opened = Some(catalogue.clone());
         Ok(catalogue)
@@ -223,6 +230,12 @@ impl Orientation {
             }
             _ => return Err(OrientationError::InvalidConfig),
         };
+        let today = config
+            .today
+            .as_deref()
+            .map(orientation_core::dates::typed_number)
+            .transpose()
+            .map_err(|_| OrientationError::InvalidConfig)?;
         let (state, _) = watch::channel(CatalogueState::Missing);
         let shared = Arc::new(Shared {
             catalogue_path,
@@ -232,6 +245,7 @@ impl Orientation {
             build: Mutex::new(None),
             user_db: data_dir.join("user.db"),
             store: Mutex::new(None),
+            today,
         });
         shared.state.send_replace(shared.state_on_disk());
         tracing::info!(version = orientation_core::version(), "Orientation prêt");

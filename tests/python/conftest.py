@@ -12,6 +12,9 @@ import sys
 
 import pytest
 
+# A day when sessions of the LHEO samples took registrations.
+SAMPLES_DAY = "2017-10-15"
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 BINDINGS = pathlib.Path(
@@ -32,7 +35,10 @@ import orientation_ffi as o  # noqa: E402
 
 def new_app(data_dir, source=None):
     source = source or o.CatalogueSource.OPEN_DATA(dir=str(DATA))
-    return o.Orientation(o.OrientationConfig(data_dir=str(data_dir), catalogue_source=source))
+    # The LHEO samples are offers of 2017–2018: registration is judged on a day when some were open.
+    return o.Orientation(
+        o.OrientationConfig(data_dir=str(data_dir), catalogue_source=source, today=SAMPLES_DAY)
+    )
 
 
 @pytest.fixture(scope="session")

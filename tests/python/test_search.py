@@ -217,7 +217,7 @@ def test_training_sheet_with_sessions(catalogue):
     assert training.source == "lheo" and training.title == item.title
     sessions = [s for a in training.actions for s in a.sessions]
     assert sessions and all(s.start_date is None or len(s.start_date) == 10 for s in sessions)
-    assert any(s.recruitment == "inscriptions ouvertes" for s in sessions)
+    assert any(s.registration_label.startswith("inscriptions ouvertes") for s in sessions)
     placed = [a.place for a in training.actions if a.place is not None]
     assert placed and all(p.kind == o.PlaceKind.TRAINING_SITE for p in placed)
     if training.level_exit is not None:
