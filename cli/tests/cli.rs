@@ -513,3 +513,48 @@ fn a_saved_search_shows_the_place_typed_and_no_empty_quotes() {
     assert!(list.contains("Marseille (13001)"), "{list}");
     assert!(!list.contains("«  »"), "{list}");
 }
+
+/// Every example of the README's `orientation` section, with what a user expects of it.
+#[test]
+fn readme_examples_give_sensible_answers() {
+    let first_title = |args: &[&str]| -> String {
+        hits(&page(args))
+            .first()
+            .and_then(|h| h["title"].as_str().map(str::to_string))
+            .unwrap_or_default()
+    };
+    assert!(first_title(&["infirmière"]).starts_with("Infirmier"));
+    let p = page(&["formation cariste", "--near", "13001", "--radius", "30"]);
+    assert!(
+        hits(&p)
+            .iter()
+            .take(3)
+            .any(|h| h["title"].as_str().unwrap().contains("ariste")),
+        "{p}"
+    );
+    assert_eq!(
+        first_title(&["mission locale", "--kind", "place", "--near", "Marseille"]),
+        "Mission Locale de Marseille"
+    );
+    assert!(stdout(&run(&["show", "D1102"])).starts_with("D1102 — Boulanger"));
+    let out = orientation(
+        data_dir(),
+        &["search", "--jsonl", "--limit", "5"],
+        Some("boulanger\nprof de sport\n"),
+    );
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["results"][0]["rome"], "D1102");
+    assert!(lines[1]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| ["G1204", "K2107", "G1217"].contains(&r["rome"].as_str().unwrap_or(""))));
+    // The browse example: trainings near Marseille starting in December (none in the samples, said plainly).
+    let out = run(&[
+        "search", "", "--near", "13001", "--start-after", "2026-12-01", "--start-before", "2026-12-31",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
