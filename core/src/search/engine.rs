@@ -538,7 +538,7 @@ impl Engine {
             if ids.is_empty() && max_k >= 2 {
                 // Two edits only among words with the same first letter: a slip on the first letter
                 // is rare, and the walk is then a fraction of the dictionary.
-                let first = surface.as_bytes()[0];
+                let first = surface.as_bytes().first().copied().unwrap_or(0);
                 let lo = self
                     .title_terms
                     .partition_point(|&t| self.terms.bytes_of(t as usize)[0] < first);

@@ -1,5 +1,7 @@
 //! Places on the map: resolving what the user types ("13001", "Marseille", "43.3,5.4") to a point.
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 use super::text::fold;
 use crate::error::{Error, Result};
 use rusqlite::{params, Connection};

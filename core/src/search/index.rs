@@ -14,7 +14,7 @@ fn truncate(text: String) -> String {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    text[..end].to_string()
+    text.get(..end).unwrap_or_default().to_string()
 }
 
 /// A searchable document: what the engines index (title strongly, body weakly) and what a hit shows.
