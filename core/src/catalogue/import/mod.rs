@@ -369,27 +369,65 @@ fn check_record(
     Ok(string_record)
 }
 
+/// One importer: a short name (the fuzz targets in fuzz/ pick steps by it), the label shown while it
+/// runs, and the function.
+pub struct Step {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub run: fn(&mut Ctx) -> Result<()>,
+}
+
+/// The importers in the order a build runs them: each may read what the ones before it wrote.
+pub const STEPS: [Step; 8] = [
+    Step {
+        name: "rome",
+        label: "ROME 4.0 : métiers",
+        run: rome::import,
+    },
+    Step {
+        name: "geo",
+        label: "Territoires",
+        run: places::import_geo,
+    },
+    Step {
+        name: "certifications",
+        label: "Certifications RNCP et Certif Info",
+        run: certifications::import,
+    },
+    Step {
+        name: "structures",
+        label: "France Travail et Missions locales",
+        run: places::import_structures,
+    },
+    Step {
+        name: "onisep",
+        label: "Formations Onisep",
+        run: onisep::import,
+    },
+    Step {
+        name: "lheo",
+        label: "Offres de formation LHEO",
+        run: lheo::import,
+    },
+    Step {
+        name: "aids",
+        label: "Aides",
+        run: aids::import,
+    },
+    Step {
+        name: "labour",
+        label: "Marché du travail",
+        run: labour::import,
+    },
+];
+
 /// Runs every importer in order and returns the report. The caller owns the transaction, so a failure
 /// leaves nothing half-written.
 pub fn import_all(ctx: &mut Ctx, progress: &dyn Progress) -> Result<()> {
-    type Step = (&'static str, fn(&mut Ctx) -> Result<()>);
-    let steps: [Step; 8] = [
-        ("ROME 4.0 : métiers", rome::import),
-        ("Territoires", places::import_geo),
-        ("Certifications RNCP et Certif Info", certifications::import),
-        (
-            "France Travail et Missions locales",
-            places::import_structures,
-        ),
-        ("Formations Onisep", onisep::import),
-        ("Offres de formation LHEO", lheo::import),
-        ("Aides", aids::import),
-        ("Marché du travail", labour::import),
-    ];
-    let total = steps.len();
-    for (i, (label, step)) in steps.iter().enumerate() {
-        progress.step(i, total, label);
-        step(ctx)?;
+    let total = STEPS.len();
+    for (i, step) in STEPS.iter().enumerate() {
+        progress.step(i, total, step.label);
+        (step.run)(ctx)?;
     }
     progress.step(total, total, "Terminé");
     Ok(())
