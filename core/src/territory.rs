@@ -1,6 +1,8 @@
 //! Places on the map: points and distances, and what the user types to say where they are ("13001",
 //! "Aix-en-Provence", "Saint-Denis (93)", "43.3,5.4") resolved to a point, once, for every face.
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
+
 use crate::error::{Error, InputError, Result};
 use crate::text::fold;
 use rusqlite::{params, Connection};

@@ -1,5 +1,7 @@
 //! French text folding shared by indexing and querying: case, accents, ligatures, elisions, punctuation.
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
+
 use unicode_normalization::UnicodeNormalization;
 
 /// Lower-cases and removes accents; expands ligatures (œ → oe) so "coeur" and "cœur" meet.
@@ -28,8 +30,7 @@ pub fn words(text: &str) -> Vec<String> {
     for raw in folded.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
         let mut rest = raw.trim_matches('\'');
         // Elisions: "l'aide" → "aide"; a lone apostrophe inside other words splits them.
-        while let Some(pos) = rest.find('\'') {
-            let (head, tail) = (&rest[..pos], &rest[pos + 1..]);
+        while let Some((head, tail)) = rest.split_once('\'') {
             if !ELISIONS.contains(&head) && !head.is_empty() {
                 out.push(head.to_string());
             }
@@ -52,7 +53,7 @@ pub fn word_spans(text: &str) -> Vec<(usize, usize, String)> {
         match (is_word, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
-                let word: String = chars[s..i].iter().collect();
+                let word: String = chars.get(s..i).unwrap_or_default().iter().collect();
                 out.push((s, i, fold(&word)));
                 start = None;
             }

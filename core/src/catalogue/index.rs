@@ -19,7 +19,7 @@ fn truncate(text: String) -> String {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    text[..end].to_string()
+    text.get(..end).unwrap_or_default().to_string()
 }
 
 /// Builds the search documents and the engine's index, at the end of a catalogue build.

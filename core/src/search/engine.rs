@@ -557,7 +557,7 @@ impl Engine {
             if ids.is_empty() && max_k >= 2 {
                 // Two edits only among words with the same first letter: a slip on the first letter
                 // is rare, and the walk is then a fraction of the dictionary.
-                let first = surface.as_bytes()[0];
+                let first = surface.as_bytes().first().copied().unwrap_or(0);
                 let lo = self
                     .title_terms
                     .partition_point(|&t| self.terms.bytes_of(t as usize)[0] < first);
@@ -1061,7 +1061,7 @@ impl Engine {
         let cmp = |a: &(f32, u32, Option<f64>), b: &(f32, u32, Option<f64>)| {
             b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
         };
-        let mut window = (wanted * 8).max(64);
+        let mut window = wanted.saturating_mul(8).max(64);
         loop {
             let slice: &mut [(f32, u32, Option<f64>)] = if scored.len() > window {
                 scored.select_nth_unstable_by(window, cmp);
@@ -1080,7 +1080,7 @@ impl Engine {
             if out.len() >= wanted || window >= scored.len() {
                 return out;
             }
-            window *= 4;
+            window = window.saturating_mul(4);
         }
     }
 
@@ -1673,6 +1673,19 @@ mod tests {
         let e = engine();
         let ranges = e.matched_ranges("boulangere", "Boulanger / Boulangère");
         assert_eq!(ranges, [(0, 9), (12, 22)]);
+    }
+
+    /// Found by fuzz/ (target query): a limit near usize::MAX overflowed the ranking window (a panic).
+    #[test]
+    fn any_limit_is_served_without_overflow() {
+        let e = engine();
+        for limit in [usize::MAX, usize::MAX / 8 + 1, usize::MAX / 4] {
+            let mut q = Query::new("boul");
+            q.limit = limit;
+            let hits = e.search(&q).unwrap();
+            assert_eq!(hits.first().map(|h| h.id.as_str()), Some("D1102"));
+            assert!(hits.iter().any(|h| h.id == "H2105"), "{hits:?}");
+        }
     }
 }
 

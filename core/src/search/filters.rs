@@ -1,6 +1,8 @@
 //! Filters on trainings (level, funding, teaching mode, dates, registration, duration, disability access)
 //! and on jobs (grand domaine), and the per-document facts they are checked against.
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 use crate::codes::Recruitment;
 use crate::text_fr;
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,8 @@
 //! French word forms: a light stemmer that folds feminine and plural forms onto one key
 //! ("boulangère", "boulangers" → "boulanger"), and the stop words that carry little meaning in a query.
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 /// Folds gender and number. Input is already folded (lower case, no accents). The same function runs on
 /// documents and queries, so a rule only has to be consistent, not linguistically perfect.
 pub fn stem(word: &str) -> String {

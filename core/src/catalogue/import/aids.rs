@@ -81,7 +81,10 @@ fn read_array(ctx: &mut Ctx, info: &FileInfo) -> Result<Vec<(u64, Value)>> {
     Ok(items
         .into_iter()
         .enumerate()
-        .map(|(i, v)| (if exact { lines[i] } else { i as u64 + 1 }, v))
+        .map(|(i, v)| {
+            let line = lines.get(i).filter(|_| exact).copied();
+            (line.unwrap_or(i as u64 + 1), v)
+        })
         .collect())
 }
 

@@ -66,7 +66,9 @@ pub(crate) fn known_romes(ctx: &Ctx) -> Result<HashSet<String>> {
 fn code_number(raw: &str, prefix: &str) -> Option<u64> {
     let s = raw.trim();
     let digits = match s.get(..prefix.len()) {
-        Some(head) if head.eq_ignore_ascii_case(prefix) => s[prefix.len()..].trim_start(),
+        Some(head) if head.eq_ignore_ascii_case(prefix) => {
+            s.get(prefix.len()..).unwrap_or_default().trim_start()
+        }
         _ => s,
     };
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {

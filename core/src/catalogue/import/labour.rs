@@ -231,10 +231,9 @@ const FEMININE: &[(&str, &str)] = &[
 ];
 
 fn strip_plural(w: &str) -> &str {
-    if w.len() > 3 && (w.ends_with('s') || w.ends_with('x')) && !w.ends_with("ss") {
-        &w[..w.len() - 1]
-    } else {
-        w
+    match w.strip_suffix(['s', 'x']) {
+        Some(stripped) if w.len() > 3 && !w.ends_with("ss") => stripped,
+        _ => w,
     }
 }
 
@@ -289,8 +288,8 @@ const DERIVATIONS: &[&str] = &[
 fn stem(w: &str) -> &str {
     DERIVATIONS
         .iter()
-        .filter(|d| w.len() >= d.len() + 4 && w.ends_with(*d))
-        .map(|d| &w[..w.len() - d.len()])
+        .filter(|d| w.len() >= d.len() + 4)
+        .filter_map(|d| w.strip_suffix(*d))
         .min_by_key(|s| s.len())
         .unwrap_or(w)
 }
@@ -351,7 +350,9 @@ impl Matcher {
                         m.labels_of_word.push(Vec::new());
                         m.vocab.len() - 1
                     });
-                    m.labels_of_word[i].push(l);
+                    if let Some(labels) = m.labels_of_word.get_mut(i) {
+                        labels.push(l);
+                    }
                     *m.df.entry(w.clone()).or_default() += 1;
                 }
                 m.docs += 1;
@@ -414,7 +415,10 @@ impl Matcher {
         }
         let mut per_fap: HashMap<usize, f64> = HashMap::new();
         for (l, got) in per_label {
-            let e = per_fap.entry(self.label_fap[l]).or_insert(0.0);
+            let Some(&fap) = self.label_fap.get(l) else {
+                continue;
+            };
+            let e = per_fap.entry(fap).or_insert(0.0);
             *e = e.max(got / total);
         }
         per_fap
@@ -484,7 +488,9 @@ fn link_jobs(ctx: &mut Ctx, labels: &BTreeMap<String, Vec<String>>) -> Result<()
         domain.0 += 1;
         for &f in &faps {
             *domain.1.entry(f).or_default() += 1;
-            ins.execute(params![code, matcher.faps[f], score])?;
+            if let Some(fap) = matcher.faps.get(f) {
+                ins.execute(params![code, fap, score])?;
+            }
         }
     }
     for code in unmatched {
@@ -499,7 +505,9 @@ fn link_jobs(ctx: &mut Ctx, labels: &BTreeMap<String, Vec<String>>) -> Result<()
         let clear_winner = ranked.get(1).is_none_or(|&(_, second)| second < n);
         let share = n as f64 / *matched as f64;
         if n >= DOMAIN_MIN_VOTES && share >= 0.5 && clear_winner {
-            ins.execute(params![code, matcher.faps[fap], DOMAIN_SCORE * share])?;
+            if let Some(fap) = matcher.faps.get(fap) {
+                ins.execute(params![code, fap, DOMAIN_SCORE * share])?;
+            }
         }
     }
     Ok(())

@@ -406,9 +406,10 @@ fn import_formation(tx: &Transaction, refs: &Refs, f: &Node, notes: &mut Notes) 
         for n in d.all("code-ROME") {
             let Some(raw) = n.value() else { continue };
             let code = raw.to_ascii_uppercase();
-            let well_formed = code.len() == 5
-                && code.as_bytes()[0].is_ascii_uppercase()
-                && code.bytes().skip(1).all(|b| b.is_ascii_digit());
+            let well_formed = matches!(code.as_bytes(), [letter, digits @ ..]
+                if digits.len() == 4
+                    && letter.is_ascii_uppercase()
+                    && digits.iter().all(u8::is_ascii_digit));
             if !well_formed {
                 notes.push((
                     n.line,

@@ -186,9 +186,10 @@ fn ens_number(ens: &str) -> u64 {
 }
 
 fn is_uai(s: &str) -> bool {
-    s.len() == 8
-        && s[..7].bytes().all(|b| b.is_ascii_digit())
-        && s.as_bytes()[7].is_ascii_uppercase()
+    let b = s.as_bytes();
+    b.len() == 8
+        && b.iter().take(7).all(u8::is_ascii_digit)
+        && b.get(7).is_some_and(u8::is_ascii_uppercase)
 }
 
 /// Postcodes lose their leading zero in these files ("8200" for Sedan).
@@ -618,6 +619,8 @@ mod tests {
         );
         assert_eq!(onisep_id("http://www.onisep.fr/formation/", "FOR."), None);
         assert!(is_uai("0271282X") && !is_uai("027128X") && !is_uai(""));
+        // 8 bytes, the 8th inside a two-byte letter: was cut inside "é" (a panic).
+        assert!(!is_uai("123456é") && !is_uai("1234567é") && !is_uai("é234567X"));
     }
 
     #[test]

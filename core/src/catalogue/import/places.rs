@@ -46,9 +46,9 @@ const NOT_DEPARTEMENTS: &[(&str, &str)] = &[
 /// overseas ("971".."978", "984".."989"). Sources write "001", "02A" or "1"; anything else gives None.
 pub(super) fn departement_code(raw: &str) -> Option<String> {
     let raw = raw.trim().to_ascii_uppercase();
-    let code = match raw.len() {
-        1 if raw.as_bytes()[0].is_ascii_digit() => format!("0{raw}"),
-        3 if raw.starts_with('0') => raw[1..].to_string(),
+    let code = match raw.as_bytes() {
+        [digit] if digit.is_ascii_digit() => format!("0{raw}"),
+        [b'0', _, _] => raw.get(1..).unwrap_or_default().to_string(),
         _ => raw,
     };
     let b = code.as_bytes();
@@ -73,11 +73,11 @@ pub(super) fn departement_of_insee(insee: &str) -> Option<String> {
         return None;
     }
     let dept = if insee.starts_with("97") || insee.starts_with("98") {
-        &insee[..3]
+        insee.get(..3)
     } else {
-        &insee[..2]
+        insee.get(..2)
     };
-    departement_code(dept)
+    departement_code(dept?)
 }
 
 /// A best guess from a postcode, used only when the commune is unknown (CEDEX codes). Corsica is split
@@ -87,21 +87,21 @@ fn departement_of_postcode(postcode: &str) -> Option<String> {
         return None;
     }
     let dept = if postcode.starts_with("97") || postcode.starts_with("98") {
-        postcode[..3].to_string()
+        postcode.get(..3)
     } else if postcode.starts_with("20") {
-        if postcode < "20200" { "2A" } else { "2B" }.to_string()
+        Some(if postcode < "20200" { "2A" } else { "2B" })
     } else {
-        postcode[..2].to_string()
+        postcode.get(..2)
     };
-    departement_code(&dept)
+    departement_code(dept?)
 }
 
 fn is_insee(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 5
-        && b[0].is_ascii_digit()
-        && (b[1].is_ascii_digit() || ((b[1] == b'A' || b[1] == b'B') && b[0] == b'2'))
-        && b[2..].iter().all(u8::is_ascii_digit)
+    matches!(s.as_bytes(), [first, second, rest @ ..]
+        if rest.len() == 3
+            && first.is_ascii_digit()
+            && (second.is_ascii_digit() || (matches!(second, b'A' | b'B') && *first == b'2'))
+            && rest.iter().all(u8::is_ascii_digit))
 }
 
 fn is_postcode(s: &str) -> bool {
@@ -422,7 +422,7 @@ impl Communes {
                 .iter()
                 .copied()
                 .filter(|&i| {
-                    let d = self.all[i].departement.as_deref();
+                    let d = self.all.get(i).and_then(|c| c.departement.as_deref());
                     if corsica {
                         matches!(d, Some("2A") | Some("2B"))
                     } else {
@@ -431,7 +431,7 @@ impl Communes {
                 })
                 .collect()
         };
-        picked.into_iter().map(|i| &self.all[i]).collect()
+        picked.into_iter().filter_map(|i| self.all.get(i)).collect()
     }
 }
 

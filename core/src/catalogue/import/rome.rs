@@ -72,8 +72,8 @@ const CENTRES_FICHES: FileInfo = rome_file!(
 );
 
 fn is_rome_code(code: &str) -> bool {
-    let b = code.as_bytes();
-    b.len() == 5 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
+    matches!(code.as_bytes(), [letter, digits @ ..]
+        if digits.len() == 4 && letter.is_ascii_uppercase() && digits.iter().all(u8::is_ascii_digit))
 }
 
 /// The source writes flags as free text ("Emploi réglementé", "O", ...); any non-empty value means yes.
@@ -151,6 +151,13 @@ fn import_domaines(ctx: &mut Ctx, jobs: &HashSet<String>) -> Result<()> {
         if code.is_empty() {
             return Ok(Row::Skip("domaine sans code".into()));
         }
+        // The grand domaine is the code's first letter ("A11" is in "A").
+        let Some(grand_domaine) = code
+            .get(..1)
+            .filter(|g| g.bytes().all(|b| b.is_ascii_uppercase()))
+        else {
+            return Ok(Row::Skip(format!("code de domaine « {code} » mal formé")));
+        };
         ctx.tx
             .prepare_cached(
                 "INSERT OR REPLACE INTO domaine(code, label, grand_domaine) VALUES (?1, ?2, ?3)",
@@ -158,7 +165,7 @@ fn import_domaines(ctx: &mut Ctx, jobs: &HashSet<String>) -> Result<()> {
             .execute(params![
                 code,
                 r.get("libelle_domaine_professionnel"),
-                &code[..1]
+                grand_domaine
             ])?;
         Ok(Row::Kept)
     })?;
@@ -429,4 +436,59 @@ fn import_interests(ctx: &mut Ctx, jobs: &HashSet<String>) -> Result<()> {
             .execute(params![code, rome, r.get("principal") == "oui"])?;
         Ok(Row::Kept)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::source::EmbeddedSource;
+    use super::*;
+    use crate::catalogue::store::CatalogueSchema;
+
+    #[test]
+    fn rome_codes_are_a_capital_and_four_digits() {
+        assert!(is_rome_code("D1102"));
+        assert!(!is_rome_code("d1102") && !is_rome_code("D110") && !is_rome_code("D11022"));
+        assert!(!is_rome_code("É110") && !is_rome_code("1D102") && !is_rome_code(""));
+    }
+
+    /// A domaine code starting with a non-ASCII letter used to be cut inside that letter (a panic).
+    #[test]
+    fn a_domaine_code_with_an_accented_first_letter_is_skipped_not_a_panic() {
+        static FILES: &[(&str, &[u8])] = &[
+            (
+                GRANDS_DOMAINES.path,
+                b"\"code_grand_domaine\",\"libelle_grand_domaine\"\n\"A\",\"Agriculture\"\n",
+            ),
+            (
+                DOMAINES.path,
+                "\"code_domaine_professionnel\",\"libelle_domaine_professionnel\"\n\
+                 \"É12\",\"Accentué\"\n\"A11\",\"Engins agricoles et forestiers\"\n"
+                    .as_bytes(),
+            ),
+            (DOMAINES_PAR_FICHE.path, b""),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::db::open::<CatalogueSchema>(&dir.path().join("c.db")).unwrap();
+        let tx = conn.transaction().unwrap();
+        let source = EmbeddedSource(FILES);
+        let mut ctx = Ctx::new(&tx, &source);
+        import_domaines(&mut ctx, &HashSet::new()).unwrap();
+        let issues: Vec<_> = ctx
+            .report
+            .issues
+            .iter()
+            .map(|i| (i.line, &i.reason))
+            .collect();
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        assert_eq!(issues[0].0, 2);
+        assert!(issues[0].1.contains("« É12 »"), "{}", issues[0].1);
+        let kept: Vec<(String, String)> = tx
+            .prepare("SELECT code, grand_domaine FROM domaine")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(kept, [("A11".to_string(), "A".to_string())]);
+    }
 }

@@ -88,24 +88,22 @@ fn decode_entity(name: &str) -> Option<char> {
 fn strip_markdown_links(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(open) = rest.find('[') {
-        let after = &rest[open + 1..];
-        let link = after.find("](").and_then(|close| {
-            let text = &after[..close];
-            let url = &after[close + 2..];
+    while let Some((before, after)) = rest.split_once('[') {
+        let link = after.split_once("](").and_then(|(text, url)| {
             if text.contains('[') || text.contains('\n') {
                 return None;
             }
-            url.find(')').map(|end| (text, close + 2 + end + 1))
+            url.split_once(')')
+                .map(|(_, after_link)| (text, after_link))
         });
+        out.push_str(before);
         match link {
-            Some((text, consumed)) => {
-                out.push_str(&rest[..open]);
+            Some((text, after_link)) => {
                 out.push_str(text);
-                rest = &after[consumed..];
+                rest = after_link;
             }
             None => {
-                out.push_str(&rest[..open + 1]);
+                out.push('[');
                 rest = after;
             }
         }
@@ -123,14 +121,16 @@ pub fn html_to_text(s: &str) -> String {
     while let Some((i, c)) = chars.next() {
         match c {
             '<' => {
-                let tail = &s[i + 1..];
+                let tail = s.get(i + 1..).unwrap_or_default();
                 let is_tag = tail
                     .chars()
                     .next()
                     .is_some_and(|n| n.is_ascii_alphabetic() || n == '/' || n == '!');
                 match (is_tag, tail.find('>')) {
                     (true, Some(end)) => {
-                        let tag = tail[..end]
+                        let tag = tail
+                            .get(..end)
+                            .unwrap_or_default()
                             .trim_start_matches('/')
                             .split(|ch: char| ch.is_whitespace() || ch == '/')
                             .next()
@@ -151,11 +151,11 @@ pub fn html_to_text(s: &str) -> String {
                 }
             }
             '&' => {
-                let tail = &s[i + 1..];
+                let tail = s.get(i + 1..).unwrap_or_default();
                 let decoded = tail
-                    .find(';')
-                    .filter(|&end| end <= 8)
-                    .and_then(|end| decode_entity(&tail[..end]).map(|ch| (ch, end)));
+                    .split_once(';')
+                    .filter(|(name, _)| name.len() <= 8)
+                    .and_then(|(name, _)| decode_entity(name).map(|ch| (ch, name.len())));
                 match decoded {
                     Some((ch, end)) => {
                         out.push(ch);

@@ -67,18 +67,21 @@ pub fn one_line(raw: &str) -> Option<String> {
 fn strip_html(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
-    while let Some(i) = rest.find(['<', '&']) {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
+    while let Some((before, tail)) = rest.find(['<', '&']).and_then(|i| rest.split_at_checked(i)) {
+        out.push_str(before);
         if let Some(after) = tail.strip_prefix('<') {
             // Only something that looks like a tag is a tag: "niveau < bac" stays.
             let looks_like_tag = after
                 .chars()
                 .next()
                 .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!');
-            match tail.find('>') {
+            match after.find('>') {
                 Some(end) if looks_like_tag => {
-                    let tag = tail[1..end].trim_start_matches('/').to_ascii_lowercase();
+                    let tag = after
+                        .get(..end)
+                        .unwrap_or_default()
+                        .trim_start_matches('/')
+                        .to_ascii_lowercase();
                     let name: String = tag
                         .chars()
                         .take_while(|c| c.is_ascii_alphanumeric())
@@ -98,18 +101,19 @@ fn strip_html(raw: &str) -> String {
                         }
                         _ => {}
                     }
-                    rest = &tail[end + 1..];
+                    rest = after.get(end + 1..).unwrap_or_default();
                 }
                 _ => {
                     out.push('<');
-                    rest = &tail[1..];
+                    rest = after;
                 }
             }
         } else {
-            let entity = tail[1..]
+            let after = tail.strip_prefix('&').unwrap_or_default();
+            let entity = after
                 .find(';')
                 .filter(|&e| e > 0 && e <= 8)
-                .map(|e| (&tail[1..1 + e], e));
+                .and_then(|e| Some((after.get(..e)?, e)));
             let decoded = entity.and_then(|(name, len)| {
                 let s = if let Some(num) = name.strip_prefix('#') {
                     let code = match num.strip_prefix(['x', 'X']) {
@@ -125,11 +129,11 @@ fn strip_html(raw: &str) -> String {
             match decoded {
                 Some((s, len)) => {
                     out.push_str(&s);
-                    rest = &tail[len + 2..];
+                    rest = after.get(len + 1..).unwrap_or_default();
                 }
                 None => {
                     out.push('&');
-                    rest = &tail[1..];
+                    rest = after;
                 }
             }
         }
@@ -154,7 +158,8 @@ pub fn lheo_date(raw: &str, bound: Bound) -> Result<String, String> {
     if s == "00000000" || s == "99999999" {
         return Err(format!("date inconnue ({s})"));
     }
-    let digits: String = if s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-' {
+    let iso = matches!(s.as_bytes(), [_, _, _, _, b'-', _, _, b'-', _, _]);
+    let digits: String = if iso {
         s.replace('-', "")
     } else {
         s.to_string()
@@ -162,7 +167,12 @@ pub fn lheo_date(raw: &str, bound: Bound) -> Result<String, String> {
     if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("date illisible « {s} » (AAAAMMJJ attendu)"));
     }
-    let num = |r: std::ops::Range<usize>| digits[r].parse::<u32>().unwrap_or(0);
+    let num = |r: std::ops::Range<usize>| {
+        digits
+            .get(r)
+            .and_then(|d| d.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
     let (year, mut month, mut day) = (num(0..4), num(4..6), num(6..8));
     if !(1900..=2100).contains(&year) || month > 12 || (month == 0 && day != 0) {
         return Err(format!("date invalide « {s} »"));
@@ -231,7 +241,7 @@ pub fn commune_code(raw: &str, insee: bool) -> Option<String> {
         && (s.bytes().all(|b| b.is_ascii_digit())
             || (insee
                 && (s.starts_with("2A") || s.starts_with("2B"))
-                && s[2..].bytes().all(|b| b.is_ascii_digit())));
+                && s.bytes().skip(2).all(|b| b.is_ascii_digit())));
     ok.then_some(s)
 }
 
@@ -239,9 +249,9 @@ pub fn commune_code(raw: &str, insee: bool) -> Option<String> {
 /// for Corsica (from the INSEE code only; a Corsican postcode does not tell which one).
 pub fn departement_of(code: &str) -> Option<String> {
     if code.starts_with("97") || code.starts_with("98") {
-        return Some(code[..3].to_string());
+        return code.get(..3).map(str::to_string);
     }
-    let dep = &code[..2];
+    let dep = code.get(..2)?;
     (dep != "20").then(|| dep.to_string())
 }
 
@@ -249,7 +259,7 @@ pub fn departement_of(code: &str) -> Option<String> {
 pub fn departement_code(raw: &str) -> Option<String> {
     let s = raw.trim().to_ascii_uppercase();
     match s.len() {
-        1 if s.as_bytes()[0].is_ascii_digit() => Some(format!("0{s}")),
+        1 if s.bytes().all(|b| b.is_ascii_digit()) => Some(format!("0{s}")),
         2 if s.bytes().all(|b| b.is_ascii_digit()) || s == "2A" || s == "2B" => Some(s),
         3 if s.bytes().all(|b| b.is_ascii_digit()) => {
             Some(s.strip_prefix('0').map(str::to_string).unwrap_or(s))
@@ -304,7 +314,7 @@ pub fn to_utf8(mut bytes: Vec<u8>) -> Vec<u8> {
         bytes.drain(..3);
         return bytes;
     }
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).to_ascii_lowercase();
+    let head = String::from_utf8_lossy(bytes.get(..200).unwrap_or(&bytes)).to_ascii_lowercase();
     let declared_latin = head.starts_with("<?xml")
         && [
             "iso-8859-1",
@@ -331,7 +341,10 @@ pub fn to_utf8(mut bytes: Vec<u8>) -> Vec<u8> {
     bytes
         .iter()
         .map(|&b| match b {
-            0x80..=0x9f => CP1252[(b - 0x80) as usize],
+            0x80..=0x9f => CP1252
+                .get(usize::from(b - 0x80))
+                .copied()
+                .unwrap_or('\u{fffd}'),
             _ => b as char,
         })
         .collect::<String>()
@@ -402,6 +415,12 @@ mod tests {
         assert_eq!(departement_of("2A004").as_deref(), Some("2A"));
         assert_eq!(departement_of("20000"), None);
         assert_eq!(departement_of("06130").as_deref(), Some("06"));
+        // Too short, or cut inside a letter: no département (these used to panic).
+        assert_eq!(departement_of("9"), None);
+        assert_eq!(departement_of(""), None);
+        assert_eq!(departement_of("97"), None);
+        assert_eq!(departement_of("1é"), None);
+        assert_eq!(departement_of("97é"), None);
         assert_eq!(departement_code("6").as_deref(), Some("06"));
         assert_eq!(departement_code("029").as_deref(), Some("29"));
         assert_eq!(departement_code("971").as_deref(), Some("971"));

@@ -122,7 +122,7 @@ fn parse_from(
     seen_root: &mut bool,
     f: &mut impl FnMut(Event) -> Result<()>,
 ) -> Result<Option<usize>> {
-    let mut reader = Reader::from_reader(&bytes[start..]);
+    let mut reader = Reader::from_reader(bytes.get(start..).unwrap_or_default());
     let config = reader.config_mut();
     config.expand_empty_elements = true;
     // After a jump to the next formation, the end tags of the enclosing elements come unmatched.
@@ -337,23 +337,27 @@ fn describe(e: &XmlError) -> String {
 fn next_formation(bytes: &[u8], from: usize) -> Option<usize> {
     const NAME: &[u8] = b"formation";
     let mut i = from.min(bytes.len());
-    while let Some(rel) = bytes[i..].windows(NAME.len()).position(|w| w == NAME) {
+    while let Some(rel) = bytes
+        .get(i..)
+        .and_then(|rest| rest.windows(NAME.len()).position(|w| w == NAME))
+    {
         let at = i + rel;
         let end_ok = matches!(
             bytes.get(at + NAME.len()),
             Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')
         );
+        let before = |p: usize| p.checked_sub(1).and_then(|q| bytes.get(q)).copied();
         if end_ok && at > from {
-            match bytes[at - 1] {
-                b'<' => return Some(at - 1),
-                b':' => {
+            match before(at) {
+                Some(b'<') => return Some(at - 1),
+                Some(b':') => {
                     // Walk back over the prefix to its '<'.
                     let mut p = at - 1;
-                    while p > 0 && is_name_byte(bytes[p - 1]) {
+                    while before(p).is_some_and(is_name_byte) {
                         p -= 1;
                     }
                     // Never before `from`, or a formation whose tag is broken would be read forever.
-                    if p > from && p < at - 1 && bytes[p - 1] == b'<' {
+                    if p > from && p < at - 1 && before(p) == Some(b'<') {
                         return Some(p - 1);
                     }
                 }
