@@ -1,6 +1,8 @@
 //! Search over the catalogue: French text folding, query building, ranking, kind and distance filters.
 
+pub mod domains;
 pub mod engine;
+pub mod expand;
 pub mod filters;
 pub mod french;
 pub mod fuzzy;

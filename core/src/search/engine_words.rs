@@ -1,0 +1,374 @@
+//! The engine's side of issue 16 (words the ROME never uses), kept apart from engine.rs: a child module
+//! of `engine`, so it reads the engine's arrays, and is called from two marked hooks there —
+//! `compute_alternatives` (more ways to read one word: `expand.rs`) and `search_results` (documents a
+//! word matches through a domain label or a level word: `domains.rs`).
+
+use super::{Alt, Engine};
+use crate::search::domains::{self, DomainWords};
+use crate::search::{expand, french};
+use std::collections::HashMap;
+
+/// What the family-label reading needs, computed once per engine on first use (under a millisecond).
+pub(super) struct Extras {
+    domains: DomainWords,
+    /// Grand domaine letter or domaine professionnel code → the fiche documents (heads) of that domain.
+    by_code: HashMap<String, Vec<u32>>,
+    /// Every fiche document with its level bits.
+    levels: Vec<(u32, u8)>,
+}
+
+/// How many completions of a compound's base are looked at ("basket" → "basketball").
+const BASE_COMPLETIONS: usize = 6;
+/// How many phrases an acronym may stand for (the most frequent in the job titles).
+const ACRONYM_PHRASES: usize = 2;
+/// Quality of the words of a phrase an acronym spells ("vl" → "véhicule léger").
+const ACRONYM: f32 = 0.85;
+
+/// Acronym → the phrases of job titles it spells, most frequent first (built on first use).
+pub(super) type Acronyms = HashMap<String, Vec<Vec<String>>>;
+
+impl Engine {
+    fn extras(&self) -> &Extras {
+        self.extras.get_or_init(|| {
+            let domains = DomainWords::load();
+            let mut by_code: HashMap<String, Vec<u32>> = HashMap::new();
+            let mut levels = Vec::new();
+            for &h in self.head.iter().filter(|&&h| h != u32::MAX) {
+                let d = h as usize;
+                if self.kind.get(d) != Some(&0) {
+                    continue;
+                }
+                let code = self.romes.get(d);
+                let (Some(gd), Some(dp)) = (code.get(..1), code.get(..3)) else {
+                    continue;
+                };
+                by_code.entry(gd.to_string()).or_default().push(h);
+                by_code.entry(dp.to_string()).or_default().push(h);
+                let level = domains::fiche_level(code, self.titles.get(d), domains.is_cadre(code));
+                levels.push((h, level));
+            }
+            Extras {
+                domains,
+                by_code,
+                levels,
+            }
+        })
+    }
+
+    fn push_alt(alts: &mut Vec<Alt>, term: u32, quality: f32) {
+        match alts.iter_mut().find(|a| a.term == term) {
+            Some(a) if a.quality < quality => {
+                a.quality = quality;
+                a.capped = false;
+            }
+            Some(_) => {}
+            None => alts.push(Alt {
+                term,
+                quality,
+                capped: false,
+            }),
+        }
+    }
+
+    /// The terms of a word as it is and by its stem.
+    fn word_terms(&self, w: &str) -> Vec<u32> {
+        self.term_id(w)
+            .into_iter()
+            .chain(self.stem_terms(&french::stem(w)))
+            .collect()
+    }
+
+    /// Hook from `compute_alternatives`: family forms of any word, and for a word the catalogue does not
+    /// know (`known` false: no word, stem, completion or synonym), the known word a compound hides, else
+    /// its vector neighbours. Each at a quality below the word's own forms.
+    pub(super) fn more_alternatives(&self, word: &str, known: bool, alts: &mut Vec<Alt>) {
+        for form in expand::family_forms(word) {
+            for t in self.word_terms(&form) {
+                Self::push_alt(alts, t, expand::FAMILY);
+            }
+        }
+        if known {
+            return;
+        }
+        let mut found = false;
+        let bases = expand::compound_bases(word);
+        for base in &bases {
+            let mut terms = self.word_terms(base);
+            // The base inside a longer catalogue word: "basket" in "basketball".
+            let (lo, hi) = self.prefix_range(base);
+            let mut longer: Vec<u32> = (lo as u32..hi as u32)
+                .filter(|&t| !self.terms.get(t as usize).starts_with(super::STEM_MARK))
+                .collect();
+            longer.sort_by_key(|&t| std::cmp::Reverse(self.df(t)));
+            longer.truncate(BASE_COMPLETIONS);
+            for t in &terms {
+                Self::push_alt(alts, *t, expand::COMPOUND);
+            }
+            for t in longer {
+                Self::push_alt(alts, t, expand::COMPOUND - 0.1);
+            }
+            // A base the synonyms table knows ("tiktok").
+            if let Some(words) = self.synonyms.get(base.as_str()) {
+                for w in words {
+                    terms.extend(self.word_terms(w));
+                    for t in self.word_terms(w) {
+                        Self::push_alt(alts, t, expand::COMPOUND * super::SYNONYM);
+                    }
+                }
+            }
+            found |= !terms.is_empty() || hi > lo;
+            if found {
+                break;
+            }
+        }
+        if found {
+            return;
+        }
+        for w in std::iter::once(word).chain(bases.iter().map(String::as_str)) {
+            for (neighbour, cos) in expand::neighbours(w) {
+                for t in self.word_terms(neighbour) {
+                    Self::push_alt(alts, t, expand::NEIGHBOUR * cos);
+                }
+            }
+        }
+    }
+
+    fn acronyms(&self) -> &Acronyms {
+        self.acronyms.get_or_init(|| {
+            let titles: Vec<Vec<String>> = (0..self.len())
+                .filter(|&d| self.kind[d] == 0)
+                .map(|d| {
+                    crate::search::text::words(self.titles.get(d))
+                        .into_iter()
+                        .filter(|w| !french::is_stop_word(w))
+                        .collect()
+                })
+                .collect();
+            let mut map: Acronyms = HashMap::new();
+            for (acronym, phrase, _) in expand::acronym_phrases(titles.iter().map(Vec::as_slice)) {
+                let list = map.entry(acronym).or_default();
+                if list.len() < ACRONYM_PHRASES {
+                    list.push(phrase);
+                }
+            }
+            map
+        })
+    }
+
+    /// Hook from `slot`: the phrases an acronym-like word spells, as groups of alternatives (a group
+    /// counts by the share of its words found, like a synonym of several words).
+    pub(super) fn acronym_groups(&self, word: &str) -> Vec<Vec<Vec<Alt>>> {
+        if !expand::is_acronym(word) {
+            return Vec::new();
+        }
+        let Some(phrases) = self.acronyms().get(word) else {
+            return Vec::new();
+        };
+        phrases
+            .iter()
+            .map(|phrase| {
+                phrase
+                    .iter()
+                    .map(|w| {
+                        self.word_terms(w)
+                            .into_iter()
+                            .map(|term| Alt {
+                                term,
+                                quality: ACRONYM,
+                                capped: false,
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Hook from `slot`: the readings of an everyday word after its first one, written "a | b" in
+    /// `data/search/synonyms.tsv` ("maisons" → bâtiment | immobilier: a house is built, and sold).
+    pub(super) fn other_readings(&self, word: &str) -> Vec<Vec<Vec<Alt>>> {
+        static READINGS: std::sync::OnceLock<HashMap<String, Vec<Vec<String>>>> =
+            std::sync::OnceLock::new();
+        let readings = READINGS.get_or_init(|| {
+            let mut map: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+            for line in super::SYNONYMS.lines().filter(|l| !l.starts_with('#')) {
+                let mut cols = line.split('\t');
+                let (Some(w), Some(expansion)) = (cols.next(), cols.next()) else {
+                    continue;
+                };
+                let others: Vec<Vec<String>> = expansion
+                    .split('|')
+                    .skip(1)
+                    .map(crate::search::text::words)
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                if !others.is_empty() {
+                    map.insert(crate::search::text::fold(w.trim()), others);
+                }
+            }
+            map
+        });
+        let Some(others) = readings
+            .get(word)
+            .or_else(|| readings.get(&french::stem(word)))
+        else {
+            return Vec::new();
+        };
+        others
+            .iter()
+            .map(|phrase| {
+                phrase
+                    .iter()
+                    .map(|w| {
+                        self.word_terms(w)
+                            .into_iter()
+                            .map(|term| Alt {
+                                term,
+                                quality: super::SYNONYM,
+                                capped: false,
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Hook from `search_results`: for each query word, the fiche documents it matches through a domain
+    /// label or a level word, with the quality of that match.
+    pub(super) fn virtual_matches(&self, words: &[String]) -> Vec<Vec<(u32, f32)>> {
+        let mut out = vec![Vec::new(); words.len()];
+        // Cheap test first: most queries name no domain and no level.
+        let any_level = (0..words.len()).any(|i| domains::level_of(words, i).is_some());
+        let ex = self.extras();
+        for (i, w) in words.iter().enumerate() {
+            if let Some(level) = domains::level_of(words, i) {
+                out[i].extend(
+                    ex.levels
+                        .iter()
+                        .filter(|(_, l)| l & level != 0)
+                        .map(|&(d, _)| (d, domains::LEVEL)),
+                );
+                continue;
+            }
+            // A domain word counts when the query also names a level (a family label) or has several
+            // words; a single word is better served by the titles.
+            if !any_level && words.len() < 2 {
+                continue;
+            }
+            for (code, quality) in ex.domains.domains_of(w) {
+                if let Some(docs) = ex.by_code.get(code) {
+                    out[i].extend(docs.iter().map(|&d| (d, *quality)));
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::search::engine::Engine;
+    use crate::search::index::Doc;
+    use crate::search::{Kind, Query};
+
+    fn job(code: &str, title: &str, body: &str) -> Doc {
+        Doc {
+            kind: "job",
+            id: code.into(),
+            title: title.into(),
+            rome: Some(code.into()),
+            body: body.into(),
+            head: true,
+            ..Default::default()
+        }
+    }
+
+    fn engine() -> Engine {
+        Engine::build(&[
+            job(
+                "L1401",
+                "Joueur professionnel de basket-ball",
+                "Pratique un sport",
+            ),
+            job("I1606", "Réparateur de cycles", "Répare des vélos"),
+            job("D1214", "Vendeur en prêt-à-porter", "Conseille les clients"),
+            job(
+                "E1406",
+                "Influenceur web",
+                "Publie des vidéos suivies par ses followers",
+            ),
+            job("H2206", "Menuisier", "Fabrique des meubles"),
+            job("H2205", "Scieur", "Débite des grumes"),
+            job("F1703", "Maçon", "Monte des murs en bois ou en pierre"),
+            job("C1207", "Directeur d'agence bancaire", "Dirige une agence"),
+            job(
+                "C1206",
+                "Conseiller de clientèle bancaire",
+                "Conseille les clients",
+            ),
+            job("J1502", "Cadre de santé", "Encadre une unité de soins"),
+            job("N4104", "Coursier Véhicule Léger", "Livre des plis"),
+            job("K1723", "Conducteur Véhicule Léger de l'armée", "Conduit"),
+            job("E1104", "Vlogueur", "Crée des vidéos"),
+            job("I1604", "Mécanicien VL", "Répare les voitures"),
+        ])
+    }
+
+    fn ids(e: &Engine, text: &str) -> Vec<String> {
+        let mut q = Query::new(text);
+        q.kind = Some(Kind::Job);
+        e.search(&q).unwrap().into_iter().map(|h| h.id).collect()
+    }
+
+    #[test]
+    fn family_forms_reach_agent_and_action_nouns() {
+        let e = engine();
+        // "réparer" is in no title; its agent noun "réparateur" is.
+        assert_eq!(ids(&e, "réparer ")[0], "I1606");
+        assert_eq!(ids(&e, "vendre ")[0], "D1214");
+    }
+
+    #[test]
+    fn a_compound_finds_the_word_it_hides() {
+        let e = engine();
+        assert_eq!(ids(&e, "basketteur")[0], "L1401");
+        assert_eq!(ids(&e, "basketteuse ")[0], "L1401");
+        // An unknown word with no known base and no neighbour finds nothing.
+        assert!(ids(&e, "zzqqeur ").is_empty());
+    }
+
+    #[test]
+    fn an_unknown_word_reaches_its_vector_neighbours() {
+        let e = engine();
+        // data/search/neighbours.tsv: youtubeur → followers, videos, video (ROME words).
+        let hits = ids(&e, "youtubeur ");
+        assert!(
+            hits.iter().take(2).any(|h| h == "E1406" || h == "E1104"),
+            "{hits:?}"
+        );
+    }
+
+    #[test]
+    fn domain_and_level_words_land_on_their_family() {
+        let e = engine();
+        // "bois" names domain H22 (Bois): the menuisier and the scieur come before the maçon whose
+        // body says "bois".
+        let hits = ids(&e, "ouvriers qualifiés du bois");
+        assert!(
+            hits.len() >= 2 && hits[..2].iter().all(|h| h.starts_with("H22")),
+            "{hits:?}"
+        );
+        // "cadres" is a level: the bank's executive (ROME flag) before the "Cadre de santé" title.
+        let hits = ids(&e, "cadres de la banque");
+        assert_eq!(hits[0], "C1207", "{hits:?}");
+    }
+
+    #[test]
+    fn an_acronym_is_spelt_out_and_not_completed() {
+        let e = engine();
+        let hits = ids(&e, "chauffeur VL");
+        assert!(hits[0] == "N4104" || hits[0] == "K1723", "{hits:?}");
+        assert!(!hits.iter().any(|h| h == "E1104"), "{hits:?}");
+    }
+}
