@@ -80,6 +80,20 @@ pub fn level_of(words: &[String], i: usize) -> Option<u8> {
     )
 }
 
+/// How well a fiche of level `fiche` answers a level word asking for `wanted`: fully when the levels
+/// meet; half for the other kind of worker (a painter is a skilled worker, yet a fair answer to
+/// "ouvriers peu qualifiés en peinture"); not at all otherwise.
+pub fn level_match(wanted: u8, fiche: u8) -> f32 {
+    let workers = OUVRIER_QUALIFIE | OUVRIER_NON_QUALIFIE;
+    if wanted & fiche != 0 {
+        LEVEL
+    } else if wanted & workers != 0 && fiche & workers != 0 {
+        LEVEL * 0.5
+    } else {
+        0.0
+    }
+}
+
 /// Per fiche: its level bits, from the cadre flag, its title and its domain.
 pub fn fiche_level(code: &str, title: &str, cadre: bool) -> u8 {
     let words: Vec<String> = text::words(title)
@@ -232,6 +246,14 @@ mod tests {
         assert_eq!(level_of(&w("employés de banque"), 0), Some(EMPLOYE));
         // "agent" alone is a title word, not a level.
         assert_eq!(level_of(&w("agent immobilier"), 0), None);
+    }
+
+    #[test]
+    fn levels_meet_fully_or_between_kinds_of_workers() {
+        assert_eq!(level_match(CADRE, CADRE), LEVEL);
+        assert_eq!(level_match(OUVRIER_NON_QUALIFIE, OUVRIER_QUALIFIE), LEVEL * 0.5);
+        assert_eq!(level_match(CADRE, EMPLOYE), 0.0);
+        assert_eq!(level_match(TECHNICIEN, OUVRIER_QUALIFIE), 0.0);
     }
 
     #[test]

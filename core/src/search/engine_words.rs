@@ -19,6 +19,8 @@ pub(super) struct Extras {
 
 /// How many completions of a compound's base are looked at ("basket" → "basketball").
 const BASE_COMPLETIONS: usize = 6;
+/// How much a typo reading of a word the vector table knows still weighs.
+const TYPO_OF_REAL_WORD: f32 = 0.6;
 /// How many phrases an acronym may stand for (the most frequent in the job titles).
 const ACRONYM_PHRASES: usize = 2;
 /// Quality of the words of a phrase an acronym spells ("vl" → "véhicule léger").
@@ -93,7 +95,14 @@ impl Engine {
         let mut found = false;
         let bases = expand::compound_bases(word);
         for base in &bases {
-            let mut terms = self.word_terms(base);
+            // The base as a word of the catalogue, exactly: its stem would let "rappe" (of "rappeur")
+            // pass for a word.
+            // And a word of titles: one met only in a description says little.
+            let mut terms: Vec<u32> = self
+                .term_id(base)
+                .filter(|t| self.title_terms.binary_search(t).is_ok())
+                .into_iter()
+                .collect();
             // The base inside a longer catalogue word: "basket" in "basketball".
             let (lo, hi) = self.prefix_range(base);
             let mut longer: Vec<u32> = (lo as u32..hi as u32)
@@ -104,8 +113,10 @@ impl Engine {
             for t in &terms {
                 Self::push_alt(alts, *t, expand::COMPOUND);
             }
-            for t in longer {
-                Self::push_alt(alts, t, expand::COMPOUND - 0.1);
+            if base.len() >= 5 {
+                for t in longer {
+                    Self::push_alt(alts, t, expand::COMPOUND - 0.1);
+                }
             }
             // A base the synonyms table knows ("tiktok").
             if let Some(words) = self.synonyms.get(base.as_str()) {
@@ -116,7 +127,8 @@ impl Engine {
                     }
                 }
             }
-            found |= !terms.is_empty() || hi > lo;
+            // A short base says too little to be completed ("rapp" of "rappeur" is not "rapport").
+            found |= !terms.is_empty() || (hi > lo && base.len() >= 5);
             if found {
                 break;
             }
@@ -124,11 +136,26 @@ impl Engine {
         if found {
             return;
         }
-        for w in std::iter::once(word).chain(bases.iter().map(String::as_str)) {
-            for (neighbour, cos) in expand::neighbours(w) {
-                for t in self.word_terms(neighbour) {
-                    Self::push_alt(alts, t, expand::NEIGHBOUR * cos);
-                }
+        // The first of its masculine singular ("youtubeuse" → youtubeur: the commoner form has the
+        // better vector), the word itself and its compound bases that the table has.
+        let stem = french::stem(word);
+        let neighbours = [stem.as_str(), word]
+            .into_iter()
+            .chain(bases.iter().map(String::as_str))
+            .map(expand::neighbours)
+            .find(|n| !n.is_empty())
+            .unwrap_or_default();
+        if !neighbours.is_empty() {
+            // A word the vectors know is a real word, not a typo: its one-edit look-alikes (the only
+            // alternatives an unknown word has so far) become less likely than its meaning
+            // ("rappeur" is not "frappeur").
+            for a in alts.iter_mut() {
+                a.quality *= TYPO_OF_REAL_WORD;
+            }
+        }
+        for (neighbour, cos) in neighbours {
+            for t in self.word_terms(neighbour) {
+                Self::push_alt(alts, t, expand::NEIGHBOUR * cos);
             }
         }
     }
@@ -243,12 +270,10 @@ impl Engine {
         let ex = self.extras();
         for (i, w) in words.iter().enumerate() {
             if let Some(level) = domains::level_of(words, i) {
-                out[i].extend(
-                    ex.levels
-                        .iter()
-                        .filter(|(_, l)| l & level != 0)
-                        .map(|&(d, _)| (d, domains::LEVEL)),
-                );
+                out[i].extend(ex.levels.iter().filter_map(|&(d, l)| {
+                    let q = domains::level_match(level, l);
+                    (q > 0.0).then_some((d, q))
+                }));
                 continue;
             }
             // A domain word counts when the query also names a level (a family label) or has several

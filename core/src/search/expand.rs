@@ -163,19 +163,28 @@ pub fn is_acronym(word: &str) -> bool {
 pub fn acronym_phrases<'a>(
     titles: impl Iterator<Item = &'a [String]>,
 ) -> Vec<(String, Vec<String>, u32)> {
-    let mut counts: std::collections::HashMap<(String, Vec<String>), u32> = Default::default();
+    // Counted by stems, so that "maître nageur sauveteur" and "maître nageuse sauveteuse" add up; the
+    // first spelling met is the one given.
+    type Key = (String, Vec<String>);
+    let mut counts: std::collections::HashMap<Key, (Vec<String>, u32)> = Default::default();
     for words in titles {
         for n in 2..=4 {
             for window in words.windows(n) {
                 let acronym: String = window.iter().filter_map(|w| w.chars().next()).collect();
                 if is_acronym(&acronym) {
-                    *counts.entry((acronym, window.to_vec())).or_default() += 1;
+                    let stems = window.iter().map(|w| crate::search::french::stem(w)).collect();
+                    let entry = counts
+                        .entry((acronym, stems))
+                        .or_insert_with(|| (window.to_vec(), 0));
+                    entry.1 += 1;
                 }
             }
         }
     }
-    let mut out: Vec<(String, Vec<String>, u32)> =
-        counts.into_iter().map(|((a, p), n)| (a, p, n)).collect();
+    let mut out: Vec<(String, Vec<String>, u32)> = counts
+        .into_iter()
+        .map(|((a, _), (phrase, n))| (a, phrase, n))
+        .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(&b.1)));
     out
 }
@@ -263,7 +272,7 @@ mod tests {
         );
         let titles: Vec<Vec<String>> = [
             "Coursier Véhicule Léger",
-            "Conducteur Véhicule Léger armée",
+            "Conductrice Véhicules Légers armée",
             "Mécanicien VL",
         ]
         .iter()
