@@ -102,7 +102,7 @@ pub fn fiche_level(code: &str, title: &str, cadre: bool) -> u8 {
         .collect();
     let has = |w: &str| {
         let w = french::stem(w);
-        words.iter().any(|x| *x == w)
+        words.contains(&w)
     };
     let first = words.first().map(String::as_str).unwrap_or("");
     let first_is = |w: &str| first == french::stem(w);
@@ -251,7 +251,10 @@ mod tests {
     #[test]
     fn levels_meet_fully_or_between_kinds_of_workers() {
         assert_eq!(level_match(CADRE, CADRE), LEVEL);
-        assert_eq!(level_match(OUVRIER_NON_QUALIFIE, OUVRIER_QUALIFIE), LEVEL * 0.5);
+        assert_eq!(
+            level_match(OUVRIER_NON_QUALIFIE, OUVRIER_QUALIFIE),
+            LEVEL * 0.5
+        );
         assert_eq!(level_match(CADRE, EMPLOYE), 0.0);
         assert_eq!(level_match(TECHNICIEN, OUVRIER_QUALIFIE), 0.0);
     }

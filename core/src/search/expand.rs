@@ -172,7 +172,10 @@ pub fn acronym_phrases<'a>(
             for window in words.windows(n) {
                 let acronym: String = window.iter().filter_map(|w| w.chars().next()).collect();
                 if is_acronym(&acronym) {
-                    let stems = window.iter().map(|w| crate::search::french::stem(w)).collect();
+                    let stems = window
+                        .iter()
+                        .map(|w| crate::search::french::stem(w))
+                        .collect();
                     let entry = counts
                         .entry((acronym, stems))
                         .or_insert_with(|| (window.to_vec(), 0));
