@@ -664,7 +664,7 @@ impl Engine {
         }
         // Issue 16 hook: an acronym spelt out from the job titles ("vl" → véhicule léger), and the other
         // readings of an everyday word ("maisons" → bâtiment | immobilier).
-        groups.extend(self.acronym_groups(word));
+        groups.extend(self.acronym_groups(word, typing));
         groups.extend(self.other_readings(word));
         let weight = self.slot_weight(&own, &groups);
         groups.insert(0, vec![own]);

@@ -184,8 +184,11 @@ impl Engine {
 
     /// Hook from `slot`: the phrases an acronym-like word spells, as groups of alternatives (a group
     /// counts by the share of its words found, like a synonym of several words).
-    pub(super) fn acronym_groups(&self, word: &str) -> Vec<Vec<Vec<Alt>>> {
-        if !expand::is_acronym(word) {
+    /// A word being typed is read as an acronym only when the titles hold it as a word ("vl" of
+    /// "Mécanicien VL"): "pr", "ch", "tr" are the first letters of longer words, and the first such
+    /// word would otherwise build the acronym table on a keystroke.
+    pub(super) fn acronym_groups(&self, word: &str, typing: bool) -> Vec<Vec<Vec<Alt>>> {
+        if !expand::is_acronym(word) || (typing && self.term_id(word).is_none()) {
             return Vec::new();
         }
         let Some(phrases) = self.acronyms().get(word) else {
