@@ -159,8 +159,25 @@ pub fn fiche_level(code: &str, title: &str, cadre: bool) -> u8 {
 /// domaine professionnel ("C12").
 pub struct DomainWords {
     by_stem: HashMap<String, Vec<(String, f32)>>,
-    /// ROME code → cadre flag.
-    cadre: HashMap<String, bool>,
+}
+
+/// The ROME's `emploi_cadre` flag of every fiche (read only when a query holds a level word).
+pub struct CadreFlags(HashMap<String, bool>);
+
+impl CadreFlags {
+    pub fn load() -> CadreFlags {
+        let mut cadre = HashMap::new();
+        for row in csv_rows(FICHES) {
+            if let (Some(code), Some(flag)) = (row.get(0), row.get(8)) {
+                cadre.insert(code.to_string(), flag == "O");
+            }
+        }
+        CadreFlags(cadre)
+    }
+
+    pub fn is_cadre(&self, code: &str) -> bool {
+        self.0.get(code).copied().unwrap_or(false)
+    }
 }
 
 fn csv_rows(text: &str) -> Vec<csv::StringRecord> {
@@ -193,13 +210,7 @@ impl DomainWords {
         }
         // A word in many labels ("production", "travaux") names no domain in particular.
         by_stem.retain(|_, codes| codes.len() <= 3);
-        let mut cadre = HashMap::new();
-        for row in csv_rows(FICHES) {
-            if let (Some(code), Some(flag)) = (row.get(0), row.get(8)) {
-                cadre.insert(code.to_string(), flag == "O");
-            }
-        }
-        DomainWords { by_stem, cadre }
+        DomainWords { by_stem }
     }
 
     /// The domains a folded query word names.
@@ -211,10 +222,6 @@ impl DomainWords {
             .get(&french::stem(word))
             .map(Vec::as_slice)
             .unwrap_or(&[])
-    }
-
-    pub fn is_cadre(&self, code: &str) -> bool {
-        self.cadre.get(code).copied().unwrap_or(false)
     }
 }
 
@@ -302,6 +309,7 @@ mod tests {
     #[test]
     fn domain_labels_name_their_domains_and_the_cadre_flag_is_read() {
         let d = DomainWords::load();
+        let flags = CadreFlags::load();
         let codes = |word: &str| -> Vec<String> {
             d.domains_of(word).iter().map(|(c, _)| c.clone()).collect()
         };
@@ -316,7 +324,7 @@ mod tests {
         assert!(codes("de").is_empty() && codes("zzz").is_empty());
         // emploi_cadre = O for A1504 (Vétérinaire), N for C1203, empty for C1206 in
         // unix_referentiel_code_rome_v460_utf8.csv.
-        assert!(d.is_cadre("A1504") && !d.is_cadre("C1203") && !d.is_cadre("C1206"));
-        assert!(!d.is_cadre("Z9999"));
+        assert!(flags.is_cadre("A1504") && !flags.is_cadre("C1203") && !flags.is_cadre("C1206"));
+        assert!(!flags.is_cadre("Z9999"));
     }
 }

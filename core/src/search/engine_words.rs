@@ -13,8 +13,8 @@ pub(super) struct Extras {
     domains: DomainWords,
     /// Grand domaine letter or domaine professionnel code → the fiche documents (heads) of that domain.
     by_code: HashMap<String, Vec<u32>>,
-    /// Every fiche document with its level bits.
-    levels: Vec<(u32, u8)>,
+    /// Every fiche document with its level bits, computed when a query first holds a level word.
+    levels: std::sync::OnceLock<Vec<(u32, u8)>>,
 }
 
 /// How many completions of a compound's base are looked at ("basket" → "basketball").
@@ -26,34 +26,50 @@ const ACRONYM_PHRASES: usize = 2;
 /// Quality of the words of a phrase an acronym spells ("vl" → "véhicule léger").
 const ACRONYM: f32 = 0.85;
 
-/// Acronym → the phrases of job titles it spells, most frequent first (built on first use).
-pub(super) type Acronyms = HashMap<String, Vec<Vec<String>>>;
+/// The job titles' content words (split on first use, 2–3 MB) and the phrases of the acronyms met so far.
+#[derive(Default)]
+pub(super) struct Acronyms {
+    titles: Vec<Vec<String>>,
+    phrases: std::sync::Mutex<HashMap<String, Vec<Vec<String>>>>,
+}
 
 impl Engine {
     fn extras(&self) -> &Extras {
         self.extras.get_or_init(|| {
-            let domains = DomainWords::load();
             let mut by_code: HashMap<String, Vec<u32>> = HashMap::new();
-            let mut levels = Vec::new();
-            for &h in self.head.iter().filter(|&&h| h != u32::MAX) {
-                let d = h as usize;
-                if self.kind.get(d) != Some(&0) {
-                    continue;
+            for h in self.fiche_docs() {
+                let code = self.romes.get(h as usize);
+                if let (Some(gd), Some(dp)) = (code.get(..1), code.get(..3)) {
+                    by_code.entry(gd.to_string()).or_default().push(h);
+                    by_code.entry(dp.to_string()).or_default().push(h);
                 }
-                let code = self.romes.get(d);
-                let (Some(gd), Some(dp)) = (code.get(..1), code.get(..3)) else {
-                    continue;
-                };
-                by_code.entry(gd.to_string()).or_default().push(h);
-                by_code.entry(dp.to_string()).or_default().push(h);
-                let level = domains::fiche_level(code, self.titles.get(d), domains.is_cadre(code));
-                levels.push((h, level));
             }
             Extras {
-                domains,
+                domains: DomainWords::load(),
                 by_code,
-                levels,
+                levels: std::sync::OnceLock::new(),
             }
+        })
+    }
+
+    /// The document of every job fiche (the head of its group).
+    fn fiche_docs(&self) -> impl Iterator<Item = u32> + '_ {
+        self.head
+            .iter()
+            .copied()
+            .filter(|&h| h != u32::MAX && self.kind.get(h as usize) == Some(&0))
+    }
+
+    fn levels(&self) -> &[(u32, u8)] {
+        self.extras().levels.get_or_init(|| {
+            let flags = domains::CadreFlags::load();
+            self.fiche_docs()
+                .map(|h| {
+                    let code = self.romes.get(h as usize);
+                    let title = self.titles.get(h as usize);
+                    (h, domains::fiche_level(code, title, flags.is_cadre(code)))
+                })
+                .collect()
         })
     }
 
@@ -161,8 +177,8 @@ impl Engine {
     }
 
     fn acronyms(&self) -> &Acronyms {
-        self.acronyms.get_or_init(|| {
-            let titles: Vec<Vec<String>> = (0..self.len())
+        self.acronyms.get_or_init(|| Acronyms {
+            titles: (0..self.len())
                 .filter(|&d| self.kind[d] == 0)
                 .map(|d| {
                     crate::search::text::words(self.titles.get(d))
@@ -170,16 +186,30 @@ impl Engine {
                         .filter(|w| !french::is_stop_word(w))
                         .collect()
                 })
-                .collect();
-            let mut map: Acronyms = HashMap::new();
-            for (acronym, phrase, _) in expand::acronym_phrases(titles.iter().map(Vec::as_slice)) {
-                let list = map.entry(acronym).or_default();
-                if list.len() < ACRONYM_PHRASES {
-                    list.push(phrase);
-                }
-            }
-            map
+                .collect(),
+            phrases: Default::default(),
         })
+    }
+
+    /// The phrases an acronym spells, the most frequent first (remembered).
+    fn acronym_phrases(&self, word: &str) -> Vec<Vec<String>> {
+        let a = self.acronyms();
+        if let Some(hit) = a.phrases.lock().ok().and_then(|m| m.get(word).cloned()) {
+            return hit;
+        }
+        let phrases: Vec<Vec<String>> =
+            expand::acronym_phrases(a.titles.iter().map(Vec::as_slice), word)
+                .into_iter()
+                .take(ACRONYM_PHRASES)
+                .map(|(p, _)| p)
+                .collect();
+        if let Ok(mut m) = a.phrases.lock() {
+            if m.len() >= 4096 {
+                m.clear();
+            }
+            m.insert(word.to_string(), phrases.clone());
+        }
+        phrases
     }
 
     /// Hook from `slot`: the phrases an acronym-like word spells, as groups of alternatives (a group
@@ -188,13 +218,14 @@ impl Engine {
     /// "Mécanicien VL"): "pr", "ch", "tr" are the first letters of longer words, and the first such
     /// word would otherwise build the acronym table on a keystroke.
     pub(super) fn acronym_groups(&self, word: &str, typing: bool) -> Vec<Vec<Vec<Alt>>> {
-        if !expand::is_acronym(word) || (typing && self.term_id(word).is_none()) {
+        let title_word = || {
+            self.term_id(word)
+                .is_some_and(|t| self.title_terms.binary_search(&t).is_ok())
+        };
+        if !expand::is_acronym(word) || (typing && !title_word()) {
             return Vec::new();
         }
-        let Some(phrases) = self.acronyms().get(word) else {
-            return Vec::new();
-        };
-        phrases
+        self.acronym_phrases(word)
             .iter()
             .map(|phrase| {
                 phrase
@@ -270,10 +301,14 @@ impl Engine {
         let mut out = vec![Vec::new(); words.len()];
         // Cheap test first: most queries name no domain and no level.
         let any_level = (0..words.len()).any(|i| domains::level_of(words, i).is_some());
+        // A single word that is no level word: nothing to add, and nothing to build.
+        if !any_level && words.len() < 2 {
+            return out;
+        }
         let ex = self.extras();
         for (i, w) in words.iter().enumerate() {
             if let Some(level) = domains::level_of(words, i) {
-                out[i].extend(ex.levels.iter().filter_map(|&(d, l)| {
+                out[i].extend(self.levels().iter().filter_map(|&(d, l)| {
                     let q = domains::level_match(level, l);
                     (q > 0.0).then_some((d, q))
                 }));

@@ -157,38 +157,39 @@ pub fn is_acronym(word: &str) -> bool {
         && !word.bytes().any(|b| b"aeiouy".contains(&b))
 }
 
-/// The phrases of consecutive content words whose initials spell an acronym, counted over titles:
-/// "Conducteur / Conductrice Véhicule Léger" gives "vl" → ["vehicule", "leger"]. Each title's words are
-/// passed folded, stop words removed.
+/// The phrases of consecutive content words whose initials spell `acronym`, counted over titles, most
+/// frequent first: "Conducteur / Conductrice Véhicule Léger" gives "vl" → ["vehicule", "leger"]. Each
+/// title's words are passed folded, stop words removed. Phrases are counted by stems, so that "maître
+/// nageur sauveteur" and "maître nageuse sauveteuse" add up (the first spelling met is given), and a
+/// phrase met once is left out: a coincidence of initials, not an abbreviation people use.
 pub fn acronym_phrases<'a>(
     titles: impl Iterator<Item = &'a [String]>,
-) -> Vec<(String, Vec<String>, u32)> {
-    // Counted by stems, so that "maître nageur sauveteur" and "maître nageuse sauveteuse" add up; the
-    // first spelling met is the one given.
-    type Key = (String, Vec<String>);
-    let mut counts: std::collections::HashMap<Key, (Vec<String>, u32)> = Default::default();
+    acronym: &str,
+) -> Vec<(Vec<String>, u32)> {
+    let n = acronym.len();
+    let initials = acronym.as_bytes();
+    let mut counts: std::collections::HashMap<Vec<String>, (Vec<String>, u32)> = Default::default();
     for words in titles {
-        for n in 2..=4 {
-            for window in words.windows(n) {
-                let acronym: String = window.iter().filter_map(|w| w.chars().next()).collect();
-                if is_acronym(&acronym) {
-                    let stems = window
-                        .iter()
-                        .map(|w| crate::search::french::stem(w))
-                        .collect();
-                    let entry = counts
-                        .entry((acronym, stems))
-                        .or_insert_with(|| (window.to_vec(), 0));
-                    entry.1 += 1;
-                }
+        if words.len() < n {
+            continue;
+        }
+        for window in words.windows(n) {
+            let spells = window
+                .iter()
+                .zip(initials)
+                .all(|(w, &c)| w.as_bytes().first() == Some(&c));
+            if spells {
+                let stems = window
+                    .iter()
+                    .map(|w| crate::search::french::stem(w))
+                    .collect();
+                let entry = counts.entry(stems).or_insert_with(|| (window.to_vec(), 0));
+                entry.1 += 1;
             }
         }
     }
-    let mut out: Vec<(String, Vec<String>, u32)> = counts
-        .into_iter()
-        .map(|((a, _), (phrase, n))| (a, phrase, n))
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(&b.1)));
+    let mut out: Vec<(Vec<String>, u32)> = counts.into_values().filter(|(_, n)| *n >= 2).collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     out
 }
 
@@ -281,10 +282,11 @@ mod tests {
         .iter()
         .map(|t| crate::search::text::words(t))
         .collect();
-        let phrases = acronym_phrases(titles.iter().map(Vec::as_slice));
-        let vl: Vec<&(String, Vec<String>, u32)> = phrases.iter().filter(|p| p.0 == "vl").collect();
-        assert_eq!(vl[0].1, ["vehicule", "leger"]);
-        assert_eq!(vl[0].2, 2);
+        let vl = acronym_phrases(titles.iter().map(Vec::as_slice), "vl");
+        assert_eq!(vl[0].0, ["vehicule", "leger"]);
+        assert_eq!(vl[0].1, 2);
+        // "Mécanicien VL" spells "mv" once: left out.
+        assert!(acronym_phrases(titles.iter().map(Vec::as_slice), "mv").is_empty());
     }
 
     #[test]
