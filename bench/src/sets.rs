@@ -172,6 +172,7 @@ mod tests {
             "appellations_typos.tsv",
             "everyday.tsv",
             "job_families.tsv",
+            "unseen.tsv",
         ] {
             assert!(names.iter().any(|n| n == expected), "{expected} manquant");
         }

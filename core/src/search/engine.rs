@@ -37,6 +37,10 @@ const ALT_CACHE_SIZE: usize = 4096;
 const MAX_WORD_LEN: usize = 40;
 const SYNONYMS: &str = include_str!("../../../data/search/synonyms.tsv");
 
+/// Issue 16: words the ROME never uses (word families, compounds, neighbours, domains and levels).
+#[path = "engine_words.rs"]
+mod words;
+
 /// Many strings in one buffer.
 #[derive(Default, Clone)]
 struct Strings {
@@ -133,6 +137,8 @@ struct Slot {
     /// How informative the query word is: the rarity of what it means, shared by all its alternatives so
     /// that a rare completion or typo does not outweigh the word's likely meaning.
     weight: f32,
+    /// Issue 16: documents the word matches through a domain label or a level word, with the quality.
+    extra: Vec<(u32, f32)>,
 }
 
 /// Filters that apply to places: the point and the radius.
@@ -253,6 +259,10 @@ pub struct Engine {
     synonyms: HashMap<String, Vec<String>>,
     interrupts: AtomicUsize,
     scratch: Mutex<Vec<Scratch>>,
+    /// Issue 16: domain and level reading, built on first use (engine_words.rs).
+    extras: std::sync::OnceLock<words::Extras>,
+    /// Issue 16: acronyms spelt out from the job titles, built on first use (engine_words.rs).
+    acronyms: std::sync::OnceLock<words::Acronyms>,
 }
 
 fn kind_code(kind: &str) -> u8 {
@@ -284,6 +294,8 @@ fn parse_synonyms(text: &str) -> HashMap<String, Vec<String>> {
             continue;
         };
         let key = text::fold(word.trim());
+        // Issue 16: "a | b" lists other readings after the first; engine_words.rs reads those.
+        let expansion = expansion.split('|').next().unwrap_or_default();
         let words: Vec<String> = text::words(expansion);
         if !key.is_empty() && !words.is_empty() {
             map.insert(key, words);
@@ -343,6 +355,8 @@ impl Engine {
             synonyms: parse_synonyms(SYNONYMS),
             interrupts: AtomicUsize::new(0),
             scratch: Mutex::new(Vec::new()),
+            extras: std::sync::OnceLock::new(),
+            acronyms: std::sync::OnceLock::new(),
         };
         let mut groups: HashMap<(u8, String), u32> = HashMap::new();
         let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
@@ -586,6 +600,8 @@ impl Engine {
                 }
             }
         }
+        // Issue 16 hook: word families, compounds and neighbours (engine_words.rs).
+        self.more_alternatives(word, known, &mut alts);
         alts
     }
 
@@ -665,9 +681,17 @@ impl Engine {
                 groups.push(expanded);
             }
         }
+        // Issue 16 hook: an acronym spelt out from the job titles ("vl" → véhicule léger), and the other
+        // readings of an everyday word ("maisons" → bâtiment | immobilier).
+        groups.extend(self.acronym_groups(word, typing));
+        groups.extend(self.other_readings(word));
         let weight = self.slot_weight(&own, &groups);
         groups.insert(0, vec![own]);
-        Slot { groups, weight }
+        Slot {
+            groups,
+            weight,
+            extra: Vec::new(),
+        }
     }
 
     fn slot_weight(&self, own: &[Alt], expansions: &[Vec<Vec<Alt>>]) -> f32 {
@@ -778,6 +802,19 @@ impl Engine {
                 s.group_title[d] = false;
             }
             s.group_touched.clear();
+        }
+        // Issue 16 hook: documents the word matches through a domain label or a level word, as if their
+        // title held it (engine_words.rs).
+        for &(d, quality) in &slot.extra {
+            let d = d as usize;
+            let v = quality * slot.weight;
+            if s.slot[d] == 0.0 {
+                s.slot_touched.push(d as u32);
+            }
+            if v > s.slot[d] {
+                s.slot[d] = v;
+            }
+            s.slot_title[d] = true;
         }
         for &d in &s.slot_touched {
             let d = d as usize;
@@ -914,11 +951,21 @@ impl Engine {
         }
         words.truncate(MAX_QUERY_WORDS);
         let n_words = words.len();
-        let slots: Vec<Slot> = words
+        let mut slots: Vec<Slot> = words
             .iter()
             .enumerate()
-            .map(|(i, w)| self.slot(w, typing && i + 1 == n_words && (last_kept || n_words == 1)))
+            .map(|(i, w)| {
+                // Issue 16: a known word of one or two letters after other words is an abbreviation
+                // typed in full ("chauffeur VL"), not the start of a longer word ("vlogueur").
+                let abbreviation = n_words > 1 && w.len() <= 2 && self.is_known_word(w);
+                let typing = typing && !abbreviation;
+                self.slot(w, typing && i + 1 == n_words && (last_kept || n_words == 1))
+            })
             .collect();
+        // Issue 16 hook: domain labels and level words (engine_words.rs).
+        for (slot, extra) in slots.iter_mut().zip(self.virtual_matches(&words)) {
+            slot.extra = extra;
+        }
         self.check(start)?;
         let mut s = self.take_scratch();
         let result = self.rank(q, &slots, &mut s, start);
@@ -1882,6 +1929,8 @@ mod storage {
             synonyms: super::parse_synonyms(super::SYNONYMS),
             interrupts: AtomicUsize::new(0),
             scratch: Mutex::new(Vec::new()),
+            extras: std::sync::OnceLock::new(),
+            acronyms: std::sync::OnceLock::new(),
         };
         let per_doc = [
             e.group.len(),

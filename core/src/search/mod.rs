@@ -9,7 +9,9 @@
 #![cfg_attr(not(test), deny(clippy::string_slice))]
 
 pub mod doc;
+pub mod domains;
 pub mod engine;
+pub mod expand;
 pub mod filters;
 pub mod french;
 pub mod fuzzy;
