@@ -22,7 +22,7 @@ pub mod store;
 pub use card::{Card, CardField, CardKind};
 pub use channels::{ContactChannels, EmailChannel, PhoneChannel, ServiceHours};
 pub use client::{
-    Chat, ChatConfig, ChatListener, ChatStatus, ChatUpdate, ConnectionState, ContactOptions,
+    Chat, ChatConfig, ChatListener, ChatStatus, ChatUpdate, ConnectionState, ContactOptions, Deletion,
     FlushReport, RetryPolicy, SendOutcome, TaskHandle,
 };
 pub use hours::{Availability, OpeningHours};
@@ -58,6 +58,9 @@ pub enum ChatError {
     UnknownMessage,
     #[error("stockage local de la discussion illisible ({0})")]
     LocalStore(&'static str),
+    /// The face (CLI, shell) lacks what the chat needs; the text says what to give.
+    #[error("{0}")]
+    NotConfigured(String),
     #[error("erreur interne de la discussion ({0})")]
     Internal(&'static str),
 }

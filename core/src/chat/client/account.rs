@@ -34,10 +34,13 @@ impl Chat {
         let client = self.client();
         if let Some(user) = client.user_id().map(|u| u.to_string()) {
             match client.whoami().await {
-                Ok(_) => {}
+                Ok(_) => self.back_online(),
                 Err(e) => match classify(&matrix_sdk::Error::Http(Box::new(e))) {
-                    Failure::Auth => self.login_again().await?,
-                    Failure::Transient(_) => {}
+                    Failure::Auth => {
+                        self.login_again().await?;
+                        self.back_online();
+                    }
+                    Failure::Transient(_) => self.set_connection(ConnectionState::Offline),
                     Failure::Permanent(code) => return Err(ChatError::Refused(code).into()),
                     Failure::Internal(_) => return Err(ChatError::Internal("whoami").into()),
                 },
@@ -45,10 +48,52 @@ impl Chat {
             self.inner.account_ready.notify_waiters();
             return Ok(user);
         }
-        let user = self.register(display_name).await?;
+        let user = match self.register(display_name).await {
+            Ok(user) => user,
+            Err(e) => {
+                if matches!(e, Error::Chat(ChatError::Offline)) {
+                    self.set_connection(ConnectionState::Offline);
+                }
+                return Err(e);
+            }
+        };
         self.inner.account_ready.notify_waiters();
-        self.inner.outbox_wake.notify_one();
+        self.back_online();
         Ok(user)
+    }
+
+    /// Asks the server once, without retrying and within `timeout`, whether it answers and still
+    /// knows this session: the connection as it is now, also told to listeners. No sync. Without an
+    /// account yet, whether the server answers at all.
+    pub async fn check_connection(&self, timeout: Duration) -> ConnectionState {
+        let client = self.client();
+        let config = RequestConfig::new().disable_retry().timeout(timeout);
+        let probe = async {
+            if client.user_id().is_some() {
+                let request = matrix_sdk::ruma::api::client::account::whoami::v3::Request::new();
+                match client.send(request).with_request_config(config).await {
+                    Ok(_) => ConnectionState::Online,
+                    Err(e) => match classify(&matrix_sdk::Error::Http(Box::new(e))) {
+                        Failure::Auth => ConnectionState::SessionExpired,
+                        Failure::Transient(_) | Failure::Internal(_) => ConnectionState::Offline,
+                        // It answered, refusing this one request: it is there.
+                        Failure::Permanent(_) => ConnectionState::Online,
+                    },
+                }
+            } else {
+                match client.fetch_server_versions(Some(config)).await {
+                    Ok(_) => ConnectionState::Online,
+                    Err(_) => ConnectionState::Offline,
+                }
+            }
+        };
+        // The request's own timeout bounds it already; this also bounds name resolution and the
+        // connection attempt.
+        let state = tokio::time::timeout(timeout, probe)
+            .await
+            .unwrap_or(ConnectionState::Offline);
+        self.set_connection(state);
+        state
     }
 
     pub(super) async fn register(&self, display_name: Option<&str>) -> Result<String> {

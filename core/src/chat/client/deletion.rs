@@ -27,38 +27,50 @@ impl Chat {
         }
     }
 
-    /// "Supprimer ma conversation": forgets the local history and outbox at once, and leaves the
-    /// room on the server (now, or at the next connection). The next message starts a new one.
-    pub async fn delete_conversation(&self) -> Result<()> {
+    /// "Supprimer ma conversation": forgets the local history and outbox at once, and leaves (and
+    /// forgets) the room on the server, now or at the next connection. The next message starts a
+    /// new conversation; the old one does not come back with a sync (the sync token is kept, and a
+    /// room left is never adopted again).
+    pub async fn delete_conversation(&self) -> Result<Deletion> {
         self.check_alive()?;
         let _no_send_meanwhile = self.inner.flush_lock.lock().await;
-        {
+        let had_room = {
             let db = self.db();
-            if let Some(room) = store::state(&db, ROOM_ID)? {
-                store::set_state(&db, LEAVE_PENDING, &room)?;
+            let room = store::state(&db, ROOM_ID)?;
+            if let Some(room) = &room {
+                store::set_state(&db, LEAVE_PENDING, room)?;
             }
             store::wipe(&db, &[LEAVE_PENDING, SYNC_TOKEN])?;
-        }
+            room.is_some()
+        };
         self.emit(ChatUpdate::Reset {
             messages: Vec::new(),
         });
         self.leave_pending(&self.client()).await;
-        Ok(())
+        let left = store::state(&self.db(), LEAVE_PENDING)?.is_none();
+        Ok(Deletion::conversation(had_room, left))
     }
 
-    /// "Supprimer toutes mes données", chat part: leaves the room, deactivates the account on the
-    /// server (erasing its messages for new readers), then wipes the local conversation, the SDK store
-    /// and the stored session. Needs the network: if the server cannot be reached nothing is
-    /// deleted, so the user can try again rather than leave an account behind.
-    pub async fn delete_all_data(&self) -> Result<()> {
+    /// "Supprimer toutes mes données", chat part: leaves and forgets the room, deactivates the
+    /// account on the server (asking it to erase its messages), then wipes the local conversation,
+    /// the SDK store and the stored session. Needs the network when there is an account: if the
+    /// server cannot be reached nothing is deleted, so the user can try again rather than leave an
+    /// account behind. Without an account (never registered) only the local copy goes.
+    pub async fn delete_all_data(&self) -> Result<Deletion> {
         self.check_alive()?;
         let _no_send_meanwhile = self.inner.flush_lock.lock().await;
         let client = self.client();
+        let had_account = client.user_id().is_some();
         if let Some(user) = client.user_id().map(|u| u.to_string()) {
             if let Some(room) = self.known_room() {
-                if let Err(e) = room.leave().await {
-                    if let Failure::Transient(_) = classify(&e) {
-                        return Err(ChatError::Offline.into());
+                match room.leave().await {
+                    Ok(()) => {
+                        let _ = room.forget().await;
+                    }
+                    Err(e) => {
+                        if let Failure::Transient(_) = classify(&e) {
+                            return Err(ChatError::Offline.into());
+                        }
                     }
                 }
             }
@@ -77,7 +89,7 @@ impl Chat {
         });
         self.inner.outbox_wake.notify_one();
         self.inner.account_ready.notify_waiters();
-        Ok(())
+        Ok(Deletion::everything(had_account))
     }
 
     pub(super) async fn deactivate(

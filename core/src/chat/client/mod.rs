@@ -257,6 +257,41 @@ pub struct ChatStatus {
     pub contact: ContactOptions,
 }
 
+/// What a deletion did, and one sentence for the screen that says plainly what the server keeps.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Deletion {
+    /// The server has been told (room left, account closed); `false`: the room is left at the next
+    /// connection.
+    pub server_done: bool,
+    pub notice: String,
+}
+
+impl Deletion {
+    fn conversation(had_room: bool, left: bool) -> Deletion {
+        let notice = match (had_room, left) {
+            (false, _) => "Conversation effacée de cet appareil (elle n'avait pas encore été ouverte sur le serveur).",
+            (true, true) => "Conversation effacée de cet appareil et quittée sur le serveur : elle ne reviendra pas. Les conseillers du service gardent les messages qu'ils ont reçus ; votre compte de discussion reste ouvert (« supprimer toutes mes données » le ferme).",
+            (true, false) => "Conversation effacée de cet appareil. Le serveur est injoignable : elle y sera quittée à la prochaine connexion. Les conseillers du service gardent les messages qu'ils ont reçus.",
+        };
+        Deletion {
+            server_done: !had_room || left,
+            notice: notice.to_string(),
+        }
+    }
+
+    fn everything(had_account: bool) -> Deletion {
+        let notice = if had_account {
+            "Discussion supprimée : conversation quittée, compte fermé sur le serveur (qui efface vos messages pour tout nouveau lecteur) et copie locale effacée. Les conseillers qui ont déjà lu vos messages en gardent la copie."
+        } else {
+            "Discussion supprimée de cet appareil (aucun compte n'avait été créé sur le serveur)."
+        };
+        Deletion {
+            server_done: true,
+            notice: notice.to_string(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct FlushReport {
     pub sent: u32,
@@ -467,6 +502,19 @@ impl Chat {
         }
     }
 
+    /// The server answered: listeners hear it, and whatever waits in the outbox goes now, not at
+    /// its backoff time.
+    fn back_online(&self) {
+        self.set_connection(ConnectionState::Online);
+        let _ = self.db().execute(
+            "UPDATE chat_message SET next_attempt = 0 WHERE state = 'sending'",
+            [],
+        );
+        self.inner.outbox_wake.notify_one();
+    }
+
+    /// The connection as last seen: `Offline` until the server has answered once (a sync,
+    /// [`Chat::connect`] or [`Chat::check_connection`]).
     pub fn connection(&self) -> ConnectionState {
         ConnectionState::from_u8(self.inner.connection.load(Ordering::SeqCst))
     }

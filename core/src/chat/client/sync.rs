@@ -63,6 +63,9 @@ pub(super) fn parse_event(json: &str, own: &str) -> Option<RemoteEvent> {
 impl Chat {
     pub(super) async fn sync_loop(&self) {
         let mut failures: u32 = 0;
+        // The first sync of a run catches up at once instead of long-polling: what arrived while
+        // the app was closed shows now, and the connection is known to be up (or not) now.
+        let mut caught_up = false;
         loop {
             if self.inner.deleted.load(Ordering::SeqCst) {
                 return;
@@ -78,9 +81,13 @@ impl Chat {
             let token = store::state(&self.db(), SYNC_TOKEN).ok().flatten();
             let mut settings = SyncSettings::new().filter(sync_filter());
             settings = match &token {
-                Some(t) => settings
+                Some(t) if caught_up => settings
                     .token(t.clone())
                     .timeout(self.inner.config.sync_timeout),
+                // A short timeout that varies for the same reason as below.
+                Some(t) => settings
+                    .token(t.clone())
+                    .timeout(Duration::from_millis(1 + (now_ms().rem_euclid(97)) as u64)),
                 // Our own token, not the SDK's: what we have not stored must come again. Synapse
                 // answers an initial sync at once whatever the timeout, but keeps its answer for a
                 // couple of minutes keyed by (since, timeout…): a varying timeout gets a fresh one
@@ -93,15 +100,10 @@ impl Chat {
                 Ok(response) => {
                     let was_offline = self.connection() != ConnectionState::Online;
                     failures = 0;
-                    self.set_connection(ConnectionState::Online);
-                    if was_offline {
-                        // Back online: whatever waits in the outbox goes now, not at its backoff time.
-                        let _ = self.db().execute(
-                            "UPDATE chat_message SET next_attempt = 0 WHERE state = 'sending'",
-                            [],
-                        );
-                        self.inner.outbox_wake.notify_one();
+                    if was_offline || !caught_up {
+                        self.back_online();
                     }
+                    caught_up = true;
                     let processed = self.process_sync(&client, response).await;
                     self.inner.synced.store(true, Ordering::SeqCst);
                     self.inner.sync_done.notify_waiters();
