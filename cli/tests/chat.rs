@@ -120,12 +120,7 @@ fn send_share_history_and_status_then_offline_queueing() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
 
-    let out = chat(
-        d,
-        &s.url,
-        &s,
-        &["send", "Bonjour, je cherche une formation"],
-    );
+    let out = chat(d, &s.url, s, &["send", "Bonjour, je cherche une formation"]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("Envoyé."), "{}", text(&out));
 

@@ -499,7 +499,11 @@ async fn deleting_the_conversation_then_all_data() {
     assert_ne!(first_room, second_room);
 
     let done = chat.delete_all_data().await.unwrap();
-    assert!(done.server_done && done.notice.contains("compte fermé"), "{}", done.notice);
+    assert!(
+        done.server_done && done.notice.contains("compte fermé"),
+        "{}",
+        done.notice
+    );
     assert!(chat.history(None, 10).unwrap().is_empty());
     assert!(!app.join("chat").exists(), "SDK store removed");
     assert!(!app.join("chat-session.json").exists(), "session removed");

@@ -61,8 +61,8 @@ pub mod store;
 pub use card::{Card, CardField, CardKind};
 pub use channels::{ContactChannels, EmailChannel, PhoneChannel, ServiceHours};
 pub use client::{
-    Chat, ChatConfig, ChatListener, ChatStatus, ChatUpdate, ConnectionState, ContactOptions, Deletion,
-    FlushReport, RetryPolicy, SendOutcome, TaskHandle,
+    Chat, ChatConfig, ChatListener, ChatStatus, ChatUpdate, ConnectionState, ContactOptions,
+    Deletion, FlushReport, RetryPolicy, SendOutcome, TaskHandle,
 };
 pub use hours::{Availability, OpeningHours};
 /// The Matrix SDK this module is built on, for the service side of tests and tools.
