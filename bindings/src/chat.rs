@@ -617,18 +617,36 @@ impl Chat {
     }
 
     /// "Supprimer ma conversation": wipes the local history and outbox at once and leaves the room on
-    /// the server (now, or at the next connection). The next message starts a new conversation.
-    pub async fn delete_conversation(&self) -> Result<()> {
+    /// the server (now, or at the next connection); it does not come back. The next message starts a
+    /// new conversation. Returns the sentence to show (what the server keeps).
+    pub async fn delete_conversation(&self) -> Result<String> {
         let chat = self.inner.clone();
-        on_runtime(async move { Ok(chat.delete_conversation().await?) }).await
+        on_runtime(async move { Ok(chat.delete_conversation().await?.notice) }).await
     }
 
-    /// The chat's part of "delete all my data": leaves the room, closes the account on the server, then
-    /// wipes the local conversation and the saved secret. Needs the network (`ChatOffline` otherwise,
-    /// and nothing is deleted).
-    pub async fn delete_all_data(&self) -> Result<()> {
+    /// The chat's part of "delete all my data" (`Orientation::delete_all_my_data` calls it): leaves
+    /// the room, closes the account on the server, then wipes the local conversation and the saved
+    /// secret. Needs the network (`ChatOffline` otherwise, and nothing is deleted). Returns the
+    /// sentence to show.
+    pub async fn delete_all_data(&self) -> Result<String> {
         let chat = self.inner.clone();
-        on_runtime(async move { Ok(chat.delete_all_data().await?) }).await
+        on_runtime(async move { Ok(chat.delete_all_data().await?.notice) }).await
+    }
+}
+
+impl Chat {
+    /// The chat's part of "delete all my data", from a thread outside the runtime (the synchronous
+    /// `Orientation::delete_all_my_data`).
+    pub(crate) fn delete_all_data_blocking(&self) -> Result<String> {
+        let chat = self.inner.clone();
+        let handle = runtime::handle()?;
+        let work = async move { chat.delete_all_data().await };
+        let done = match tokio::runtime::Handle::try_current() {
+            // Called from a task of a multi-thread runtime: let it block this worker.
+            Ok(_) => tokio::task::block_in_place(|| handle.block_on(work)),
+            Err(_) => handle.block_on(work),
+        };
+        done.map(|d| d.notice).map_err(OrientationError::from)
     }
 }
 

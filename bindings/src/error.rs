@@ -71,6 +71,10 @@ pub enum OrientationError {
     InvalidMessage,
     #[error("Ce message n'est plus dans la conversation.")]
     UnknownMessage,
+    #[error(
+        "Ouvrez d'abord la discussion (Orientation.chat) : sans elle, son compte et sa conversation ne peuvent pas être supprimés du serveur. Rien n'a été supprimé."
+    )]
+    ChatNotOpen,
 }
 
 pub type Result<T, E = OrientationError> = std::result::Result<T, E>;
@@ -133,7 +137,7 @@ fn chat_error(e: orientation_core::chat::ChatError) -> OrientationError {
         }
         C::RegistrationRefused => OrientationError::ChatRegistrationRefused,
         C::NoAccount | C::SessionExpired | C::OtherServer => OrientationError::ChatAccount,
-        C::BadServerUrl | C::BadUserId(_) => OrientationError::InvalidConfig,
+        C::BadServerUrl | C::BadUserId(_) | C::NotConfigured(_) => OrientationError::InvalidConfig,
         C::EmptyMessage | C::MessageTooLong(_) => OrientationError::InvalidMessage,
         C::UnknownMessage => OrientationError::UnknownMessage,
         C::LocalStore(what) => {

@@ -268,9 +268,15 @@ impl Orientation {
         )))
     }
 
-    /// "Delete all my data": favourites, saved searches (and, with the chat, its local history), in one
-    /// transaction. The catalogue is not the user's and stays.
+    /// "Delete all my data": favourites, saved searches and, with the chat, the conversation: the
+    /// room is left, the account closed on the server, the local copy and the saved secret wiped
+    /// (`Chat::delete_all_data`; needs the network, `ChatOffline` otherwise). All or nothing: when
+    /// the chat part fails nothing is deleted. A device with chat data whose chat is not opened in
+    /// this process gets `ChatNotOpen` (open it with `chat()` first). The catalogue is not the
+    /// user's and stays. Blocks while the server answers: call it off the main thread.
     pub fn delete_all_my_data(&self) -> Result<()> {
+        #[cfg(feature = "chat")]
+        self.delete_chat_data()?;
         Ok(self.shared.store()?.delete_all_my_data()?)
     }
 
@@ -360,6 +366,25 @@ impl Orientation {
     pub fn cancel_catalogue_build(&self) {
         if let Some(flag) = lock(&self.shared.build).as_ref() {
             flag.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
+#[cfg(feature = "chat")]
+impl Orientation {
+    fn delete_chat_data(&self) -> Result<()> {
+        let open = match self.chat.try_lock() {
+            Ok(slot) => slot.clone(),
+            // The chat is being opened right now.
+            Err(_) => return Err(OrientationError::Busy),
+        };
+        match open {
+            Some(chat) => chat.delete_all_data_blocking().map(|_| ()),
+            // The chat's secret is in the shell's store, reachable only through an opened chat.
+            None if PathBuf::from(&self.config.data_dir).join("chat").exists() => {
+                Err(OrientationError::ChatNotOpen)
+            }
+            None => Ok(()),
         }
     }
 }

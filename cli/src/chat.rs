@@ -6,12 +6,12 @@ use clap::{Args, Subcommand};
 use orientation_core::chat::advisor::{Advisor, AdvisorEvent};
 use orientation_core::chat::hours::{french_hour, to_paris};
 use orientation_core::chat::{
-    Card, Chat, ChatConfig, ChatListener, ChatUpdate, ConnectionState, FileSessionStore, Message,
-    SendState,
+    Card, Chat, ChatConfig, ChatError, ChatListener, ChatUpdate, ConnectionState, FileSessionStore,
+    Message, SendState,
 };
 use orientation_core::{Error, Result};
 use std::io::{BufRead, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -62,6 +62,13 @@ enum ChatAction {
     },
     /// Suivre la conversation en direct ; chaque ligne tapée est envoyée (Ctrl-D pour finir).
     Watch,
+    /// Supprimer la conversation : effacée de cet appareil et quittée sur le serveur (le compte reste ;
+    /// `orientation delete-my-data` le ferme).
+    Delete {
+        /// Confirmer la suppression (rien n'est supprimé sans).
+        #[arg(long)]
+        yes: bool,
+    },
     /// Mesurer la latence envoi → réception par le serveur local (conseiller simulé).
     #[command(hide = true)]
     Bench {
@@ -70,18 +77,35 @@ enum ChatAction {
     },
 }
 
-/// The local dev homeserver's env.json: ORIENTATION_HS_DIR, else .dev/homeserver above the current
-/// directory.
+/// Where the local dev homeserver's env.json is looked for, first found wins: `ORIENTATION_HS_DIR`
+/// (only there when set), `.dev/homeserver` in the current directory or above, then in the repository
+/// this binary was built from (so `orientation chat …` works from any directory on a developer's
+/// machine).
+fn env_candidates(hs_dir: Option<PathBuf>, cwd: Option<PathBuf>, repo: &Path) -> Vec<PathBuf> {
+    if let Some(dir) = hs_dir {
+        return vec![dir.join("env.json")];
+    }
+    let mut out: Vec<PathBuf> = cwd
+        .iter()
+        .flat_map(|c| c.ancestors().map(|d| d.join(".dev/homeserver/env.json")))
+        .collect();
+    out.push(repo.join(".dev/homeserver/env.json"));
+    out
+}
+
+/// The repository this binary was built from (the CLI crate's parent directory).
+fn build_repo() -> PathBuf {
+    let cli_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    cli_dir.parent().unwrap_or(cli_dir).to_path_buf()
+}
+
 fn dev_env() -> Option<serde_json::Value> {
-    let file = match std::env::var_os("ORIENTATION_HS_DIR") {
-        Some(dir) => PathBuf::from(dir).join("env.json"),
-        None => {
-            let cwd = std::env::current_dir().ok()?;
-            cwd.ancestors()
-                .map(|d| d.join(".dev/homeserver/env.json"))
-                .find(|f| f.is_file())?
-        }
-    };
+    let candidates = env_candidates(
+        std::env::var_os("ORIENTATION_HS_DIR").map(PathBuf::from),
+        std::env::current_dir().ok(),
+        &build_repo(),
+    );
+    let file = candidates.into_iter().find(|f| f.is_file())?;
     serde_json::from_slice(&std::fs::read(file).ok()?).ok()
 }
 
@@ -89,18 +113,24 @@ fn env_str(env: &Option<serde_json::Value>, key: &str) -> Option<String> {
     env.as_ref()?.get(key)?.as_str().map(str::to_string)
 }
 
+/// What to pass when no local server is found: said at once, not after a 30 s wait.
+const HOW_TO_CONFIGURE: &str = "aucun serveur de discussion trouvé : passez --homeserver URL, \
+     --registration-token JETON et --service @compte:serveur (ou les variables \
+     ORIENTATION_CHAT_HOMESERVER, ORIENTATION_CHAT_REGISTRATION_TOKEN, ORIENTATION_CHAT_SERVICE), \
+     ou lancez scripts/dev-homeserver pour un serveur local";
+
 fn config(cli: &Cli, args: &ChatArgs) -> Result<ChatConfig> {
     let env = dev_env();
     let url = args
         .homeserver
         .clone()
         .or_else(|| env_str(&env, "homeserver_url"))
-        .unwrap_or_else(|| "http://127.0.0.1:8008".into());
+        .ok_or_else(|| ChatError::NotConfigured(HOW_TO_CONFIGURE.into()))?;
     let service = args
         .service
         .clone()
         .or_else(|| env_str(&env, "advisor_user"))
-        .unwrap_or_else(|| "@conseil:localhost".into());
+        .ok_or_else(|| ChatError::NotConfigured(HOW_TO_CONFIGURE.into()))?;
     let mut c = ChatConfig::new(url, service, data_dir(cli)?);
     c.registration_token = args
         .registration_token
@@ -109,6 +139,43 @@ fn config(cli: &Cli, args: &ChatArgs) -> Result<ChatConfig> {
     c.contact.phone = args.phone.clone();
     c.contact.email = args.email.clone();
     Ok(c)
+}
+
+/// How long `chat status` waits for the server's answer to its one request.
+const STATUS_PROBE: Duration = Duration::from_millis(800);
+
+/// The chat's part of `orientation delete-my-data`: when this data directory has a chat account,
+/// it is closed on the server with its conversation (see [`Chat::delete_all_data`]); a chat without
+/// an account is only local (wiped with the rest of user.db). Returns the sentence to show. If the
+/// server cannot be reached, nothing is deleted and the error says so.
+pub(crate) fn delete_my_chat_data(cli: &Cli) -> Result<Option<String>> {
+    let dir = data_dir(cli)?;
+    let sessions = Arc::new(FileSessionStore::new(dir.join("chat-session.json")));
+    let Some(session) = orientation_core::chat::SessionStore::load(sessions.as_ref())? else {
+        let store = dir.join("chat");
+        if store.exists() {
+            std::fs::remove_dir_all(&store).map_err(|e| Error::io(&store, e))?;
+        }
+        return Ok(None);
+    };
+    // The account's own server; the service's id does not matter to a deletion.
+    let service =
+        env_str(&dev_env(), "advisor_user").unwrap_or_else(|| "@conseil:localhost".into());
+    let config = ChatConfig::new(session.homeserver_url.clone(), service, dir);
+    let rt = runtime()?;
+    rt.block_on(async {
+        let chat = Chat::open(config, sessions).await?;
+        match chat.delete_all_data().await {
+            Ok(done) => Ok(Some(done.notice)),
+            Err(Error::Chat(ChatError::Offline)) => Err(ChatError::NotConfigured(
+                "rien n'a été supprimé : le serveur de discussion est injoignable, et votre compte \
+                 de discussion doit y être fermé avec la conversation ; réessayez une fois connecté"
+                    .into(),
+            )
+            .into()),
+            Err(e) => Err(e),
+        }
+    })
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -166,11 +233,29 @@ async fn wait_flushed(chat: &Chat, limit: Duration) -> Result<u32> {
     }
 }
 
-async fn send(chat: &Chat, args: &ChatArgs, body: SendBody) -> Result<()> {
-    // Registration needs the network; without it the message still waits in the outbox.
-    if let Err(e) = chat.connect(args.name.as_deref()).await {
-        eprintln!("Compte de discussion indisponible pour l'instant : {e}");
+/// Before queuing a message: an account exists or can be created (a registration token is known),
+/// and the server does not refuse it. Only an unreachable server lets the message wait.
+async fn ready_to_send(chat: &Chat, args: &ChatArgs, has_token: bool) -> Result<()> {
+    if chat.user_id().is_none() && !has_token {
+        return Err(ChatError::NotConfigured(format!(
+            "pas encore de compte de discussion et pas de jeton d'inscription pour en créer un : {}",
+            HOW_TO_CONFIGURE.trim_start_matches("aucun serveur de discussion trouvé : ")
+        ))
+        .into());
     }
+    match chat.connect(args.name.as_deref()).await {
+        Ok(_) => Ok(()),
+        // The message waits in the outbox; the account is created when the server answers.
+        Err(Error::Chat(ChatError::Offline)) => {
+            eprintln!("Serveur de discussion injoignable pour l'instant.");
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn send(chat: &Chat, args: &ChatArgs, has_token: bool, body: SendBody) -> Result<()> {
+    ready_to_send(chat, args, has_token).await?;
     let _tasks = chat.start();
     let outcome = match body {
         SendBody::Text(t) => chat.send_text(&t)?,
@@ -221,18 +306,50 @@ fn now_s() -> i64 {
         .unwrap_or(0)
 }
 
-struct Printer;
+/// Prints the conversation as it goes. A message is printed once; what changes afterwards (sent,
+/// read, failed) is a short note that does not repeat the text.
+#[derive(Default)]
+struct Printer {
+    /// Messages printed, with the state they were printed in.
+    shown: std::sync::Mutex<std::collections::HashMap<i64, (SendState, bool)>>,
+}
+
+impl Printer {
+    fn print_new(&self, messages: &[Message]) -> String {
+        let mut shown = self.shown.lock().unwrap_or_else(|p| p.into_inner());
+        for m in messages {
+            shown.insert(m.local_id, (m.state, m.read));
+        }
+        messages.iter().map(line).collect::<Vec<_>>().join("\n")
+    }
+
+    fn print_change(&self, m: &Message) -> String {
+        let mut shown = self.shown.lock().unwrap_or_else(|p| p.into_inner());
+        let before = shown.insert(m.local_id, (m.state, m.read));
+        let Some((state, read)) = before else {
+            return line(m);
+        };
+        let at = to_paris(m.timestamp_ms / 1000);
+        let which = format!("votre message de {}", french_hour(at));
+        match (m.state, m.read) {
+            (s, r) if (s, r) == (state, read) => String::new(),
+            (SendState::Sent, true) if !read => format!("— {which} a été lu —"),
+            (SendState::Sent, _) if state != SendState::Sent => format!("— {which} est envoyé —"),
+            (SendState::Failed, _) => format!("— {which} a été refusé par le serveur —"),
+            _ => String::new(),
+        }
+    }
+}
 
 impl ChatListener for Printer {
     fn on_update(&self, update: ChatUpdate) {
         let text = match update {
             ChatUpdate::Reset { messages } => {
-                messages.iter().map(line).collect::<Vec<_>>().join("\n")
+                self.shown.lock().unwrap_or_else(|p| p.into_inner()).clear();
+                self.print_new(&messages)
             }
-            ChatUpdate::Upsert { message } => line(&message),
-            ChatUpdate::Older { messages } => {
-                messages.iter().map(line).collect::<Vec<_>>().join("\n")
-            }
+            ChatUpdate::Upsert { message } => self.print_change(&message),
+            ChatUpdate::Older { messages } => self.print_new(&messages),
             ChatUpdate::Remove { .. } => return,
             ChatUpdate::Typing { names } if names.is_empty() => return,
             ChatUpdate::Typing { names } => format!("… {} écrit", names.join(", ")),
@@ -248,10 +365,10 @@ impl ChatListener for Printer {
     }
 }
 
-async fn watch(chat: &Chat, args: &ChatArgs) -> Result<()> {
-    chat.connect(args.name.as_deref()).await?;
+async fn watch(chat: &Chat, args: &ChatArgs, has_token: bool) -> Result<()> {
+    ready_to_send(chat, args, has_token).await?;
     let _tasks = chat.start();
-    let _sub = chat.subscribe(Arc::new(Printer))?;
+    let _sub = chat.subscribe(Arc::new(Printer::default()))?;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
     std::thread::spawn(move || {
         for l in std::io::stdin()
@@ -406,22 +523,14 @@ pub fn run(cli: &Cli, args: &ChatArgs) -> Result<()> {
         ChatAction::Share { id } => Some(Card::from_sheet(&open_catalogue(cli)?.show(id)?)),
         _ => None,
     };
+    let has_token = config(cli, args)?.registration_token.is_some();
     let rt = runtime()?;
     rt.block_on(async {
         let chat = open(cli, args).await?;
         match &args.action {
             ChatAction::Status { json } => {
-                if chat.user_id().is_some() {
-                    let _ = chat.connect(None).await;
-                    let _tasks = chat.start();
-                    // One sync round, so "connexion" says something true.
-                    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-                    while chat.connection() == ConnectionState::Offline
-                        && tokio::time::Instant::now() < deadline
-                    {
-                        tokio::time::sleep(Duration::from_millis(100)).await;
-                    }
-                }
+                // One request, no sync: the answer comes from what is stored and that probe.
+                chat.check_connection(STATUS_PROBE).await;
                 let s = chat.status()?;
                 let mut out = std::io::stdout().lock();
                 if *json {
@@ -463,21 +572,33 @@ pub fn run(cli: &Cli, args: &ChatArgs) -> Result<()> {
                     w(&mut out, "Dernier conseiller", a)?;
                 }
                 w(&mut out, "Discussion", &s.summary)?;
-                if let Some(p) = &s.contact.phone {
-                    w(
+                match &s.contact.phone {
+                    Some(p) => w(
                         &mut out,
                         "Téléphone",
                         &format!("{} – {}", p.display, p.availability.summary(now_s())),
-                    )?;
+                    )?,
+                    None => w(
+                        &mut out,
+                        "Téléphone",
+                        "non renseigné (--phone ou ORIENTATION_CHAT_PHONE)",
+                    )?,
                 }
-                if let Some(m) = &s.contact.email {
-                    w(&mut out, "Courriel", &m.address)?;
+                match &s.contact.email {
+                    Some(m) => w(&mut out, "Courriel", &m.address)?,
+                    None => w(
+                        &mut out,
+                        "Courriel",
+                        "non renseigné (--email ou ORIENTATION_CHAT_EMAIL)",
+                    )?,
                 }
                 Ok(())
             }
-            ChatAction::Send { text } => send(&chat, args, SendBody::Text(text.clone())).await,
+            ChatAction::Send { text } => {
+                send(&chat, args, has_token, SendBody::Text(text.clone())).await
+            }
             ChatAction::Share { .. } => match card {
-                Some(c) => send(&chat, args, SendBody::Card(c)).await,
+                Some(c) => send(&chat, args, has_token, SendBody::Card(c)).await,
                 None => Err(Error::Invalid("fiche absente".into())),
             },
             ChatAction::History { limit, older, json } => {
@@ -507,8 +628,52 @@ pub fn run(cli: &Cli, args: &ChatArgs) -> Result<()> {
                 }
                 Ok(())
             }
-            ChatAction::Watch => watch(&chat, args).await,
+            ChatAction::Watch => watch(&chat, args, has_token).await,
+            ChatAction::Delete { yes } => {
+                if !yes {
+                    return Err(ChatError::NotConfigured(
+                        "rien n'a été supprimé : ajoutez --yes pour confirmer la suppression de la conversation".into(),
+                    )
+                    .into());
+                }
+                // Tells the server now when it answers (else the room is left at the next connection).
+                let _ = chat.check_connection(STATUS_PROBE).await;
+                let done = chat.delete_conversation().await?;
+                println!("{}", done.notice);
+                Ok(())
+            }
             ChatAction::Bench { messages } => bench(&chat, cli, (*messages).max(1)).await,
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_json_is_found_from_the_binarys_repository_when_run_from_elsewhere() {
+        let repo = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let env = repo.path().join(".dev/homeserver/env.json");
+        std::fs::create_dir_all(env.parent().unwrap()).unwrap();
+        std::fs::write(&env, "{}").unwrap();
+        let found = env_candidates(None, Some(elsewhere.path().to_path_buf()), repo.path())
+            .into_iter()
+            .find(|f| f.is_file());
+        assert_eq!(found, Some(env.clone()));
+        // ORIENTATION_HS_DIR names the one place to look.
+        let only = env_candidates(
+            Some(elsewhere.path().to_path_buf()),
+            Some(repo.path().to_path_buf()),
+            repo.path(),
+        );
+        assert_eq!(only, [elsewhere.path().join("env.json")]);
+        // From inside a checkout, its own server comes first.
+        let inside = repo.path().join("cli/src");
+        let first = env_candidates(None, Some(inside), elsewhere.path())
+            .into_iter()
+            .find(|f| f.is_file());
+        assert_eq!(first, Some(env));
+    }
 }

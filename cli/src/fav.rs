@@ -763,8 +763,16 @@ pub fn run(cli: &Cli, command: &UserCommand) -> Result<()> {
                     "rien n'a été supprimé : ajoutez --yes pour confirmer la suppression de toutes vos données".into(),
                 ));
             }
+            // The chat first: it needs the server, and if it fails nothing is deleted.
+            #[cfg(feature = "chat")]
+            let chat = crate::chat::delete_my_chat_data(cli)?;
+            #[cfg(not(feature = "chat"))]
+            let chat: Option<String> = None;
             store(cli)?.delete_all_my_data()?;
-            println!("Toutes vos données ont été supprimées (favoris, recherches enregistrées).");
+            println!("Toutes vos données ont été supprimées (favoris, recherches enregistrées, discussion).");
+            if let Some(notice) = chat {
+                println!("{notice}");
+            }
             Ok(())
         }
     }

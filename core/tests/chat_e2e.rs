@@ -474,7 +474,8 @@ async fn deleting_the_conversation_then_all_data() {
         .await
         .unwrap();
 
-    chat.delete_conversation().await.unwrap();
+    let done = chat.delete_conversation().await.unwrap();
+    assert!(done.server_done, "the room was left now: {}", done.notice);
     assert!(chat.history(None, 10).unwrap().is_empty());
     updates
         .wait_for("listener is reset to nothing", |u| match u {
@@ -497,7 +498,12 @@ async fn deleting_the_conversation_then_all_data() {
         .unwrap();
     assert_ne!(first_room, second_room);
 
-    chat.delete_all_data().await.unwrap();
+    let done = chat.delete_all_data().await.unwrap();
+    assert!(
+        done.server_done && done.notice.contains("compte fermé"),
+        "{}",
+        done.notice
+    );
     assert!(chat.history(None, 10).unwrap().is_empty());
     assert!(!app.join("chat").exists(), "SDK store removed");
     assert!(!app.join("chat-session.json").exists(), "session removed");

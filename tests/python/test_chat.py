@@ -246,3 +246,35 @@ def test_availability_and_contact_channels(homeserver, tmp_path):
     assert contact.email.address == "conseil@region.example"
     assert contact.email.uri.startswith("mailto:conseil@region.example?subject=")
     assert "Je voudrais un rendez-vous" in contact.email.body
+
+
+def test_delete_all_my_data_closes_the_chat_too(homeserver, tmp_path):
+    hs = homeserver
+    tokens = MemoryTokenStore()
+    app = app_with_chat(tmp_path / "app", hs)
+
+    async def scenario():
+        chat = await app.chat(tokens, service(hs))
+        await chat.connect(None)
+        running = chat.start()
+        chat.send_text("à supprimer avec le reste")
+        for _ in range(WAIT * 10):
+            if chat.status().pending == 0:
+                break
+            await asyncio.sleep(0.1)
+        assert chat.status().pending == 0 and chat.status().has_conversation
+        running.cancel()
+        return chat
+
+    chat = asyncio.run(scenario())
+    # Another process over the same data, its chat not opened: it cannot close the account, so it
+    # deletes nothing.
+    other = app_with_chat(tmp_path / "app", hs)
+    with pytest.raises(o.OrientationError.ChatNotOpen):
+        other.delete_all_my_data()
+    assert [m.body for m in chat.history(None, 50)] == ["à supprimer avec le reste"]
+
+    app.delete_all_my_data()
+    assert chat.history(None, 50) == []
+    assert tokens.secret is None
+    assert not (tmp_path / "app" / "chat").exists()
