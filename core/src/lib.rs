@@ -8,6 +8,7 @@ pub mod catalogue;
 #[cfg(feature = "chat")]
 pub mod chat;
 pub mod db;
+pub mod discover;
 pub mod error;
 pub mod favourites;
 pub mod search;

@@ -10,7 +10,7 @@ pub struct UserSchema;
 
 impl Schema for UserSchema {
     const NAME: &'static str = "utilisateur";
-    const VERSION: i64 = 3;
+    const VERSION: i64 = 4;
     fn upgrade_from(conn: &Connection, from: i64) -> Result<()> {
         match from {
             0 => conn.execute_batch(
@@ -18,6 +18,7 @@ impl Schema for UserSchema {
             )?,
             1 => conn.execute_batch(include_str!("../favourites/user_v2.sql"))?,
             2 => conn.execute_batch(CHAT_V3)?,
+            3 => conn.execute_batch(include_str!("../discover/user_v4.sql"))?,
             _ => {
                 return Err(Error::Invalid(format!(
                     "pas de migration depuis la version {from}"
@@ -72,6 +73,8 @@ pub const PERSONAL_TABLES: &[&str] = &[
     "saved_search",
     "chat_message",
     "chat_state",
+    "discover_answer",
+    "discover_profile",
 ];
 
 /// Tables "delete all my data" keeps: app preferences, not the person's data.
