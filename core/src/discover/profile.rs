@@ -20,7 +20,8 @@ pub fn check(p: &Profile) -> Result<()> {
     let mut seen = std::collections::HashSet::new();
     for a in &p.answers {
         let id = a.question.as_str();
-        if id.is_empty() || id.chars().count() > MAX_QUESTION_ID || id.chars().any(char::is_control) {
+        if id.is_empty() || id.chars().count() > MAX_QUESTION_ID || id.chars().any(char::is_control)
+        {
             return Err(Error::Invalid("profil du quiz : question invalide".into()));
         }
         if !seen.insert(id) {
@@ -41,7 +42,8 @@ pub(crate) fn read(conn: &Connection) -> Result<Option<Profile>> {
     let Some((formality, updated_at)) = head else {
         return Ok(None);
     };
-    let mut st = conn.prepare_cached("SELECT question, answer FROM discover_answer ORDER BY position")?;
+    let mut st =
+        conn.prepare_cached("SELECT question, answer FROM discover_answer ORDER BY position")?;
     let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let mut answers = Vec::new();
     for row in rows {
@@ -66,8 +68,9 @@ pub(crate) fn write(conn: &Connection, p: &Profile) -> Result<()> {
          ON CONFLICT(id) DO UPDATE SET formality = excluded.formality, updated_at = excluded.updated_at",
         params![p.formality.code(), p.updated_at],
     )?;
-    let mut ins =
-        conn.prepare_cached("INSERT INTO discover_answer(position, question, answer) VALUES (?1, ?2, ?3)")?;
+    let mut ins = conn.prepare_cached(
+        "INSERT INTO discover_answer(position, question, answer) VALUES (?1, ?2, ?3)",
+    )?;
     for (i, a) in p.answers.iter().enumerate() {
         ins.execute(params![i as i64, a.question, a.answer.code()])?;
     }

@@ -231,7 +231,10 @@ pub fn parse(text: &str) -> Result<Vec<Question>> {
             why: cells[9].to_string(),
         };
         if q.interests.is_empty() && q.riasec.is_empty() && q.contexts.is_empty() {
-            return Err(bad(n, "aucune étiquette (centre d'intérêt, RIASEC ou contexte)".into()));
+            return Err(bad(
+                n,
+                "aucune étiquette (centre d'intérêt, RIASEC ou contexte)".into(),
+            ));
         }
         if [&q.tu, &q.vous, &q.reason_tu, &q.reason_vous, &q.why]
             .iter()

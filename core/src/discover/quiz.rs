@@ -78,7 +78,9 @@ pub struct JobFacts {
 
 impl JobFacts {
     pub fn has_context(&self, code: &str) -> bool {
-        self.contexts.binary_search_by(|c| c.as_str().cmp(code)).is_ok()
+        self.contexts
+            .binary_search_by(|c| c.as_str().cmp(code))
+            .is_ok()
     }
 }
 
@@ -167,7 +169,11 @@ impl Quiz {
         let interest_labels = pairs(conn, "SELECT code, label FROM interest")?;
         let context_labels = pairs(conn, "SELECT code_ogr, label FROM work_context")?;
         for q in &questions {
-            if let Some(c) = q.interests.iter().find(|c| !interest_labels.contains_key(*c)) {
+            if let Some(c) = q
+                .interests
+                .iter()
+                .find(|c| !interest_labels.contains_key(*c))
+            {
                 return Err(Error::Invalid(format!(
                     "question « {} » : centre d'intérêt « {c} » absent du ROME",
                     q.id
@@ -404,8 +410,13 @@ fn load_jobs(conn: &Connection) -> Result<Vec<JobFacts>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn add_tags(conn: &Connection, jobs: &mut [JobFacts], by_rome: &HashMap<String, usize>) -> Result<()> {
-    let mut st = conn.prepare("SELECT code_rome, code, principal FROM job_interest ORDER BY code_rome, code")?;
+fn add_tags(
+    conn: &Connection,
+    jobs: &mut [JobFacts],
+    by_rome: &HashMap<String, usize>,
+) -> Result<()> {
+    let mut st = conn
+        .prepare("SELECT code_rome, code, principal FROM job_interest ORDER BY code_rome, code")?;
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
         let rome: String = r.get(0)?;
@@ -413,7 +424,8 @@ fn add_tags(conn: &Connection, jobs: &mut [JobFacts], by_rome: &HashMap<String, 
             jobs[i].interests.push((r.get(1)?, r.get(2)?));
         }
     }
-    let mut st = conn.prepare("SELECT code_rome, code_ogr FROM job_context ORDER BY code_rome, code_ogr")?;
+    let mut st =
+        conn.prepare("SELECT code_rome, code_ogr FROM job_context ORDER BY code_rome, code_ogr")?;
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
         let rome: String = r.get(0)?;
@@ -446,10 +458,7 @@ fn add_levels(conn: &Connection, jobs: &mut [JobFacts]) -> Result<()> {
             continue;
         };
         // The most common level; on a tie, the lower one (the way in).
-        let Some((&level, _)) = levels
-            .iter()
-            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-        else {
+        let Some((&level, _)) = levels.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) else {
             continue;
         };
         let (Some(&min), Some(&max)) = (levels.keys().next(), levels.keys().next_back()) else {
@@ -484,7 +493,11 @@ fn add_levels(conn: &Connection, jobs: &mut [JobFacts]) -> Result<()> {
 /// (`catalogue::import::labour`): too loose for a hiring signal.
 const MIN_FAP_SCORE: f64 = 0.4;
 
-fn add_hiring(conn: &Connection, jobs: &mut [JobFacts], by_rome: &HashMap<String, usize>) -> Result<()> {
+fn add_hiring(
+    conn: &Connection,
+    jobs: &mut [JobFacts],
+    by_rome: &HashMap<String, usize>,
+) -> Result<()> {
     // National hires per FAP, for the thresholds and the figures.
     let mut st = conn.prepare(
         "SELECT fap, max(fap_label), sum(hires), sum(difficult), count(difficult) FROM bmo GROUP BY fap",

@@ -306,17 +306,18 @@ impl Session {
             .map(|(m, _)| *m)
             .fold(f32::INFINITY, f32::min);
         let all_refused = !best_misfit.is_finite();
-        let weights: Vec<f32> = (0..n)
-            .map(|j| {
+        // Jobs far behind weigh nothing (exp(-20) and less): leave them out of the sums.
+        let likely: Vec<(usize, f32)> = (0..n)
+            .filter_map(|j| {
                 if s.refused[j] && !all_refused {
-                    0.0
-                } else {
-                    let base = if all_refused { 0.0 } else { best_misfit };
-                    (-(s.misfit[j] - base) / 2.0).exp()
+                    return None;
                 }
+                let base = if all_refused { 0.0 } else { best_misfit };
+                let w = (-(s.misfit[j] - base) / 2.0).exp();
+                (w > 2e-9).then_some((j, w))
             })
             .collect();
-        let total: f32 = weights.iter().sum();
+        let total: f32 = likely.iter().map(|x| x.1).sum();
         if total <= 0.0 {
             return None;
         }
@@ -326,11 +327,10 @@ impl Session {
                 continue;
             }
             let row = &self.quiz.expected[q * n..(q + 1) * n];
-            let mean: f32 = row.iter().zip(&weights).map(|(e, w)| e * w).sum::<f32>() / total;
-            let spread: f32 = row
+            let mean: f32 = likely.iter().map(|&(j, w)| row[j] * w).sum::<f32>() / total;
+            let spread: f32 = likely
                 .iter()
-                .zip(&weights)
-                .map(|(e, w)| w * (e - mean) * (e - mean))
+                .map(|&(j, w)| w * (row[j] - mean) * (row[j] - mean))
                 .sum::<f32>()
                 / total;
             if spread > MIN_SPLIT && best.is_none_or(|b| spread > b.1) {
@@ -363,11 +363,7 @@ impl Session {
                 riasec: question.riasec.iter().map(|c| c.to_string()).collect(),
                 contextes: question.contexts.clone(),
             },
-            current: self
-                .answers
-                .iter()
-                .find(|(x, _)| *x == q)
-                .map(|(_, a)| *a),
+            current: self.answers.iter().find(|(x, _)| *x == q).map(|(_, a)| *a),
         }
     }
 
@@ -412,8 +408,12 @@ impl Session {
             }
             let job = &self.quiz.jobs[j];
             let level = job.level.as_ref().map(|l| l.level);
-            if filters.level_max.is_some_and(|m| level.is_none_or(|l| l > m))
-                || filters.level_min.is_some_and(|m| level.is_none_or(|l| l < m))
+            if filters
+                .level_max
+                .is_some_and(|m| level.is_none_or(|l| l > m))
+                || filters
+                    .level_min
+                    .is_some_and(|m| level.is_none_or(|l| l < m))
             {
                 continue;
             }
