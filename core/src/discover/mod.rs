@@ -5,12 +5,14 @@
 //! - `questions`: the questions, as data (`data/discover/questions.tsv`), and the answer scale.
 //! - `quiz::Quiz`: the catalogue's fiches with the tags the questions ask about, loaded once.
 //! - `session::Session`: one person's answers, the adaptive next question, the ranked results.
+//! - `texts`: the screens' fixed texts, in both forms of address.
 //! - `profile`: the profile kept in the user database (resumable, exported, wiped with the rest).
 
 pub mod profile;
 pub mod questions;
 pub mod quiz;
 pub mod session;
+pub mod texts;
 
 pub use questions::{Answer, Formality, Question};
 pub use quiz::{HiringLevel, HiringSignal, JobFacts, NearTraining, Quiz, TagKind, UsualLevel};

@@ -3,7 +3,7 @@
 //! BMO hiring signal, and where its trainings are. Plus, per question and fiche, the answer the fiche's own
 //! data gives (`expected`), which the scoring and the adaptive order work on.
 
-use super::questions::{self, Answer, Formality, Question};
+use super::questions::{self, Answer, Question};
 use crate::catalogue::Catalogue;
 use crate::error::{Error, Result};
 use crate::search::geo::{self, Point};
@@ -111,11 +111,21 @@ pub(crate) const YES: f32 = 1.0;
 pub(crate) const RATHER: f32 = 0.5;
 pub(crate) const NO: f32 = -1.0;
 
+/// A question only about work contexts weighs half: the ROME lists a fiche's usual contexts, not all the
+/// places it may be done in, and what a person likes says more about a job than where it is done. It also
+/// makes the quiz start with what the person likes.
+const CONTEXT_WEIGHT: f32 = 0.5;
+
+/// How far "near me" widens when too few trainings lie within the radius asked.
+const WIDE_KM: f64 = 100.0;
+
 pub struct Quiz {
     pub(crate) questions: Vec<Question>,
     pub(crate) jobs: Vec<JobFacts>,
     /// expected[q * jobs + j].
     pub(crate) expected: Vec<f32>,
+    /// Per question: how much its answer weighs in a job's misfit and in choosing the next question.
+    pub(crate) weight: Vec<f32>,
     interest_labels: HashMap<String, String>,
     context_labels: HashMap<String, String>,
     spots: Vec<Spot>,
@@ -200,6 +210,7 @@ impl Quiz {
             questions,
             jobs,
             expected: Vec::new(),
+            weight: Vec::new(),
             interest_labels,
             context_labels,
             spots,
@@ -214,6 +225,17 @@ impl Quiz {
             }
         }
         quiz.expected = expected;
+        quiz.weight = quiz
+            .questions
+            .iter()
+            .map(|q| {
+                if q.interests.is_empty() && q.riasec.is_empty() {
+                    CONTEXT_WEIGHT
+                } else {
+                    1.0
+                }
+            })
+            .collect();
         Ok(quiz)
     }
 
@@ -376,8 +398,50 @@ impl Quiz {
         Ok(out)
     }
 
-    pub fn formality_default() -> Formality {
-        Formality::Tu
+    /// Every training that leads to the job, by title, wherever it is taught (national programmes have no
+    /// place in the catalogue): what to show when none lies near.
+    pub fn trainings_for(&self, rome: &str, limit: usize) -> Result<Vec<NearTraining>> {
+        let Some(j) = self.job_index(rome) else {
+            return Err(Error::UnknownId(rome.chars().take(20).collect()));
+        };
+        let mut out: Vec<NearTraining> = self
+            .spots_by_rome
+            .get(&self.jobs[j].parent_rome)
+            .into_iter()
+            .flatten()
+            .map(|&i| {
+                let s = &self.spots[i as usize];
+                NearTraining {
+                    id: s.id.clone(),
+                    title: s.title.clone(),
+                    subtitle: s.subtitle.clone(),
+                    distance_km: None,
+                    distance_learning: s.distance_learning,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.id.cmp(&b.id)));
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    /// Like `trainings_near`, but when fewer than 5 lie within the radius, widens it to 100 km (as search
+    /// does) and returns the radius used, so the screen can say so.
+    pub fn trainings_near_widening(
+        &self,
+        rome: &str,
+        center: Point,
+        radius_km: f64,
+        limit: usize,
+    ) -> Result<(Vec<NearTraining>, Option<f64>)> {
+        let found = self.trainings_near(rome, center, radius_km, limit)?;
+        if found.len() >= 5.min(limit) || radius_km >= WIDE_KM {
+            return Ok((found, None));
+        }
+        Ok((
+            self.trainings_near(rome, center, WIDE_KM, limit)?,
+            Some(WIDE_KM),
+        ))
     }
 }
 
@@ -471,13 +535,13 @@ fn add_levels(conn: &Connection, jobs: &mut [JobFacts]) -> Result<()> {
         let span = if min == max {
             String::new()
         } else {
-            format!(", niveaux {min} à {max}")
+            format!(" (niveaux {min} à {max})")
         };
         let plural = if total > 1 { "s" } else { "" };
         j.level = Some(UsualLevel {
             level,
             text: format!(
-                "le plus souvent {label} (d'après {total} certification{plural} qui mène{} à ce métier{span})",
+                "le plus souvent {label}, d'après {total} certification{plural} qui mène{} à ce métier{span}",
                 if total > 1 { "nt" } else { "" }
             ),
             label,

@@ -4,7 +4,7 @@
 //! Scoring: each answer sits on a scale from -1 (non) to 1 (oui); each fiche has the answer its own data
 //! gives (`Quiz::expected`: 1 for a principal centre d'intérêt, the major RIASEC letter or a listed context,
 //! 0.5 for a secondary one or the minor letter, -1 otherwise). A job's misfit is the sum of squared gaps
-//! over the answered questions; jobs are ranked by misfit, then by how much the "oui" answers say for them,
+//! over the answered questions (a question only about work contexts weighs half); jobs are ranked by misfit, then by how much the "oui" answers say for them,
 //! then by planned hires, then by code, so the same answers always give the same order.
 //!
 //! Constraints: a "non" to a question marked `contrainte` refuses its work contexts. A job whose fiche lists a
@@ -154,7 +154,8 @@ struct Scores {
     support: Vec<f32>,
     /// 0 fine, 1 a refused context.
     refused: Vec<bool>,
-    valued: usize,
+    /// Sum of the weights of the answers that count (not "je ne sais pas").
+    valued: f32,
 }
 
 impl Session {
@@ -259,18 +260,19 @@ impl Session {
             misfit: vec![0.0; n],
             support: vec![0.0; n],
             refused: vec![false; n],
-            valued: 0,
+            valued: 0.0,
         };
         for &(q, a) in &self.answers {
             let Some(v) = a.value() else {
                 continue;
             };
-            s.valued += 1;
+            let w = self.quiz.weight[q];
+            s.valued += w;
             let row = &self.quiz.expected[q * n..(q + 1) * n];
             let refuses = a == Answer::Non && self.quiz.questions[q].constraint;
             for (j, &e) in row.iter().enumerate() {
                 let gap = v - e;
-                s.misfit[j] += gap * gap;
+                s.misfit[j] += w * gap * gap;
                 if v > 0.0 && e > 0.0 {
                     s.support[j] += v * e;
                 }
@@ -333,6 +335,7 @@ impl Session {
                 .map(|&(j, w)| w * (row[j] - mean) * (row[j] - mean))
                 .sum::<f32>()
                 / total;
+            let spread = spread * self.quiz.weight[q];
             if spread > MIN_SPLIT && best.is_none_or(|b| spread > b.1) {
                 best = Some((q, spread));
             }
@@ -430,10 +433,10 @@ impl Session {
                     continue;
                 }
             }
-            let fit = if s.valued == 0 {
+            let fit = if s.valued <= 0.0 {
                 0.0
             } else {
-                1.0 - s.misfit[j] / (4.0 * s.valued as f32)
+                1.0 - s.misfit[j] / (4.0 * s.valued)
             };
             out.push(JobResult {
                 rome: job.rome.clone(),
