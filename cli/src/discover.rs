@@ -93,7 +93,7 @@ fn filters_from(cat: &Catalogue, args: &DiscoverArgs) -> Result<ResultFilters> {
             .map(|n| geo::resolve(cat.conn(), n))
             .transpose()?,
         radius_km: args.radius,
-        limit: args.limit.clamp(1, 200),
+        limit: args.limit.clamp(1, 2000),
     })
 }
 
