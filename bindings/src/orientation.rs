@@ -204,6 +204,13 @@ fn writable_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+impl Orientation {
+    /// The user database, for the feature objects of other modules (the quiz profile).
+    pub(crate) fn user_store(&self) -> Result<Arc<Store>> {
+        self.shared.store()
+    }
+}
+
 #[uniffi::export]
 impl Orientation {
     /// Checks the config and the data directory (created if needed). Opens nothing else yet.
@@ -254,8 +261,8 @@ impl Orientation {
         )))
     }
 
-    /// "Delete all my data": favourites, saved searches (and, with the chat, its local history), in one
-    /// transaction. The catalogue is not the user's and stays.
+    /// "Delete all my data": favourites, saved searches, the "Découvrir" profile (and, with the chat, its
+    /// local history), in one transaction. The catalogue is not the user's and stays.
     pub fn delete_all_my_data(&self) -> Result<()> {
         Ok(self.shared.store()?.delete_all_my_data()?)
     }
