@@ -8,7 +8,8 @@
 //! - Persona recovery: for each ROME fiche (or N drawn at random, fixed seed), a simulated person answers
 //!   every question the quiz asks from the fiche's own data (its centres d'intérêt, RIASEC letters, work
 //!   contexts: `Quiz::persona_answer`); after 6, 10 and 15 answers, is the fiche's own job family (ROME
-//!   parent code) among the top 10 jobs? Also: the fiche itself in the top 10.
+//!   parent code) among the top 10 jobs? Also: the fiche itself in the top 10. Then the same with noisy
+//!   personas (one answer in five moved one step on the scale, one in ten 'je ne sais pas').
 //! - Diversity: 500 random answer sets of 10 answers (questions in the quiz's own order, answers drawn
 //!   uniformly from the scale): distinct grands domaines among the top 10.
 //! - Latency: one answer → next question + top 10 results, p50 and p99, over the persona runs.
@@ -40,6 +41,67 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
         return 0.0;
     }
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+const CHECKPOINTS: [usize; 3] = [6, 10, 15];
+
+/// Per checkpoint: how many personas find their family, and their own fiche, in the top 10.
+fn recovery(
+    quiz: &Arc<Quiz>,
+    fiches: &[usize],
+    filters: &ResultFilters,
+    noisy: bool,
+    rng: &mut Rng,
+    latencies: &mut Vec<f64>,
+) -> ([usize; 3], [usize; 3]) {
+    let mut family_hits = [0usize; 3];
+    let mut own_hits = [0usize; 3];
+    for &j in fiches {
+        let job = &quiz.jobs()[j];
+        let mut s = Session::new(quiz.clone(), Formality::Tu);
+        let mut asked = 0;
+        let mut next = s.next_question();
+        while let Some(q) = next {
+            let qi = quiz.question_index(&q.id).expect("question of the quiz");
+            let mut a = quiz.persona_answer(qi, j);
+            if noisy {
+                // One answer in five moves one step on the scale, one in ten becomes "je ne sais pas".
+                a = match (rng.below(10), a) {
+                    (0, _) => Answer::NeSaisPas,
+                    (1 | 2, Answer::Oui) => Answer::PlutotOui,
+                    (1, Answer::PlutotOui) => Answer::Oui,
+                    (2, Answer::PlutotOui) => Answer::PlutotNon,
+                    (1 | 2, Answer::Non) => Answer::PlutotNon,
+                    (_, a) => a,
+                };
+            }
+            let t = Instant::now();
+            s.answer(&q.id, a).expect("known question");
+            next = s.next_question();
+            let top = s.results(filters);
+            if !noisy {
+                latencies.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            asked += 1;
+            if let Some(k) = CHECKPOINTS.iter().position(|&c| c == asked) {
+                let family = top.iter().any(|r| r.parent_rome == job.parent_rome);
+                family_hits[k] += usize::from(family);
+                own_hits[k] += usize::from(top.iter().any(|r| r.rome == job.rome));
+            }
+            if asked >= 15 {
+                break;
+            }
+        }
+        // A fiche the quiz could not tell apart before a checkpoint keeps its last ranking.
+        for (k, &c) in CHECKPOINTS.iter().enumerate() {
+            if asked < c {
+                let top = s.results(filters);
+                family_hits[k] += usize::from(top.iter().any(|r| r.parent_rome == job.parent_rome));
+                own_hits[k] += usize::from(top.iter().any(|r| r.rome == job.rome));
+            }
+        }
+    }
+    (family_hits, own_hits)
 }
 
 fn main() {
@@ -78,59 +140,32 @@ fn main() {
         }
         fiches.truncate(n);
     }
-    let checkpoints = [6usize, 10, 15];
-    let mut family_hits = [0usize; 3];
-    let mut own_hits = [0usize; 3];
-    let mut latencies: Vec<f64> = Vec::new();
     let filters = ResultFilters::default();
-    for &j in &fiches {
-        let job = &quiz.jobs()[j];
-        let mut s = Session::new(quiz.clone(), Formality::Tu);
-        let mut asked = 0;
-        let mut next = s.next_question();
-        while let Some(q) = next {
-            let qi = quiz.question_index(&q.id).expect("question of the quiz");
-            let t = Instant::now();
-            s.answer(&q.id, quiz.persona_answer(qi, j))
-                .expect("known question");
-            next = s.next_question();
-            let top = s.results(&filters);
-            latencies.push(t.elapsed().as_secs_f64() * 1000.0);
-            asked += 1;
-            if let Some(k) = checkpoints.iter().position(|&c| c == asked) {
-                let family = top.iter().any(|r| r.parent_rome == job.parent_rome);
-                family_hits[k] += usize::from(family);
-                own_hits[k] += usize::from(top.iter().any(|r| r.rome == job.rome));
-            }
-            if asked >= 15 {
-                break;
-            }
-        }
-        // A fiche the quiz could not tell apart before a checkpoint keeps its last ranking.
-        for (k, &c) in checkpoints.iter().enumerate() {
-            if asked < c {
-                let top = s.results(&filters);
-                family_hits[k] += usize::from(top.iter().any(|r| r.parent_rome == job.parent_rome));
-                own_hits[k] += usize::from(top.iter().any(|r| r.rome == job.rome));
-            }
-        }
-    }
-    let n = fiches.len() as f64;
+    let mut latencies: Vec<f64> = Vec::new();
     println!(
         "Quiz : {} questions, {} fiches ROME, chargé en {load_ms:.0} ms",
         quiz.questions().len(),
         n_jobs
     );
-    println!(
-        "Retrouver sa famille (code ROME parent dans le top 10), {} personas :",
-        fiches.len()
-    );
-    for (k, c) in checkpoints.iter().enumerate() {
+    for noisy in [false, true] {
+        let (family, own) = recovery(&quiz, &fiches, &filters, noisy, &mut rng, &mut latencies);
+        let label = if noisy {
+            "bruitées (1 réponse sur 5 décalée d'un cran, 1 sur 10 « je ne sais pas »)"
+        } else {
+            "fidèles à leur fiche"
+        };
         println!(
-            "  après {c:>2} réponses : famille {:.3}   fiche elle-même {:.3}",
-            family_hits[k] as f64 / n,
-            own_hits[k] as f64 / n
+            "Retrouver sa famille (code ROME parent dans le top 10), {} personas {label} :",
+            fiches.len()
         );
+        let n = fiches.len() as f64;
+        for (k, c) in CHECKPOINTS.iter().enumerate() {
+            println!(
+                "  après {c:>2} réponses : famille {:.3}   fiche elle-même {:.3}",
+                family[k] as f64 / n,
+                own[k] as f64 / n
+            );
+        }
     }
     // Diversity of random answer sets.
     let mut domains_count: Vec<usize> = Vec::new();
