@@ -497,11 +497,12 @@ impl DiscoverSession {
     /// `UnknownPlace` when `near` is not found, `InvalidQuery` for a level out of 1–8 or a bad radius.
     pub fn results(&self, filters: DiscoverFilters) -> Result<Vec<DiscoverJob>> {
         let level_ok = |l: Option<u8>| l.is_none_or(|l| (1..=8).contains(&l));
-        if !level_ok(filters.level_max)
-            || !level_ok(filters.level_min)
-            || !(filters.radius_km.is_finite() && filters.radius_km > 0.0)
-            || filters.limit == 0
-        {
+        let valid = level_ok(filters.level_max)
+            && level_ok(filters.level_min)
+            && filters.radius_km.is_finite()
+            && filters.radius_km > 0.0
+            && filters.limit > 0;
+        if !valid {
             return Err(OrientationError::InvalidQuery);
         }
         let near = match &filters.near {

@@ -247,10 +247,7 @@ fn interactive(
         .map_err(out_err)?;
     }
     // The quiz, one question at a time.
-    loop {
-        let Some(q) = session.next_question() else {
-            break;
-        };
+    while let Some(q) = session.next_question() {
         writeln!(out, "\n{}", progress_text(f, session.answered() + 1)).map_err(out_err)?;
         writeln!(out, "{}", q.text).map_err(out_err)?;
         let choices: Vec<String> = q

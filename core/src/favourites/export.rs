@@ -170,7 +170,7 @@ pub fn parse(bytes: &[u8]) -> Result<Document> {
         Some(v) => {
             let p: crate::discover::Profile = serde_json::from_value(v.clone())
                 .map_err(|_| invalid("profil du quiz : champ manquant ou invalide"))?;
-            crate::discover::profile::check(&p).map_err(|e| invalid(e))?;
+            crate::discover::profile::check(&p).map_err(invalid)?;
             Some(p)
         }
     };
