@@ -454,6 +454,16 @@ impl DiscoverSession {
         Ok(s.question(&id).map(|q| self.view(&s, q)))
     }
 
+    /// Forgets the answer to one question (editing the profile); false when it had none.
+    pub fn remove_answer(&self, question_id: String) -> Result<bool> {
+        let mut s = lock(&self.session);
+        let removed = s.forget(&question_id);
+        if removed {
+            self.save(&s)?;
+        }
+        Ok(removed)
+    }
+
     /// Forgets every answer (the profile too) and starts over.
     pub fn restart(&self) -> Result<()> {
         let mut s = lock(&self.session);

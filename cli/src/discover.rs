@@ -6,7 +6,7 @@ use clap::Args;
 use orientation_core::catalogue::Catalogue;
 use orientation_core::discover::texts::{progress_text, texts};
 use orientation_core::discover::{
-    Answer, Formality, JobResult, QuestionView, Quiz, ResultFilters, Session,
+    Answer, Formality, JobResult, NearTraining, QuestionView, Quiz, ResultFilters, Session,
 };
 use orientation_core::favourites::Store;
 use orientation_core::search::{filters, geo};
@@ -50,6 +50,9 @@ pub struct DiscoverArgs {
     /// Nombre de métiers affichés.
     #[arg(long, default_value_t = 10)]
     limit: usize,
+    /// Les formations d'un métier (code ROME) près de --near, sans passer par le quiz.
+    #[arg(long, value_name = "ROME")]
+    job: Option<String>,
 }
 
 fn out_err(e: std::io::Error) -> Error {
@@ -127,6 +130,9 @@ pub fn run(cli: &Cli, args: &DiscoverArgs) -> Result<()> {
     let cat = open_catalogue(cli)?;
     let quiz = Arc::new(Quiz::load(&cat)?);
     let filters = filters_from(&cat, args)?;
+    if let Some(rome) = &args.job {
+        return trainings_of(&quiz, rome, &filters, args);
+    }
     let answers: Vec<(String, Answer)> = args
         .answers
         .iter()
@@ -177,6 +183,93 @@ pub fn run(cli: &Cli, args: &DiscoverArgs) -> Result<()> {
         return writeln!(out, "{text}").map_err(out_err);
     }
     interactive(&cat, &quiz, &mut session, &filters, resumed, &save, args)
+}
+
+/// `--job ROME --near LIEU`: the trainings for one job near a place (what the quiz's last screen shows).
+fn trainings_of(
+    quiz: &Quiz,
+    rome: &str,
+    filters: &ResultFilters,
+    args: &DiscoverArgs,
+) -> Result<()> {
+    let (Some(point), Some(place)) = (filters.near, args.near.as_deref()) else {
+        return Err(Error::Invalid(
+            "indiquez un lieu avec --near (code postal, commune ou « lat,lon »)".into(),
+        ));
+    };
+    let job = quiz
+        .job(rome)
+        .ok_or_else(|| Error::UnknownId(rome.chars().take(20).collect()))?;
+    let (found, widened) = quiz.trainings_near_widening(&job.rome, point, filters.radius_km, 30)?;
+    let elsewhere = if found.is_empty() {
+        quiz.trainings_for(&job.rome, 10)?
+    } else {
+        Vec::new()
+    };
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let v = json!({
+            "rome": job.rome,
+            "title": job.title,
+            "near": place,
+            "radius_km": widened.unwrap_or(filters.radius_km),
+            "widened_to_km": widened,
+            "trainings": found,
+            "elsewhere": elsewhere,
+        });
+        let text = serde_json::to_string_pretty(&v).map_err(|e| Error::Invalid(e.to_string()))?;
+        return writeln!(out, "{text}").map_err(out_err);
+    }
+    let f = if args.vous {
+        Formality::Vous
+    } else {
+        Formality::Tu
+    };
+    if let Some(km) = widened {
+        writeln!(
+            out,
+            "Peu de formations à {} km : rayon élargi à {km} km.",
+            filters.radius_km
+        )
+        .map_err(out_err)?;
+    }
+    writeln!(
+        out,
+        "{} {place} ({} km) pour {} :",
+        texts(f).near_title,
+        widened.unwrap_or(filters.radius_km),
+        job.title
+    )
+    .map_err(out_err)?;
+    print_trainings(&mut out, f, &found, &elsewhere).map_err(out_err)
+}
+
+fn print_trainings(
+    out: &mut impl Write,
+    f: Formality,
+    found: &[NearTraining],
+    elsewhere: &[NearTraining],
+) -> std::io::Result<()> {
+    if found.is_empty() {
+        writeln!(out, "{}", texts(f).no_training_near)?;
+        if !elsewhere.is_empty() {
+            writeln!(out, "{}", texts(f).trainings_anywhere)?;
+            for t in elsewhere {
+                writeln!(out, "  {}  ({})", t.title, t.id)?;
+            }
+        }
+    }
+    for t in found {
+        let at = match t.distance_km {
+            Some(d) => format!("{d:.1} km"),
+            None => "à distance".to_string(),
+        };
+        writeln!(out, "  {:<10} {}  ({})", at, t.title, t.id)?;
+        if let Some(s) = &t.subtitle {
+            writeln!(out, "  {:<10} {}", "", s)?;
+        }
+    }
+    Ok(())
 }
 
 fn read_line(input: &mut impl BufRead) -> Result<Option<String>> {
@@ -369,26 +462,12 @@ fn interactive(
             job.title
         )
         .map_err(out_err)?;
-        if trainings.is_empty() {
-            writeln!(out, "{}", texts(f).no_training_near).map_err(out_err)?;
-            let anywhere = quiz.trainings_for(&job.rome, 8)?;
-            if !anywhere.is_empty() {
-                writeln!(out, "{}", texts(f).trainings_anywhere).map_err(out_err)?;
-                for t in &anywhere {
-                    writeln!(out, "  {}  ({})", t.title, t.id).map_err(out_err)?;
-                }
-            }
-        }
-        for t in &trainings {
-            let at = match t.distance_km {
-                Some(d) => format!("{d:.1} km"),
-                None => "à distance".to_string(),
-            };
-            writeln!(out, "  {:<10} {}  ({})", at, t.title, t.id).map_err(out_err)?;
-            if let Some(s) = &t.subtitle {
-                writeln!(out, "  {:<10} {}", "", s).map_err(out_err)?;
-            }
-        }
+        let elsewhere = if trainings.is_empty() {
+            quiz.trainings_for(&job.rome, 8)?
+        } else {
+            Vec::new()
+        };
+        print_trainings(&mut out, f, &trainings, &elsewhere).map_err(out_err)?;
         writeln!(
             out,
             "Fiche complète du métier : orientation show {}",

@@ -269,3 +269,28 @@ fn the_interactive_quiz_resumes_and_shows_trainings_near_a_place() {
     assert!(!String::from_utf8_lossy(&out.stdout).contains("Reprise"));
     assert_eq!(json(&dir, &["--profile"])["answered"], 0);
 }
+
+/// From a job to its trainings near a place, as a script does it.
+#[test]
+fn a_job_opens_on_its_trainings_near_a_place() {
+    let dir = fresh_dir();
+    let v = json(
+        &dir,
+        &["--job", "F1604", "--near", "37000", "--radius", "30"],
+    );
+    assert_eq!(v["title"], "Plaquiste");
+    let first = &v["trainings"][0];
+    assert_eq!(first["id"], "lheo:07_10");
+    let d = first["distance_km"].as_f64().unwrap();
+    assert!(d < 30.0, "{d}");
+    let out = orientation(&dir, &["discover", "--job", "F1604"], None);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--near"));
+    let out = orientation(
+        &dir,
+        &["discover", "--job", "F1604", "--near", "37000"],
+        None,
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Titre professionnel plaquiste"), "{text}");
+    assert!(text.contains(" km "), "{text}");
+}

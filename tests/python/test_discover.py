@@ -82,6 +82,9 @@ def test_back_filters_and_trainings_near(app):
     assert again.id == second.id and again.current is None
     assert [a.question_id for a in quiz.answers()] == [first.id]
     assert quiz.question_by_id(first.id).current == o.DiscoverAnswer.PLUTOT_OUI
+    quiz.answer(second.id, o.DiscoverAnswer.OUI)
+    assert quiz.remove_answer(second.id) and not quiz.remove_answer(second.id)
+    assert [a.question_id for a in quiz.answers()] == [first.id]
     assert quiz.back().id == first.id
     assert quiz.back() is None
     quiz.answer("cuisine", o.DiscoverAnswer.OUI)
