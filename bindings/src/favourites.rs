@@ -292,6 +292,8 @@ pub struct ImportSummary {
     pub favourites_kept: u32,
     pub searches_added: u32,
     pub searches_kept: u32,
+    /// The document's "Découvrir" profile replaced this one (none here, or older).
+    pub profile_imported: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -604,6 +606,7 @@ impl Favourites {
             favourites_kept: count(s.favourites_kept),
             searches_added: count(s.searches_added),
             searches_kept: count(s.searches_kept),
+            profile_imported: s.profile_imported,
         })
     }
 }

@@ -5,6 +5,7 @@
 //!   catalogue in the background (async, cancellable, with progress) and hands out the feature objects.
 //! - `Catalogue` (catalogue.rs): search (synchronous, interruptible) and sheets.
 //! - `Favourites` (favourites.rs): favourites, saved searches with what is new, compare, export/import.
+//! - `DiscoverSession` (discover.rs): the "Découvrir" quiz, from `Orientation::discover(formality, restart)`.
 //! - `Comparison` (compare.rs): the compare screen's columns and ready-made table rows.
 //! - `OrientationError` (error.rs): the one public error, converted from the core's in one place.
 //! - `set_logger` (logging.rs): `tracing` forwarded to the shell's logger.
@@ -21,6 +22,7 @@ pub mod catalogue;
 #[cfg(feature = "chat")]
 pub mod chat;
 pub mod compare;
+pub mod discover;
 pub mod error;
 pub mod favourites;
 pub mod logging;

@@ -211,6 +211,13 @@ fn writable_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+impl Orientation {
+    /// The user database, for the feature objects of other modules (the quiz profile).
+    pub(crate) fn user_store(&self) -> Result<Arc<Store>> {
+        self.shared.store()
+    }
+}
+
 #[uniffi::export]
 impl Orientation {
     /// Checks the config and the data directory (created if needed). Opens nothing else yet.
@@ -268,12 +275,12 @@ impl Orientation {
         )))
     }
 
-    /// "Delete all my data": favourites, saved searches and, with the chat, the conversation: the
-    /// room is left, the account closed on the server, the local copy and the saved secret wiped
-    /// (`Chat::delete_all_data`; needs the network, `ChatOffline` otherwise). All or nothing: when
-    /// the chat part fails nothing is deleted. A device with chat data whose chat is not opened in
-    /// this process gets `ChatNotOpen` (open it with `chat()` first). The catalogue is not the
-    /// user's and stays. Blocks while the server answers: call it off the main thread.
+    /// "Delete all my data": favourites, saved searches, the "Découvrir" profile and, with the chat, the
+    /// conversation: the room is left, the account closed on the server, the local copy and the saved
+    /// secret wiped (`Chat::delete_all_data`; needs the network, `ChatOffline` otherwise). All or nothing:
+    /// when the chat part fails nothing is deleted. A device with chat data whose chat is not opened in
+    /// this process gets `ChatNotOpen` (open it with `chat()` first). The catalogue is not the user's and
+    /// stays. Blocks while the server answers: call it off the main thread.
     pub fn delete_all_my_data(&self) -> Result<()> {
         #[cfg(feature = "chat")]
         self.delete_chat_data()?;

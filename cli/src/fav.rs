@@ -33,7 +33,7 @@ pub enum UserCommand {
     },
     /// Comparer 2 à 4 formations côte à côte.
     Compare(CompareArgs),
-    /// Supprimer toutes mes données : favoris, recherches enregistrées (et historique de discussion).
+    /// Supprimer toutes mes données : favoris, recherches enregistrées, profil « Découvrir » (et historique de discussion).
     DeleteMyData {
         /// Confirmer la suppression (rien n'est supprimé sans).
         #[arg(long)]
@@ -769,7 +769,7 @@ pub fn run(cli: &Cli, command: &UserCommand) -> Result<()> {
             #[cfg(not(feature = "chat"))]
             let chat: Option<String> = None;
             store(cli)?.delete_all_my_data()?;
-            println!("Toutes vos données ont été supprimées (favoris, recherches enregistrées, discussion).");
+            println!("Toutes vos données ont été supprimées (favoris, recherches enregistrées, profil « Découvrir », discussion).");
             if let Some(notice) = chat {
                 println!("{notice}");
             }

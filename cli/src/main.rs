@@ -3,6 +3,7 @@
 #[cfg(feature = "chat")]
 mod chat;
 mod cli_error;
+mod discover;
 mod fav;
 mod output;
 
@@ -50,6 +51,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Découvrir des métiers : un quiz sur ce que vous aimez, des métiers expliqués, des formations près de chez vous.
+    Discover(Box<discover::DiscoverArgs>),
     /// Construire le catalogue ou en afficher le contenu.
     Catalogue {
         #[command(subcommand)]
@@ -296,6 +299,7 @@ fn run(cli: &Cli) -> Result<()> {
     match &cli.command {
         Command::Search(args) => run_search(cli, args),
         Command::User(command) => fav::run(cli, command),
+        Command::Discover(args) => discover::run(cli, args),
         Command::Show { id, json } => {
             let cat = open_catalogue(cli)?;
             let sheet = cat.show(id)?;

@@ -10,6 +10,7 @@ pub mod chat;
 pub mod codes;
 pub mod dates;
 pub mod db;
+pub mod discover;
 pub mod error;
 pub mod favourites;
 pub mod search;

@@ -10,7 +10,7 @@ pub struct UserSchema;
 
 impl Schema for UserSchema {
     const NAME: &'static str = "utilisateur";
-    const VERSION: i64 = 3;
+    const VERSION: i64 = 4;
     fn upgrade_from(conn: &Connection, from: i64) -> Result<()> {
         match from {
             0 => conn.execute_batch(
@@ -18,6 +18,7 @@ impl Schema for UserSchema {
             )?,
             1 => conn.execute_batch(include_str!("../favourites/user_v2.sql"))?,
             2 => conn.execute_batch(CHAT_V3)?,
+            3 => conn.execute_batch(include_str!("../discover/user_v4.sql"))?,
             _ => {
                 return Err(Error::Invalid(format!(
                     "pas de migration depuis la version {from}"
@@ -72,6 +73,8 @@ pub const PERSONAL_TABLES: &[&str] = &[
     "saved_search",
     "chat_message",
     "chat_state",
+    "discover_answer",
+    "discover_profile",
 ];
 
 /// Tables "delete all my data" keeps: app preferences, not the person's data.
@@ -210,7 +213,9 @@ mod tests {
              INSERT INTO saved_search_session(search, session_id, open) VALUES (1, 'lheo:1', 0);
              INSERT INTO chat_message(pos, outgoing, sender, body, ts, state)
                  VALUES (1, 1, '@moi:localhost', 'bonjour', 0, 'sent');
-             INSERT INTO chat_state(key, value) VALUES ('room_id', '!r:localhost');",
+             INSERT INTO chat_state(key, value) VALUES ('room_id', '!r:localhost');
+             INSERT INTO discover_profile(id, formality, updated_at) VALUES (1, 'tu', 1);
+             INSERT INTO discover_answer(position, question, answer) VALUES (0, 'nuit', 'non');",
         )
         .unwrap();
         set_setting(&conn, "locale", "fr").unwrap();
@@ -290,5 +295,59 @@ mod tests {
             .is_err());
         conn.execute("INSERT INTO chat_state VALUES ('room_id', '!r')", [])
             .unwrap();
+    }
+
+    /// A frozen version-3 database (settings, favourites and chat, as those steps shipped) reaches the quiz
+    /// profile and keeps its data.
+    #[test]
+    fn upgrade_from_frozen_v3_keeps_everything_and_adds_the_quiz_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("user.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             INSERT INTO setting VALUES ('locale', 'fr');",
+        )
+        .unwrap();
+        conn.execute_batch(include_str!("../favourites/user_v2.sql"))
+            .unwrap();
+        conn.execute_batch(CHAT_V3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO favourite(kind, item_id, position, snapshot, created_at, updated_at)
+                 VALUES ('job', 'D1102', 0, '{}', 1, 1);
+             INSERT INTO chat_message(pos, outgoing, sender, body, ts, state)
+                 VALUES (1, 1, '@a:b', 'bonjour', 0, 'sent');
+             PRAGMA user_version = 3;",
+        )
+        .unwrap();
+        drop(conn);
+        let conn = open(&path).unwrap();
+        assert_eq!(crate::db::user_version(&conn).unwrap(), 4);
+        assert_eq!(setting(&conn, "locale").unwrap().as_deref(), Some("fr"));
+        assert_eq!(count(&conn, "favourite"), 1);
+        assert_eq!(count(&conn, "chat_message"), 1);
+        conn.execute(
+            "INSERT INTO discover_profile(id, formality, updated_at) VALUES (1, 'vous', 5)",
+            [],
+        )
+        .unwrap();
+        // One profile only.
+        assert!(conn
+            .execute(
+                "INSERT INTO discover_profile(id, formality, updated_at) VALUES (2, 'tu', 5)",
+                [],
+            )
+            .is_err());
+        conn.execute(
+            "INSERT INTO discover_answer(position, question, answer) VALUES (0, 'nuit', 'non')",
+            [],
+        )
+        .unwrap();
+        assert!(conn
+            .execute(
+                "INSERT INTO discover_answer(position, question, answer) VALUES (1, 'nuit', 'oui')",
+                [],
+            )
+            .is_err());
     }
 }

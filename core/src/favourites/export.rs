@@ -16,8 +16,9 @@ use std::collections::HashSet;
 
 /// What the document says it is, so a stray JSON file is not taken for an export.
 pub const FORMAT: &str = "orientation-favoris";
-/// The version this code writes and the newest it reads.
-pub const VERSION: u64 = 1;
+/// The newest version this code reads and writes. Version 2 adds the quiz profile (`discover`); an export
+/// without one is still written as version 1, so an older app reads it.
+pub const VERSION: u64 = 2;
 /// Far above any real list; a bigger file is not ours.
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
 
@@ -57,6 +58,9 @@ pub struct Document {
     pub exported_at: i64,
     pub favourites: Vec<FavouriteRecord>,
     pub saved_searches: Vec<SavedSearchRecord>,
+    /// The "Découvrir" quiz profile (version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discover: Option<crate::discover::Profile>,
 }
 
 /// What an import did.
@@ -70,6 +74,8 @@ pub struct ImportSummary {
     pub searches_added: usize,
     /// A saved search of the same name was already there: kept as is.
     pub searches_kept: usize,
+    /// The document's quiz profile replaced this database's (none here, or older).
+    pub profile_imported: bool,
 }
 
 fn invalid(what: impl std::fmt::Display) -> Error {
@@ -159,6 +165,15 @@ pub fn parse(bytes: &[u8]) -> Result<Document> {
         }
         saved_searches.push(rec);
     }
+    let discover = match value.get("discover") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(v) => {
+            let p: crate::discover::Profile = serde_json::from_value(v.clone())
+                .map_err(|_| invalid("profil du quiz : champ manquant ou invalide"))?;
+            crate::discover::profile::check(&p).map_err(invalid)?;
+            Some(p)
+        }
+    };
     let exported_at = value
         .get("exported_at")
         .and_then(|v| v.as_i64())
@@ -169,6 +184,7 @@ pub fn parse(bytes: &[u8]) -> Result<Document> {
         exported_at,
         favourites,
         saved_searches,
+        discover,
     })
 }
 
@@ -235,12 +251,14 @@ impl Store {
                         .collect(),
                 });
             }
+            let discover = crate::discover::profile::read(c)?;
             Ok(Document {
                 format: FORMAT.into(),
-                version: VERSION,
+                version: if discover.is_some() { VERSION } else { 1 },
                 exported_at: super::now(),
                 favourites,
                 saved_searches,
+                discover,
             })
         })
     }
@@ -322,6 +340,13 @@ impl Store {
                     ins.execute(params![id, r.id, r.open])?;
                 }
                 sum.searches_added += 1;
+            }
+            if let Some(p) = &doc.discover {
+                let here = crate::discover::profile::read(tx)?;
+                if here.is_none_or(|h| p.updated_at > h.updated_at) {
+                    crate::discover::profile::write(tx, p)?;
+                    sum.profile_imported = true;
+                }
             }
             Ok(sum)
         })

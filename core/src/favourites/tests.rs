@@ -361,6 +361,7 @@ fn import_merges_newer_over_older_and_keeps_taken_names() {
             favourites_kept: 2,
             searches_added: 0,
             searches_kept: 1,
+            profile_imported: false,
         }
     );
     assert_eq!(
@@ -403,7 +404,7 @@ fn bad_documents_are_refused_and_change_nothing() {
         "pas un export",
     ));
     let mut future: serde_json::Value = serde_json::from_str(&good).unwrap();
-    future["version"] = 2.into();
+    future["version"] = 3.into();
     cases.push((future.to_string(), "plus récente"));
     let mut no_version: serde_json::Value = serde_json::from_str(&good).unwrap();
     no_version["version"] = "un".into();
