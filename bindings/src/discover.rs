@@ -8,7 +8,6 @@ use crate::error::{OrientationError, Result};
 use crate::orientation::Orientation;
 use orientation_core::discover::{self as core, texts};
 use orientation_core::favourites::{ItemKind, Store};
-use orientation_core::search::geo;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
@@ -516,7 +515,7 @@ impl DiscoverSession {
             return Err(OrientationError::InvalidQuery);
         }
         let near = match &filters.near {
-            Some(text) => Some(geo::resolve(self.catalogue.db().conn(), text)?),
+            Some(text) => Some(self.catalogue.db().resolve_place(text)?.point),
             None => None,
         };
         let results = lock(&self.session).results(&core::ResultFilters {
@@ -563,7 +562,7 @@ impl DiscoverSession {
         if !(radius_km.is_finite() && radius_km > 0.0) {
             return Err(OrientationError::InvalidQuery);
         }
-        let point = geo::resolve(self.catalogue.db().conn(), &place)?;
+        let point = self.catalogue.db().resolve_place(&place)?.point;
         let quiz = lock(&self.session).quiz().clone();
         let (found, widened) = quiz.trainings_near_widening(&rome, point, radius_km, 30)?;
         let elsewhere = if found.is_empty() {
