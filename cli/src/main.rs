@@ -4,6 +4,8 @@
 mod chat;
 mod fav;
 mod output;
+#[cfg(feature = "sync")]
+mod update;
 
 use clap::{Args, Parser, Subcommand};
 use orientation_core::catalogue::import::source::{DirSource, EmbeddedSource, Source};
@@ -71,6 +73,10 @@ enum CatalogueAction {
         #[arg(long)]
         issues: bool,
     },
+    /// Publier le catalogue (keygen, publish) et le mettre à jour par HTTP (check, update).
+    #[cfg(feature = "sync")]
+    #[command(flatten)]
+    Sync(update::SyncAction),
 }
 
 #[derive(Args)]
@@ -181,6 +187,9 @@ fn report_summary(report: &Report, took: std::time::Duration) {
 
 fn open_catalogue(cli: &Cli) -> Result<Catalogue> {
     let path = data_dir(cli)?.join("catalogue.db");
+    // An update cut between its swap and the first opening leaves the previous catalogue to restore.
+    #[cfg(feature = "sync")]
+    orientation_core::sync::recover(&path)?;
     let src = source(cli)?;
     let start = std::time::Instant::now();
     let (catalogue, report) = Catalogue::open_or_build(&path, src.as_ref(), &progress_bar())?;
@@ -348,6 +357,8 @@ fn run(cli: &Cli) -> Result<()> {
                         .map_err(|e| Error::io("<sortie standard>", e))
                 }
             }
+            #[cfg(feature = "sync")]
+            CatalogueAction::Sync(action) => update::run(cli, action),
         },
     }
 }

@@ -11,6 +11,8 @@ pub mod db;
 pub mod error;
 pub mod favourites;
 pub mod search;
+#[cfg(feature = "sync")]
+pub mod sync;
 pub mod text_fr;
 
 pub use error::{Error, Result};
