@@ -78,6 +78,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
         homeserver_url: None,
         locale: "fr-FR".into(),
+        catalogue_update_url: None,
+        catalogue_public_key: None,
     })?;
     let cat = app.catalogue()?;
     let core = orientation_core::catalogue::Catalogue::open(&catalogue)?;
