@@ -165,7 +165,9 @@ impl Updates {
         let _release = Release(&self.running);
         let _cancel_on_drop = CancelOnDrop(cancel.clone());
         let store = (self.store)()
-            .map_err(|e| tracing::warn!(error = %e, "base utilisateur indisponible : pas de nouveautés"))
+            .map_err(
+                |e| tracing::warn!(error = %e, "base utilisateur indisponible : pas de nouveautés"),
+            )
             .ok();
         let progress: sync::update::ProgressFn = Arc::new(move |p: sync::Progress| {
             if let Some(l) = &listener {

@@ -28,7 +28,11 @@ fn installed_outcome(o: UpdateOutcome) -> Box<sync::update::Installed> {
 
 fn manifest_v2() -> Manifest {
     let f = fixture();
-    Manifest::parse(&std::fs::read(f.pub_v2.join("manifest.json")).unwrap(), "0.1.0").unwrap()
+    Manifest::parse(
+        &std::fs::read(f.pub_v2.join("manifest.json")).unwrap(),
+        "0.1.0",
+    )
+    .unwrap()
 }
 
 #[test]
@@ -53,7 +57,11 @@ fn first_install_downloads_the_full_catalogue_into_an_empty_dir() {
     assert_eq!(sha256_file(&app.join("catalogue.db")), m.full.sha256);
     assert_eq!(installed(&app), Some(2));
     let cat = Catalogue::open(&app.join("catalogue.db")).unwrap();
-    let hits = cat.engine().unwrap().search(&Query::new("boulanger")).unwrap();
+    let hits = cat
+        .engine()
+        .unwrap()
+        .search(&Query::new("boulanger"))
+        .unwrap();
     assert!(!hits.is_empty());
     assert!(!app.join("catalogue.db.previous").exists());
     assert!(leftovers(&app, ".part").is_empty());
@@ -66,9 +74,15 @@ fn a_delta_brings_version_1_to_version_2_and_then_nothing_is_new() {
     let u = updater(&f.server.at("pub-v2"), &app);
     let m = manifest_v2();
     let delta = &m.deltas[0];
-    assert!(delta.compressed_size * 4 < m.full.compressed_size, "{delta:?}");
+    assert!(
+        delta.compressed_size * 4 < m.full.compressed_size,
+        "{delta:?}"
+    );
     let done = installed_outcome(update(&u).unwrap());
-    assert_eq!((done.version, done.delta, done.previous), (2, true, Some(1)));
+    assert_eq!(
+        (done.version, done.delta, done.previous),
+        (2, true, Some(1))
+    );
     assert_eq!(done.downloaded, delta.compressed_size);
     assert_eq!(sha256_file(&app.join("catalogue.db")), m.full.sha256);
     assert!(f.server.log_lines(&format!("/pub-v2/{}", delta.file)).len() == 1);
@@ -82,7 +96,10 @@ fn a_delta_brings_version_1_to_version_2_and_then_nothing_is_new() {
     let lines = f.server.log_lines("/pub-v2/manifest.json");
     assert_eq!(lines.len(), before + 1);
     assert!(lines.last().unwrap().contains("\" 304 "), "{lines:?}");
-    assert!(matches!(update(&u).unwrap(), UpdateOutcome::UpToDate { version: 2 }));
+    assert!(matches!(
+        update(&u).unwrap(),
+        UpdateOutcome::UpToDate { version: 2 }
+    ));
 }
 
 #[test]
@@ -95,11 +112,11 @@ fn favourites_keep_their_snapshot_and_saved_searches_get_their_news_through_a_re
         let cat = Catalogue::open(&app.join("catalogue.db")).unwrap();
         let engine = cat.engine().unwrap();
         store.add(&cat, &gone_id, Some(ItemKind::Place)).unwrap();
-        for (_, name) in &f.added {
+        for (i, (_, name)) in f.added.iter().enumerate() {
             let mut q = Query::new(name);
             q.kind = Some(Kind::Place);
             store
-                .save_search(&cat, &engine, &format!("agence {name}"), &q, 2026_12_01)
+                .save_search(&cat, &engine, &format!("agence {i} {name}"), &q, 2026_12_01)
                 .unwrap();
         }
     }
@@ -119,7 +136,10 @@ fn favourites_keep_their_snapshot_and_saved_searches_get_their_news_through_a_re
     let favourites_after = store.list(&ListFilter::default()).unwrap();
     assert_eq!(favourites_after.len(), 1);
     assert_eq!(favourites_after[0].snapshot, favourites_before[0].snapshot);
-    assert_eq!(favourites_after[0].snapshot.title.to_uppercase(), gone_name.to_uppercase());
+    assert_eq!(
+        favourites_after[0].snapshot.title.to_uppercase(),
+        gone_name.to_uppercase()
+    );
     let cat = Catalogue::open(&app.join("catalogue.db")).unwrap();
     assert_eq!(
         availability(&cat, &favourites_after[0]).unwrap(),
@@ -136,7 +156,11 @@ fn favourites_keep_their_snapshot_and_saved_searches_get_their_news_through_a_re
         added.iter().any(|id| news_ids.contains(id)),
         "news {news_ids:?} has none of {added:?}"
     );
-    assert!(done.lines().iter().any(|l| l.contains("nouveau")), "{:?}", done.lines());
+    assert!(
+        done.lines().iter().any(|l| l.contains("nouveau")),
+        "{:?}",
+        done.lines()
+    );
 }
 
 #[test]
@@ -182,8 +206,14 @@ fn a_wrong_signature_is_refused_before_any_download() {
     let err = update(&u).unwrap_err();
     assert!(matches!(err, Error::Sync(SyncError::BadSignature)), "{err}");
     assert_eq!(installed(&app), Some(1));
-    assert!(f.server.log_lines(&format!("/badsig/{}", manifest_v2().full.file)).is_empty());
-    assert!(f.server.log_lines(&format!("/badsig/{}", manifest_v2().deltas[0].file)).is_empty());
+    assert!(f
+        .server
+        .log_lines(&format!("/badsig/{}", manifest_v2().full.file))
+        .is_empty());
+    assert!(f
+        .server
+        .log_lines(&format!("/badsig/{}", manifest_v2().deltas[0].file))
+        .is_empty());
 }
 
 #[test]
@@ -201,8 +231,14 @@ fn a_manifest_of_a_newer_format_asks_for_a_newer_app() {
 
     let app = app_dir("newer", true);
     let err = update(&updater(&f.server.at("newer"), &app)).unwrap_err();
-    assert!(matches!(err, Error::Sync(SyncError::FormatTooNew { .. })), "{err}");
-    assert!(err.to_string().contains("mettez l'application à jour"), "{err}");
+    assert!(
+        matches!(err, Error::Sync(SyncError::FormatTooNew { .. })),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("mettez l'application à jour"),
+        "{err}"
+    );
     assert_eq!(installed(&app), Some(1));
 }
 
@@ -215,7 +251,10 @@ fn not_found_and_server_errors_are_told_apart() {
         .unwrap_err();
     assert!(matches!(err, Error::Sync(SyncError::NotFound(_))), "{err}");
     let err = update(&updater(&f.server.at("error500/pub-v2"), &app)).unwrap_err();
-    assert!(matches!(err, Error::Sync(SyncError::ServerUnavailable(500))), "{err}");
+    assert!(
+        matches!(err, Error::Sync(SyncError::ServerUnavailable(500))),
+        "{err}"
+    );
     assert!(err.to_string().starts_with("serveur indisponible"), "{err}");
     assert_eq!(installed(&app), Some(1));
 }
@@ -289,7 +328,10 @@ fn wait_for_part(app: &std::path::Path, bytes: u64) {
         if size >= bytes {
             return;
         }
-        assert!(std::time::Instant::now() < end, "the download never reached {bytes} bytes");
+        assert!(
+            std::time::Instant::now() < end,
+            "the download never reached {bytes} bytes"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -320,7 +362,10 @@ fn a_download_cut_by_the_server_resumes_where_it_stopped() {
     server.stop();
     assert!(done.resumed_from >= 1_000_000, "{done:?}");
     assert_eq!(done.resumed_from + done.downloaded, total);
-    assert_eq!(sha256_file(&app.join("catalogue.db")), manifest_v2().full.sha256);
+    assert_eq!(
+        sha256_file(&app.join("catalogue.db")),
+        manifest_v2().full.sha256
+    );
 }
 
 #[test]
@@ -335,7 +380,9 @@ fn cancelling_stops_the_download_and_keeps_the_part_for_later() {
             c.store(true, Ordering::SeqCst);
         }
     });
-    let err = runtime().block_on(u.update(None, progress, cancel)).unwrap_err();
+    let err = runtime()
+        .block_on(u.update(None, progress, cancel))
+        .unwrap_err();
     assert!(matches!(err, Error::Sync(SyncError::Cancelled)), "{err}");
     assert_eq!(leftovers(&app, ".part").len(), 1);
     assert_eq!(installed(&app), None);
@@ -378,7 +425,10 @@ fn a_full_disk_is_a_clear_error_and_the_old_catalogue_stays() {
     let before = sha256_file(&mnt.join("catalogue.db"));
     let err = update(&updater(&f.server.at("pub-v2"), &mnt)).unwrap_err();
     assert!(matches!(err, Error::Sync(SyncError::DiskFull)), "{err}");
-    assert!(err.to_string().contains("espace disque insuffisant"), "{err}");
+    assert!(
+        err.to_string().contains("espace disque insuffisant"),
+        "{err}"
+    );
     assert_eq!(sha256_file(&mnt.join("catalogue.db")), before);
     assert!(!mnt.join("catalogue.db.new").exists());
     assert!(Catalogue::open(&mnt.join("catalogue.db")).is_ok());

@@ -58,7 +58,11 @@ fn agencies_rows() -> (String, Vec<String>) {
 
 fn id_and_name(row: &str) -> (String, String) {
     let mut f = row.split(',');
-    (f.next().unwrap().to_string(), f.next().unwrap().to_string())
+    // Catalogue ids of France Travail agencies are "ft:" + reference_pe.
+    (
+        format!("ft:{}", f.next().unwrap()),
+        f.next().unwrap().to_string(),
+    )
 }
 
 fn source_without(dir: &Path, keep: impl Fn(usize, usize) -> bool) {
@@ -81,6 +85,8 @@ pub fn fixture() -> &'static Fixture {
         let name = std::env::current_exe()
             .ok()
             .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            // "sync_update-<hash>": one fixture per test file, whatever the build.
+            .map(|s| s.split('-').next().unwrap_or_default().to_string())
             .unwrap_or_else(|| "sync".into());
         let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("sync-fixture-{name}"));
         let state = repo().join(".dev/sync-tests").join(&name);
