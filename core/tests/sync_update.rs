@@ -5,6 +5,7 @@ mod sync_support;
 
 use orientation_core::catalogue::Catalogue;
 use orientation_core::favourites::{availability, Availability, ItemKind, ListFilter, Store};
+use orientation_core::search::filters::today;
 use orientation_core::search::{Kind, Query};
 use orientation_core::sync::{
     self, CheckOutcome, Manifest, SecretKey, SyncError, UpdateConfig, UpdateOutcome, Updater,
@@ -116,7 +117,7 @@ fn favourites_keep_their_snapshot_and_saved_searches_get_their_news_through_a_re
             let mut q = Query::new(name);
             q.kind = Some(Kind::Place);
             store
-                .save_search(&cat, &engine, &format!("agence {i} {name}"), &q, 2026_12_01)
+                .save_search(&cat, &engine, &format!("agence {i} {name}"), &q, today())
                 .unwrap();
         }
     }

@@ -58,7 +58,24 @@ pub fn installed_version(catalogue: &Path) -> Result<Option<u64>> {
 /// Finishes or undoes what an interrupted update left: removes a half-written `.new`; if a `.previous`
 /// is there, keeps the current catalogue when it opens (the swap was done) and puts the previous one back
 /// otherwise. Call before opening the catalogue after an update may have been cut.
+/// Does nothing while an update runs (it holds `updates/lock`, and finishes or undoes its own swap).
 pub fn recover(catalogue: &Path) -> Result<()> {
+    let lock = parent(catalogue).join("updates").join("lock");
+    if let Ok(f) = std::fs::File::open(&lock) {
+        match f.try_lock_shared() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(()),
+            Err(std::fs::TryLockError::Error(_)) => {}
+        }
+        let result = recover_locked(catalogue);
+        drop(f);
+        return result;
+    }
+    recover_locked(catalogue)
+}
+
+/// [`recover`] for the update itself, which holds the lock.
+pub(crate) fn recover_locked(catalogue: &Path) -> Result<()> {
     remove_if_there(&side(catalogue, "new"))?;
     remove_if_there(&side(catalogue, "new-journal"))?;
     let previous = side(catalogue, "previous");
@@ -77,10 +94,8 @@ pub fn recover(catalogue: &Path) -> Result<()> {
 pub(crate) fn install(new: &Path, catalogue: &Path) -> Result<()> {
     let previous = side(catalogue, "previous");
     remove_if_there(&previous)?;
-    if catalogue.exists() {
-        if std::fs::hard_link(catalogue, &previous).is_err() {
-            std::fs::copy(catalogue, &previous).map_err(|e| io(&previous, e))?;
-        }
+    if catalogue.exists() && std::fs::hard_link(catalogue, &previous).is_err() {
+        std::fs::copy(catalogue, &previous).map_err(|e| io(&previous, e))?;
     }
     std::fs::rename(new, catalogue).map_err(|e| io(catalogue, e))?;
     sync_dir(parent(catalogue));

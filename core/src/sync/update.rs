@@ -266,9 +266,7 @@ impl Updater {
             .connect_timeout(config.connect_timeout)
             .read_timeout(config.stall_timeout)
             .redirect(reqwest::redirect::Policy::custom(|attempt| {
-                if attempt.previous().len() > 5 {
-                    attempt.stop()
-                } else if check_url(attempt.url()).is_err() {
+                if attempt.previous().len() > 5 || check_url(attempt.url()).is_err() {
                     attempt.stop()
                 } else {
                     attempt.follow()
@@ -444,7 +442,7 @@ impl Updater {
     /// but the cached manifest.
     pub async fn check(&self) -> Result<CheckOutcome> {
         let _lock = self.lock()?;
-        swap::recover(&self.config.catalogue)?;
+        swap::recover_locked(&self.config.catalogue)?;
         let m = self.manifest().await?;
         let installed = swap::installed_version(&self.config.catalogue)?;
         Ok(match self.target(&m, installed)? {
@@ -475,7 +473,7 @@ impl Updater {
             done: 0,
             total: 0,
         });
-        swap::recover(&self.config.catalogue)?;
+        swap::recover_locked(&self.config.catalogue)?;
         let m = self.manifest().await?;
         let installed = swap::installed_version(&self.config.catalogue)?;
         let Some(target) = self.target(&m, installed)? else {
