@@ -69,7 +69,7 @@ def test_first_install_then_a_new_version_while_a_catalogue_is_open(tmp_path, pu
     app = app_for(tmp_path, url, key, where)
     updates = app.updates()
     check = asyncio.run(updates.check())
-    assert isinstance(check, o.UpdateCheck.AVAILABLE)
+    assert check.is_AVAILABLE()
     assert check.version == 1 and check.download_size > 0 and not check.delta
     assert check.message.startswith("Mise à jour disponible : version 1 (")
 
@@ -83,7 +83,7 @@ def test_first_install_then_a_new_version_while_a_catalogue_is_open(tmp_path, pu
     assert phases.index(o.UpdatePhase.DOWNLOAD) < phases.index(o.UpdatePhase.APPLY)
     last = [p for p in progress.seen if p.phase == o.UpdatePhase.DOWNLOAD][-1]
     assert last.done == last.total == check.download_size
-    assert app.catalogue_state() == o.CatalogueState.READY
+    assert app.catalogue_state().is_READY()
 
     before = app.catalogue()
     hits = before.search(o.SearchQuery(text="agence")).items
@@ -91,14 +91,14 @@ def test_first_install_then_a_new_version_while_a_catalogue_is_open(tmp_path, pu
 
     publish_again(mine, where)
     check = asyncio.run(updates.check())
-    assert isinstance(check, o.UpdateCheck.AVAILABLE) and check.version == 2 and check.delta
+    assert check.is_AVAILABLE() and check.version == 2 and check.delta
     result = asyncio.run(updates.update(None))
     assert result.updated and result.version == 2 and result.delta
     # The catalogue opened before the swap still answers; a new one comes from the new file.
     assert [h.id for h in before.search(o.SearchQuery(text="agence")).items] == [h.id for h in hits]
     assert app.catalogue().search(o.SearchQuery(text="agence")).items
     again = asyncio.run(updates.check())
-    assert isinstance(again, o.UpdateCheck.UP_TO_DATE) and again.version == 2
+    assert again.is_UP_TO_DATE() and again.version == 2
     assert not asyncio.run(updates.update(None)).updated
 
 
