@@ -12,7 +12,7 @@
 //!
 //! - `Chat` (chat.rs, feature `chat`): the advisor chat, from `Orientation::chat(token_store, service)`.
 //!
-//! - `Updates` (updates.rs, feature `sync`): catalogue updates over HTTP, from `Orientation::updates()`.
+//! - `CatalogueUpdates` (updates.rs, feature `sync`): catalogue updates over HTTP, from `Orientation::updates()`.
 //!
 //! Search items carry `is_favourite`.
 

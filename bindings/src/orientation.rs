@@ -274,7 +274,7 @@ impl Orientation {
     /// Catalogue updates over HTTP, from `catalogue_update_url` checked with `catalogue_public_key`
     /// (`InvalidConfig` without them, or for an address that is not https or loopback).
     #[cfg(feature = "sync")]
-    pub fn updates(&self) -> Result<Arc<crate::updates::Updates>> {
+    pub fn updates(&self) -> Result<Arc<crate::updates::CatalogueUpdates>> {
         let (Some(url), Some(key)) = (
             self.config.catalogue_update_url.as_deref(),
             self.config.catalogue_public_key.as_deref(),
@@ -288,7 +288,7 @@ impl Orientation {
         let updater = orientation_core::sync::Updater::new(config)?;
         let store = self.shared.clone();
         let swapped = self.shared.clone();
-        Ok(Arc::new(crate::updates::Updates::new(
+        Ok(Arc::new(crate::updates::CatalogueUpdates::new(
             updater,
             Box::new(move || store.store()),
             Box::new(move || {

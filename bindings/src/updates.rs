@@ -1,4 +1,4 @@
-//! `Updates`: catalogue updates over HTTP for the shells (`Orientation::updates()`), a thin wrapper over
+//! `CatalogueUpdates`: catalogue updates over HTTP for the shells (`Orientation::updates()`), a thin wrapper over
 //! `orientation_core::sync::Updater` run on the bindings' runtime.
 //!
 //! Open `Catalogue` objects keep answering while an update downloads and after it swaps (they hold the
@@ -70,16 +70,16 @@ type StoreFn = Box<dyn Fn() -> Result<Arc<Store>> + Send + Sync>;
 type SwappedFn = Box<dyn Fn() + Send + Sync>;
 
 #[derive(uniffi::Object)]
-pub struct Updates {
+pub struct CatalogueUpdates {
     updater: Arc<Updater>,
     store: StoreFn,
     swapped: SwappedFn,
     running: Mutex<Option<Arc<AtomicBool>>>,
 }
 
-impl Updates {
-    pub(crate) fn new(updater: Updater, store: StoreFn, swapped: SwappedFn) -> Updates {
-        Updates {
+impl CatalogueUpdates {
+    pub(crate) fn new(updater: Updater, store: StoreFn, swapped: SwappedFn) -> CatalogueUpdates {
+        CatalogueUpdates {
             updater: Arc::new(updater),
             store,
             swapped,
@@ -119,7 +119,7 @@ async fn on_runtime<T: Send + 'static>(
 }
 
 #[uniffi::export]
-impl Updates {
+impl CatalogueUpdates {
     /// Asks the server whether a newer catalogue is published (a conditional GET: cheap to repeat).
     /// `UpdateOffline` / `UpdateServerUnavailable` are ordinary: the catalogue in hand keeps working.
     pub async fn check(&self) -> Result<UpdateCheck> {

@@ -60,7 +60,7 @@ class UpdatesTest {
         return "kt-$name/"
     }
 
-    private fun app(url: String, key: String = File(where, "key.pub").readText().trim()) =
+    private fun newApp(url: String, key: String = File(where, "key.pub").readText().trim()) =
         Orientation(
             OrientationConfig(
                 dataDir = Files.createTempDirectory("orientation-updates").toString(),
@@ -72,7 +72,7 @@ class UpdatesTest {
 
     @Test
     fun `a first install reports its phases and the catalogue then answers`() = runBlocking {
-        val app = app(baseUrl + published("first"))
+        val app = newApp(baseUrl + published("first"))
         val updates = app.updates()
         val check = updates.check()
         assertTrue(check is UpdateCheck.Available, check.toString())
@@ -97,7 +97,7 @@ class UpdatesTest {
 
     @Test
     fun `cancel stops an update with Cancelled and refusals are typed`() = runBlocking {
-        val updates = app(baseUrl + "slow/" + published("cancel")).updates()
+        val updates = newApp(baseUrl + "slow/" + published("cancel")).updates()
         assertThrows<OrientationException.Cancelled> {
             runBlocking {
                 updates.update(object : UpdateProgressListener {
@@ -107,9 +107,9 @@ class UpdatesTest {
                 })
             }
         }
-        assertThrows<OrientationException.InvalidConfig> { app("http://catalogue.invalid/").updates() }
+        assertThrows<OrientationException.InvalidConfig> { newApp("http://catalogue.invalid/").updates() }
         assertThrows<OrientationException.UpdateServerUnavailable> {
-            runBlocking { app(baseUrl + "error500/" + published("500")).updates().check() }
+            runBlocking { newApp(baseUrl + "error500/" + published("500")).updates().check() }
         }
         Unit
     }
