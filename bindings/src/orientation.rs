@@ -271,34 +271,6 @@ impl Orientation {
         Ok(self.shared.store()?.delete_all_my_data()?)
     }
 
-    /// Catalogue updates over HTTP, from `catalogue_update_url` checked with `catalogue_public_key`
-    /// (`InvalidConfig` without them, or for an address that is not https or loopback).
-    #[cfg(feature = "sync")]
-    pub fn updates(&self) -> Result<Arc<crate::updates::CatalogueUpdates>> {
-        let (Some(url), Some(key)) = (
-            self.config.catalogue_update_url.as_deref(),
-            self.config.catalogue_public_key.as_deref(),
-        ) else {
-            return Err(OrientationError::InvalidConfig);
-        };
-        let key = orientation_core::sync::PublicKey::from_hex(key)
-            .map_err(|_| OrientationError::InvalidConfig)?;
-        let config =
-            orientation_core::sync::UpdateConfig::new(url, key, &self.shared.catalogue_path);
-        let updater = orientation_core::sync::Updater::new(config)?;
-        let store = self.shared.clone();
-        let swapped = self.shared.clone();
-        Ok(Arc::new(crate::updates::CatalogueUpdates::new(
-            updater,
-            Box::new(move || store.store()),
-            Box::new(move || {
-                // Objects handed out keep the old file open; the next `catalogue()` opens the new one.
-                *lock(&swapped.opened) = None;
-                swapped.state.send_replace(swapped.state_on_disk());
-            }),
-        )))
-    }
-
     /// The config this object was opened with.
     pub fn config(&self) -> OrientationConfig {
         self.config.clone()
@@ -418,5 +390,36 @@ impl Orientation {
         .await?;
         *slot = Some(chat.clone());
         Ok(chat)
+    }
+}
+
+#[cfg(feature = "sync")]
+#[uniffi::export]
+impl Orientation {
+    /// Catalogue updates over HTTP, from `catalogue_update_url` checked with `catalogue_public_key`
+    /// (`InvalidConfig` without them, or for an address that is not https or loopback).
+    pub fn updates(&self) -> Result<Arc<crate::updates::CatalogueUpdates>> {
+        let (Some(url), Some(key)) = (
+            self.config.catalogue_update_url.as_deref(),
+            self.config.catalogue_public_key.as_deref(),
+        ) else {
+            return Err(OrientationError::InvalidConfig);
+        };
+        let key = orientation_core::sync::PublicKey::from_hex(key)
+            .map_err(|_| OrientationError::InvalidConfig)?;
+        let config =
+            orientation_core::sync::UpdateConfig::new(url, key, &self.shared.catalogue_path);
+        let updater = orientation_core::sync::Updater::new(config)?;
+        let store = self.shared.clone();
+        let swapped = self.shared.clone();
+        Ok(Arc::new(crate::updates::CatalogueUpdates::new(
+            updater,
+            Box::new(move || store.store()),
+            Box::new(move || {
+                // Objects handed out keep the old file open; the next `catalogue()` opens the new one.
+                *lock(&swapped.opened) = None;
+                swapped.state.send_replace(swapped.state_on_disk());
+            }),
+        )))
     }
 }
