@@ -71,8 +71,12 @@ fn first_install_downloads_the_full_catalogue_into_an_empty_dir() {
 #[test]
 fn a_delta_brings_version_1_to_version_2_and_then_nothing_is_new() {
     let f = fixture();
+    // A directory of its own, so the access log holds only this test's requests.
+    let dir = f.root.join("delta");
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_tree(&f.pub_v2, &dir);
     let app = app_dir("delta", true);
-    let u = updater(&f.server.at("pub-v2"), &app);
+    let u = updater(&f.server.at("delta"), &app);
     let m = manifest_v2();
     let delta = &m.deltas[0];
     assert!(
@@ -93,12 +97,12 @@ fn a_delta_brings_version_1_to_version_2_and_then_nothing_is_new() {
         .is_empty());
 
     // Nothing new: the manifest comes back 304 and nothing is downloaded.
-    let before = f.server.log_lines("/pub-v2/manifest.json").len();
+    let before = f.server.log_lines("/delta/manifest.json").len();
     assert_eq!(
         runtime().block_on(u.check()).unwrap(),
         CheckOutcome::UpToDate { version: 2 }
     );
-    let lines = f.server.log_lines("/pub-v2/manifest.json");
+    let lines = f.server.log_lines("/delta/manifest.json");
     assert_eq!(lines.len(), before + 1);
     assert!(lines.last().unwrap().contains("\" 304 "), "{lines:?}");
     assert!(matches!(
