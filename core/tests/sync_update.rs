@@ -90,10 +90,13 @@ fn a_delta_brings_version_1_to_version_2_and_then_nothing_is_new() {
     );
     assert_eq!(done.downloaded, delta.compressed_size);
     assert_eq!(sha256_file(&app.join("catalogue.db")), m.full.sha256);
-    // (Other tests update from pub-v2 too: the access log cannot tell this client's requests apart.)
-    assert!(!f
+    assert_eq!(
+        f.server.log_lines(&format!("/delta/{}", delta.file)).len(),
+        1
+    );
+    assert!(f
         .server
-        .log_lines(&format!("/pub-v2/{}", delta.file))
+        .log_lines(&format!("/delta/{}", m.full.file))
         .is_empty());
 
     // Nothing new: the manifest comes back 304 and nothing is downloaded.
