@@ -59,6 +59,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             catalogue_source: CatalogueSource::OpenData { dir: data.into() },
             homeserver_url: None,
             locale: "fr-FR".into(),
+            catalogue_update_url: None,
+            catalogue_public_key: None,
         })?;
         let rt = tokio::runtime::Builder::new_current_thread().build()?;
         rt.block_on(builder.build_catalogue(None))?;
@@ -78,6 +80,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
         homeserver_url: None,
         locale: "fr-FR".into(),
+        catalogue_update_url: None,
+        catalogue_public_key: None,
     })?;
     let cat = app.catalogue()?;
     let core = orientation_core::catalogue::Catalogue::open(&catalogue)?;

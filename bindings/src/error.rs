@@ -75,6 +75,17 @@ pub enum OrientationError {
         "Ouvrez d'abord la discussion (Orientation.chat) : sans elle, son compte et sa conversation ne peuvent pas être supprimés du serveur. Rien n'a été supprimé."
     )]
     ChatNotOpen,
+    // Catalogue updates (always in the enum, whatever the features).
+    #[error("Hors ligne : la mise à jour du catalogue attendra le retour du réseau ; le catalogue actuel reste utilisable.")]
+    UpdateOffline,
+    #[error("Le serveur du catalogue est indisponible pour le moment : réessayez plus tard.")]
+    UpdateServerUnavailable,
+    #[error("Mise à jour du catalogue refusée (fichier abîmé ou signature invalide) : le catalogue actuel est gardé.")]
+    UpdateRefused,
+    #[error("Ce catalogue demande une version plus récente de l'application : mettez l'application à jour.")]
+    UpdateNeedsNewerApp,
+    #[error("Espace de stockage insuffisant pour mettre à jour le catalogue : le catalogue actuel est gardé.")]
+    DiskFull,
 }
 
 pub type Result<T, E = OrientationError> = std::result::Result<T, E>;
@@ -115,6 +126,8 @@ impl From<CoreError> for OrientationError {
             CoreError::Usage(_) => OrientationError::InvalidInput,
             #[cfg(feature = "chat")]
             CoreError::Chat(e) => chat_error(e),
+            #[cfg(feature = "sync")]
+            CoreError::Sync(e) => sync_error(e),
             CoreError::Invalid(_) => {
                 // From the bindings the core only says Invalid about damaged data (an engine index that
                 // does not load, an unexpected schema): our own query checks never reach it.
@@ -148,6 +161,30 @@ fn chat_error(e: orientation_core::chat::ChatError) -> OrientationError {
             tracing::warn!(what, "erreur interne de la discussion");
             OrientationError::Internal
         }
+    }
+}
+
+#[cfg(feature = "sync")]
+fn sync_error(e: orientation_core::sync::SyncError) -> OrientationError {
+    use orientation_core::sync::SyncError as S;
+    match e {
+        S::Offline | S::Stalled(_) => OrientationError::UpdateOffline,
+        S::ServerUnavailable(_) | S::NotFound(_) | S::UnexpectedStatus(_) => {
+            tracing::warn!(error = %e, "serveur du catalogue");
+            OrientationError::UpdateServerUnavailable
+        }
+        S::Insecure(_) | S::BadUrl(_) | S::NoUrl | S::NoPublicKey | S::BadKey(_) => {
+            OrientationError::InvalidConfig
+        }
+        S::BadSignature | S::BadManifest(_) | S::Corrupt(_) | S::BadCatalogue(_) => {
+            tracing::warn!(error = %e, "mise à jour du catalogue refusée");
+            OrientationError::UpdateRefused
+        }
+        S::FormatTooNew { .. } | S::AppTooOld { .. } => OrientationError::UpdateNeedsNewerApp,
+        S::DiskFull => OrientationError::DiskFull,
+        S::Cancelled => OrientationError::Cancelled,
+        S::Busy => OrientationError::Busy,
+        S::Publish(_) => OrientationError::Internal,
     }
 }
 

@@ -13,6 +13,8 @@
 //!
 //! - `Chat` (chat.rs, feature `chat`): the advisor chat, from `Orientation::chat(token_store, service)`.
 //!
+//! - `CatalogueUpdates` (updates.rs, feature `sync`): catalogue updates over HTTP, from `Orientation::updates()`.
+//!
 //! Search items carry `is_favourite`.
 
 uniffi::setup_scaffolding!();
@@ -30,6 +32,8 @@ pub mod orientation;
 pub mod runtime;
 pub mod search;
 pub mod sheets;
+#[cfg(feature = "sync")]
+pub mod updates;
 
 pub use catalogue::Catalogue;
 pub use error::OrientationError;

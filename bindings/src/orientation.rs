@@ -42,6 +42,12 @@ pub struct OrientationConfig {
     /// Paris, as the app should.
     #[uniffi(default = None)]
     pub today: Option<String>,
+    /// Where catalogue updates are published (`updates()`): https://…/ (http:// only to this machine).
+    #[uniffi(default = None)]
+    pub catalogue_update_url: Option<String>,
+    /// The publisher's Ed25519 public key, 64 hex characters (the content of `KEYFILE.pub`).
+    #[uniffi(default = None)]
+    pub catalogue_public_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -117,6 +123,11 @@ impl Shared {
                 |e| tracing::warn!(error = %e, "base utilisateur indisponible : pas d'étoiles"),
             )
             .ok();
+        // An update cut between its swap and the new catalogue's first opening is finished or undone.
+        #[cfg(feature = "sync")]
+        if let Err(e) = orientation_core::sync::recover(&self.catalogue_path) {
+            tracing::warn!(error = %e, "reprise d'une mise à jour interrompue");
+        }
         let catalogue = Arc::new(Catalogue::open(
             CoreCatalogue::open(&self.catalogue_path)?,
             stars,
@@ -425,5 +436,36 @@ impl Orientation {
         .await?;
         *slot = Some(chat.clone());
         Ok(chat)
+    }
+}
+
+#[cfg(feature = "sync")]
+#[uniffi::export]
+impl Orientation {
+    /// Catalogue updates over HTTP, from `catalogue_update_url` checked with `catalogue_public_key`
+    /// (`InvalidConfig` without them, or for an address that is not https or loopback).
+    pub fn updates(&self) -> Result<Arc<crate::updates::CatalogueUpdates>> {
+        let (Some(url), Some(key)) = (
+            self.config.catalogue_update_url.as_deref(),
+            self.config.catalogue_public_key.as_deref(),
+        ) else {
+            return Err(OrientationError::InvalidConfig);
+        };
+        let key = orientation_core::sync::PublicKey::from_hex(key)
+            .map_err(|_| OrientationError::InvalidConfig)?;
+        let config =
+            orientation_core::sync::UpdateConfig::new(url, key, &self.shared.catalogue_path);
+        let updater = orientation_core::sync::Updater::new(config)?;
+        let store = self.shared.clone();
+        let swapped = self.shared.clone();
+        Ok(Arc::new(crate::updates::CatalogueUpdates::new(
+            updater,
+            Box::new(move || store.store()),
+            Box::new(move || {
+                // Objects handed out keep the old file open; the next `catalogue()` opens the new one.
+                *lock(&swapped.opened) = None;
+                swapped.state.send_replace(swapped.state_on_disk());
+            }),
+        )))
     }
 }

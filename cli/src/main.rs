@@ -6,6 +6,8 @@ mod cli_error;
 mod discover;
 mod fav;
 mod output;
+#[cfg(feature = "sync")]
+mod update;
 
 use clap::{Args, Parser, Subcommand};
 use orientation_core::catalogue::import::source::{DirSource, EmbeddedSource, Source};
@@ -77,6 +79,10 @@ enum CatalogueAction {
         #[arg(long)]
         issues: bool,
     },
+    /// Publier le catalogue (keygen, publish) et le mettre à jour par HTTP (check, update).
+    #[cfg(feature = "sync")]
+    #[command(flatten)]
+    Sync(update::SyncAction),
 }
 
 #[derive(Args)]
@@ -188,6 +194,9 @@ fn report_summary(report: &Report, took: std::time::Duration) {
 
 fn open_catalogue(cli: &Cli) -> Result<Catalogue> {
     let path = data_dir(cli)?.join("catalogue.db");
+    // An update cut between its swap and the first opening leaves the previous catalogue to restore.
+    #[cfg(feature = "sync")]
+    orientation_core::sync::recover(&path)?;
     let src = source(cli)?;
     let start = std::time::Instant::now();
     let (catalogue, report) = Catalogue::open_or_build(&path, src.as_ref(), &progress_bar())?;
@@ -332,6 +341,8 @@ fn run(cli: &Cli) -> Result<()> {
                     output::info(&mut out, &info, *issues).map_err(out_err)
                 }
             }
+            #[cfg(feature = "sync")]
+            CatalogueAction::Sync(action) => update::run(cli, action),
         },
     }
 }

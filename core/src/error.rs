@@ -47,6 +47,9 @@ pub enum Error {
     #[cfg(feature = "chat")]
     #[error(transparent)]
     Chat(#[from] crate::chat::ChatError),
+    #[cfg(feature = "sync")]
+    #[error(transparent)]
+    Sync(#[from] crate::sync::SyncError),
 }
 
 impl Error {

@@ -16,6 +16,8 @@ pub mod favourites;
 pub mod search;
 pub mod territory;
 pub mod text;
+#[cfg(feature = "sync")]
+pub mod sync;
 pub mod text_fr;
 
 pub use error::{Error, Result};
