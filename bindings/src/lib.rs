@@ -21,6 +21,7 @@ pub mod catalogue;
 #[cfg(feature = "chat")]
 pub mod chat;
 pub mod compare;
+pub mod display;
 pub mod error;
 pub mod favourites;
 pub mod logging;

@@ -11,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod favourites;
 pub mod search;
+pub mod shell_text;
 pub mod text_fr;
 
 pub use error::{Error, Result};
