@@ -2,13 +2,13 @@ package fr.spro.orientation.ui
 
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.remember
-import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.ui.geometry.Size
 import androidx.compose.ui.graphics.asSkiaBitmap
 import androidx.compose.ui.test.ComposeUiTest
 import androidx.compose.ui.test.ExperimentalTestApi
 import androidx.compose.ui.test.captureToImage
 import androidx.compose.ui.test.onRoot
+import androidx.compose.ui.test.printToString
 import androidx.compose.ui.test.runSkikoComposeUiTest
 import androidx.compose.ui.unit.Density
 import fr.spro.orientation.CatalogueSource
@@ -18,6 +18,10 @@ import fr.spro.orientation.Orientation
 import fr.spro.orientation.OrientationConfig
 import fr.spro.orientation.SecureTokenStore
 import fr.spro.orientation.openCatalogue
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.cancel
 import kotlinx.coroutines.runBlocking
 import org.jetbrains.skia.EncodedImageFormat
 import org.jetbrains.skia.Image
@@ -90,16 +94,18 @@ class TestApp(homeserver: String? = null, val chatService: ChatService? = null) 
     val core = TestCore.app(File(dir, "data").apply { mkdirs() }, homeserver)
     val platform = TestPlatform(File(dir, "files").apply { mkdirs() })
     lateinit var model: AppModel
+    val scope = CoroutineScope(SupervisorJob() + Dispatchers.Main)
 
     @Composable
     fun Content(dark: Boolean = false, fontScale: Float? = null) {
-        val scope = rememberCoroutineScope()
+        // The UI thread's dispatcher (Swing's, the thread the test harness composes on), as MainScope() on Android.
         val m = remember { AppModel(core, platform, scope, chatService).also { it.start() } }
         model = m
         OrientationApp(m, dark, fontScale)
     }
 
     override fun close() {
+        scope.cancel()
         if (::model.isInitialized) model.chat.close()
         core.close()
         dir.deleteRecursively()
@@ -112,6 +118,7 @@ const val WAIT_MS = 60_000L
 fun ComposeUiTest.waitReady(app: TestApp) {
     waitUntil(timeoutMillis = WAIT_MS * 3) { app.isReady() }
     waitForIdle()
+    if (System.getProperty("ui.debug") != null) println(onRoot().printToString(Int.MAX_VALUE))
 }
 
 private fun TestApp.isReady() = runCatching { model.startup is Startup.Ready }.getOrDefault(false)

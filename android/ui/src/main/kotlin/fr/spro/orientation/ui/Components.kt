@@ -46,6 +46,7 @@ object Tags {
     const val SEARCH_FIELD = "search-field"
     const val NEAR_FIELD = "near-field"
     const val RESULT_COUNT = "result-count"
+    const val RESULTS = "results"
     const val SHEET_TITLE = "sheet-title"
     const val SHEET_ERROR = "sheet-error"
     const val CHAT_INPUT = "chat-input"

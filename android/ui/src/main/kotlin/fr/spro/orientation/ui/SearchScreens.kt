@@ -1,6 +1,7 @@
 package fr.spro.orientation.ui
 
 import androidx.compose.foundation.clickable
+import androidx.compose.foundation.horizontalScroll
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.ExperimentalLayoutApi
@@ -159,7 +160,7 @@ fun SearchScreen(model: AppModel) {
         when {
             page == null && error == null -> Muted(searchHintLabel(), Modifier.padding(16.dp))
             page != null && page.items.isEmpty() -> Body(noResultsLabel(), Modifier.padding(16.dp))
-            page != null -> LazyColumn(Modifier.fillMaxSize()) {
+            page != null -> LazyColumn(Modifier.fillMaxSize().testTag(Tags.RESULTS)) {
                 items(page.items, key = { it.kind.name + it.id }) { item ->
                     ResultRow(item, onOpen = { model.openItem(item.id) }, onStar = { model.toggleStar(item) })
                     HorizontalDivider()
@@ -203,8 +204,9 @@ private fun NearRow(model: AppModel) {
 private fun FilterChips(model: AppModel) {
     val facets = model.page?.facets
     val f = model.filters
-    FlowRow(
-        Modifier.fillMaxWidth().padding(horizontal = 16.dp),
+    // One line that scrolls sideways: the results stay high on a phone.
+    Row(
+        Modifier.fillMaxWidth().horizontalScroll(rememberScrollState()).padding(horizontal = 16.dp),
         horizontalArrangement = Arrangement.spacedBy(8.dp),
     ) {
         FilterChip(f.registrationOpen, { model.toggleRegistrationOpen() }, label = { Text("Inscriptions ouvertes") })
