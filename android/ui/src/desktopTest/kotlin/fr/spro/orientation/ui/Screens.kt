@@ -25,11 +25,11 @@ class ScreenTour(private val test: ComposeUiTest, private val app: TestApp) {
             (catalogue.sheet(it.id) as Sheet.Job).sheet.hiring.isNotEmpty()
         }.id
     }
-    val trainingId by lazy { first(ItemKind.TRAINING, "", Location.Typed("13001"), SearchFilters(registrationOpen = true)) }
-    val secondTrainingId by lazy {
-        catalogue.search(SearchQuery(text = "", kind = ItemKind.TRAINING, near = Location.Typed("13001"), filters = SearchFilters(registrationOpen = true)))
-            .items[1].id
+    private val trainings by lazy {
+        catalogue.search(SearchQuery(text = "cuisine", kind = ItemKind.TRAINING, near = Location.Typed("13001"))).items.map { it.id }.distinct()
     }
+    val trainingId get() = trainings[0]
+    val secondTrainingId get() = trainings[1]
     val placeId by lazy { first(ItemKind.PLACE, "mission locale", Location.Typed("13001")) }
     val aidId by lazy { first(ItemKind.AID, "permis") }
 

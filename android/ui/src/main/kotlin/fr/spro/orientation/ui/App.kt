@@ -37,6 +37,7 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.vector.ImageVector
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.semantics.LiveRegionMode
+import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.liveRegion
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
@@ -93,7 +94,9 @@ private fun PhoneLayout(model: AppModel) {
     Scaffold(
         topBar = {
             TopAppBar(
-                title = { Text(if (detail != null) detailTitle(detail) else model.tab.label) },
+                title = {
+                    Text(if (detail != null) detailTitle(detail) else model.tab.label, modifier = Modifier.semantics { heading() })
+                },
                 navigationIcon = {
                     if (detail != null) {
                         IconButton(onClick = { model.back() }) {
@@ -110,7 +113,7 @@ private fun PhoneLayout(model: AppModel) {
                         selected = model.tab == t,
                         onClick = { model.select(t) },
                         icon = { Icon(t.icon(), contentDescription = null) },
-                        label = { Text(t.label, maxLines = 1) },
+                        label = { Text(t.label, maxLines = 1, softWrap = false, style = MaterialTheme.typography.labelSmall) },
                         modifier = Modifier.testTag(Tags.tab(t)),
                     )
                 }
@@ -135,7 +138,7 @@ private fun TabletLayout(model: AppModel) {
                     selected = model.tab == t,
                     onClick = { model.select(t) },
                     icon = { Icon(t.icon(), contentDescription = null) },
-                    label = { Text(t.label, maxLines = 1) },
+                    label = { Text(t.label, maxLines = 1, softWrap = false, style = MaterialTheme.typography.labelSmall) },
                     modifier = Modifier.testTag(Tags.tab(t)),
                 )
             }

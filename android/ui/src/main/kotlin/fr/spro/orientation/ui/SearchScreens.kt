@@ -43,6 +43,7 @@ import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.liveRegion
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
@@ -153,7 +154,7 @@ fun SearchScreen(model: AppModel) {
                     style = MaterialTheme.typography.labelLarge,
                     color = MaterialTheme.colorScheme.onSurface,
                     modifier = Modifier.padding(vertical = 4.dp).testTag(Tags.RESULT_COUNT)
-                        .semantics { liveRegion = LiveRegionMode.Polite },
+                        .semantics { liveRegion = LiveRegionMode.Polite; heading() },
                 )
             }
         }
@@ -177,7 +178,7 @@ private fun NearRow(model: AppModel) {
         OutlinedTextField(
             value = typed,
             onValueChange = { typed = it; if (it.length == 5 && it.all(Char::isDigit)) model.nearTyped(it) },
-            label = { Text("Code postal ou commune") },
+            label = { Text("Code postal, ville") },
             singleLine = true,
             modifier = Modifier.weight(1f).testTag(Tags.NEAR_FIELD),
             trailingIcon = {
