@@ -17,8 +17,13 @@ class ScreenTour(private val test: ComposeUiTest, private val app: TestApp) {
     private val m get() = app.model
     private val catalogue get() = m.catalogue!!
 
-    private fun first(kind: ItemKind, text: String, near: Location? = null, filters: SearchFilters = SearchFilters()) =
-        catalogue.search(SearchQuery(text = text, kind = kind, near = near, filters = filters)).items.first().id
+    /** The first item of a kind the data has: for the text near the place, else for the text, else any. */
+    private fun first(kind: ItemKind, text: String, near: Location? = null, filters: SearchFilters = SearchFilters()): String =
+        sequenceOf(
+            SearchQuery(text = text, kind = kind, near = near, filters = filters),
+            SearchQuery(text = text, kind = kind, filters = filters),
+            SearchQuery(text = "", kind = kind, near = near ?: Location.Typed("13001"), radiusKm = 200.0),
+        ).map { catalogue.search(it).items }.first { it.isNotEmpty() }.first().id
 
     val jobId by lazy {
         catalogue.search(SearchQuery(text = "boulanger", kind = ItemKind.JOB)).items.first {
@@ -26,7 +31,7 @@ class ScreenTour(private val test: ComposeUiTest, private val app: TestApp) {
         }.id
     }
     private val trainings by lazy {
-        catalogue.search(SearchQuery(text = "cuisine", kind = ItemKind.TRAINING, near = Location.Typed("13001"))).items.map { it.id }.distinct()
+        catalogue.search(SearchQuery(text = "", kind = ItemKind.TRAINING, near = Location.Typed("13001"), limit = 50)).items.map { it.id }.distinct()
     }
     val trainingId get() = trainings[0]
     val secondTrainingId get() = trainings[1]
