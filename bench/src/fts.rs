@@ -92,7 +92,7 @@ fn within(q: &Query, c: &Candidate) -> Option<Option<f64>> {
     };
     match (c.lat, c.lon) {
         (Some(lat), Some(lon)) => {
-            let d = geo::distance_km(center, Point { lat, lon });
+            let d = territory::distance_km(center, Point { lat, lon });
             (d <= q.radius_km).then_some(Some(d))
         }
         // Jobs and aids have no place; a distance-learning training is reachable from anywhere.

@@ -132,6 +132,8 @@ mod tests {
             rome: rome.map(str::to_string),
             score: 0.0,
             distance_km: None,
+            location: None,
+            badges: Vec::new(),
         }
     }
 

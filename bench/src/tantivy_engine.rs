@@ -228,6 +228,8 @@ impl TantivyEngine {
                 rome: m.rome.clone(),
                 score: f64::from(score),
                 distance_km: None,
+                location: None,
+                badges: Vec::new(),
             });
             if out.len() >= limit {
                 break;

@@ -61,6 +61,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             locale: "fr-FR".into(),
             catalogue_update_url: None,
             catalogue_public_key: None,
+            today: None,
         })?;
         let rt = tokio::runtime::Builder::new_current_thread().build()?;
         rt.block_on(builder.build_catalogue(None))?;
@@ -82,6 +83,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         locale: "fr-FR".into(),
         catalogue_update_url: None,
         catalogue_public_key: None,
+        today: None,
     })?;
     let cat = app.catalogue()?;
     let core = orientation_core::catalogue::Catalogue::open(&catalogue)?;

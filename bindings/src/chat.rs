@@ -573,6 +573,18 @@ impl Chat {
         self.hours.chat.availability(now).summary(now)
     }
 
+    /// The chat's opening hours at `now_ms` (ms since the Unix epoch) rather than now: the shell's clock
+    /// decides (and its tests inject one).
+    pub fn availability_at(&self, now_ms: i64) -> ChatAvailability {
+        self.hours.chat.availability(now_ms.div_euclid(1000)).into()
+    }
+
+    /// The chat's hours in one French sentence, at `now_ms` (ms since the Unix epoch).
+    pub fn availability_summary_at(&self, now_ms: i64) -> String {
+        let now = now_ms.div_euclid(1000);
+        self.hours.chat.availability(now).summary(now)
+    }
+
     /// The phone and e-mail channels, the e-mail prefilled with `draft` and the card of `item_id`.
     pub fn contact_options(
         &self,

@@ -25,6 +25,7 @@ pub mod catalogue;
 pub mod chat;
 pub mod compare;
 pub mod discover;
+pub mod display;
 pub mod error;
 pub mod favourites;
 pub mod logging;

@@ -662,13 +662,13 @@ mod tests {
     #[test]
     fn facets_get_labels_and_typed_values() {
         let core = filters::Facets {
-            kinds: vec![("job".into(), 3), ("training".into(), 2)],
-            grand_domaines: vec![("D".into(), 3)],
+            kinds: vec![(Kind::Job, 3), (Kind::Training, 2)],
+            grand_domaines: vec![('D', 3)],
             levels: vec![(3, 2)],
-            funding: vec![("CPF".into(), 1)],
-            modes: vec![("distance".into(), 1)],
+            funding: vec![(codes::Funding::Cpf, 1)],
+            modes: vec![(codes::TeachingMode::Distance, 1)],
         };
-        let f = facets(core, |c| (c == "D").then(|| "Commerce".to_string()));
+        let f = facets(core, |c| (c == 'D').then(|| "Commerce".to_string()));
         assert_eq!(
             f.kinds,
             [

@@ -4,13 +4,13 @@
 use super::{data_dir, open_catalogue, Cli};
 use clap::Args;
 use orientation_core::catalogue::Catalogue;
+use orientation_core::codes;
 use orientation_core::discover::texts::{progress_text, texts};
 use orientation_core::discover::{
     Answer, Formality, JobResult, NearTraining, QuestionView, Quiz, ResultFilters, Session,
 };
-use orientation_core::favourites::Store;
-use orientation_core::codes;
 use orientation_core::error::InputError;
+use orientation_core::favourites::Store;
 use orientation_core::{Error, Result};
 use serde_json::{json, Value};
 use std::io::{BufRead, Write};

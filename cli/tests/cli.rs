@@ -554,7 +554,14 @@ fn readme_examples_give_sensible_answers() {
         .any(|r| ["G1204", "K2107", "G1217"].contains(&r["rome"].as_str().unwrap_or(""))));
     // The browse example: trainings near Marseille starting in December (none in the samples, said plainly).
     let out = run(&[
-        "search", "", "--near", "13001", "--start-after", "2026-12-01", "--start-before", "2026-12-31",
+        "search",
+        "",
+        "--near",
+        "13001",
+        "--start-after",
+        "2026-12-01",
+        "--start-before",
+        "2026-12-31",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
 }

@@ -450,7 +450,7 @@ mod tests {
         assert_eq!(aid_amount(450.0, None, Some("autre")), "450 €");
         assert_eq!(
             aid_amount(1500.5, None, Some("ponctuelle")),
-            "1\u{a0}500,5 € une fois"
+            "1\u{202f}500,5 € une fois"
         );
     }
 }

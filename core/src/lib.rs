@@ -14,10 +14,11 @@ pub mod discover;
 pub mod error;
 pub mod favourites;
 pub mod search;
-pub mod territory;
-pub mod text;
+pub mod shell_text;
 #[cfg(feature = "sync")]
 pub mod sync;
+pub mod territory;
+pub mod text;
 pub mod text_fr;
 
 pub use error::{Error, Result};

@@ -34,7 +34,8 @@ pub fn de(name: &str) -> String {
     }
 }
 
-/// Thousands separated by a no-break space, so a figure never breaks across lines: "18 795".
+/// Thousands separated by a narrow no-break space (French typography), so a figure never breaks across
+/// lines: "18 795".
 pub fn integer(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
@@ -43,7 +44,7 @@ pub fn integer(n: i64) -> String {
     }
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push('\u{a0}');
+            out.push('\u{202f}');
         }
         out.push(c);
     }
@@ -120,8 +121,8 @@ mod tests {
 
     #[test]
     fn numbers_are_written_the_french_way() {
-        assert_eq!(integer(18795), "18\u{a0}795");
-        assert_eq!(integer(-1234567), "-1\u{a0}234\u{a0}567");
+        assert_eq!(integer(18795), "18\u{202f}795");
+        assert_eq!(integer(-1234567), "-1\u{202f}234\u{202f}567");
         assert_eq!(integer(999), "999");
         assert_eq!(number(575.5), "575,5");
         assert_eq!(number(575.0), "575");

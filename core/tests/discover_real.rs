@@ -9,7 +9,6 @@ use orientation_core::discover::{
     Answer, Formality, HiringLevel, Profile, ProfileAnswer, Quiz, ResultFilters, Session, TagKind,
 };
 use orientation_core::favourites::Store;
-use orientation_core::search::geo;
 use rusqlite::params;
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -406,7 +405,7 @@ fn level_hiring_and_near_filters() {
     }
     // Near Marseille: every job kept has a training within 30 km (or at a distance), and its trainings near
     // are listed nearest first.
-    let marseille = geo::resolve(cat.conn(), "13001").unwrap();
+    let marseille = cat.resolve_place("13001").unwrap().point;
     let near = s.results(&ResultFilters {
         limit: 5,
         near: Some(marseille),

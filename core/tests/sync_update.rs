@@ -4,8 +4,8 @@
 mod sync_support;
 
 use orientation_core::catalogue::Catalogue;
-use orientation_core::favourites::{availability, Availability, ItemKind, ListFilter, Store};
 use orientation_core::dates::today_number as today;
+use orientation_core::favourites::{availability, Availability, ItemKind, ListFilter, Store};
 use orientation_core::search::{Kind, Query};
 use orientation_core::sync::{
     self, CheckOutcome, Manifest, SecretKey, SyncError, UpdateConfig, UpdateOutcome, Updater,

@@ -7,7 +7,7 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use orientation_core::search::filters::Filters;
-use orientation_core::search::geo::{self, Point};
+use orientation_core::territory::Point;
 use orientation_core::search::{Kind, Query};
 
 #[derive(Arbitrary, Debug)]
@@ -44,14 +44,20 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         return;
     };
     let s = orientation_fuzz::search();
-    let near = match input.near {
+    let resolved = match input.near {
         None => None,
-        Some(Near::Point(lat, lon)) => Some(Point { lat, lon }),
+        Some(Near::Point(lat, lon)) => {
+            let catalogue = s.catalogue.lock().unwrap_or_else(|e| e.into_inner());
+            Point::checked(lat, lon)
+                .ok()
+                .and_then(|p| catalogue.resolve_point(p).ok())
+        }
         Some(Near::Text(text)) => {
             let catalogue = s.catalogue.lock().unwrap_or_else(|e| e.into_inner());
-            geo::resolve(catalogue.conn(), &text).ok()
+            catalogue.resolve_place(&text).ok()
         }
     };
+    let near = resolved.as_ref().map(|r| r.point);
     let kind = input.kind.and_then(|k| {
         [Kind::Job, Kind::Training, Kind::Place, Kind::Aid]
             .get(usize::from(k))
@@ -76,6 +82,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
             grand_domaine: input.grand_domaine,
         },
         today: input.today,
+        near_label: resolved.as_ref().map(|r| r.label.clone()),
+        near_areas: resolved.map(|r| r.areas).unwrap_or_default(),
     };
     let Ok(results) = s.engine.search_results(&q) else {
         return;

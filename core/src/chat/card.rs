@@ -304,6 +304,7 @@ mod tests {
             email: None,
             url: Some("javascript:alert(1)".into()),
             details: None,
+            at_commune_centre: false,
         }
     }
 
@@ -337,6 +338,7 @@ mod tests {
             amount: Some(500.0),
             unit: Some("€".into()),
             periodicity: Some("une fois".into()),
+            amount_label: None,
             link: Some("https://exemple.fr/aide".into()),
         };
         let card = Card::from_sheet(&Sheet::Aid(Box::new(aid)));

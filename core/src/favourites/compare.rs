@@ -554,7 +554,7 @@ mod tests {
         assert_eq!(best(row_of(&rows, Criterion::Places)), [false, false, true]);
         let price = row_of(&rows, Criterion::Price);
         assert_eq!(best(price), [false, false, true]);
-        assert_eq!(price.cells[1].lines, ["2\u{a0}400 € à 3\u{a0}100 €"]);
+        assert_eq!(price.cells[1].lines, ["2\u{202f}400 € à 3\u{202f}100 €"]);
         assert_eq!(
             best(row_of(&rows, Criterion::Registration)),
             [false, true, false]
@@ -622,7 +622,7 @@ mod tests {
         );
         assert_eq!(
             row_of(&rows, Criterion::Hiring).cells[0].lines,
-            ["Boulanger : 18\u{a0}795 projets, dont 61 % jugés difficiles"]
+            ["Boulanger : 18\u{202f}795 projets, dont 61 % jugés difficiles"]
         );
         assert_eq!(
             row_of(&rows, Criterion::Hiring).cells[1].lines,

@@ -331,8 +331,8 @@ impl Engine {
 
 #[cfg(test)]
 mod tests {
-    use crate::search::engine::Engine;
     use crate::search::doc::Doc;
+    use crate::search::engine::Engine;
     use crate::search::{Kind, Query};
 
     fn job(code: &str, title: &str, body: &str) -> Doc {
