@@ -4,7 +4,6 @@
 
 use crate::search::Kind;
 
-
 /// Thousands grouped as the whole app writes them (`text_fr::integer`).
 pub use crate::text_fr::integer;
 
