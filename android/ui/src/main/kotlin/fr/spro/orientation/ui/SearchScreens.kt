@@ -239,7 +239,7 @@ fun ResultRow(item: SearchItem, onOpen: () -> Unit, onStar: () -> Unit) {
         ) {
             Text(kindLabel(item.kind, false), style = MaterialTheme.typography.labelSmall, color = MaterialTheme.colorScheme.primary)
             Highlighted(item.title, item.titleHighlights)
-            val sub = listOfNotNull(item.subtitle, item.distanceKm?.let { distanceLabel(it) }).joinToString(" · ")
+            val sub = listOfNotNull(item.subtitle, item.location ?: item.distanceKm?.let { distanceLabel(it) }).joinToString(" · ")
             if (sub.isNotEmpty()) Muted(sub)
             Badges(item.badges)
         }
