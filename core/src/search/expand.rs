@@ -75,7 +75,9 @@ pub fn family_forms(word: &str) -> Vec<String> {
         else {
             continue;
         };
-        let root = &word[..word.len() - suffix.len()];
+        let Some(root) = word.strip_suffix(*suffix) else {
+            continue;
+        };
         // A short suffix on a short word says little ("mer" is not a verb in -er).
         let shortest = match suffix.len() {
             0..=2 => 4,
@@ -114,7 +116,9 @@ pub fn compound_bases(word: &str) -> Vec<String> {
     let Some(suffix) = AGENT_SUFFIXES.iter().find(|s| word.ends_with(*s)) else {
         return out;
     };
-    let base = &word[..word.len() - suffix.len()];
+    let Some(base) = word.strip_suffix(*suffix) else {
+        return out;
+    };
     if base.len() < 3 {
         return out;
     }
@@ -127,7 +131,9 @@ pub fn compound_bases(word: &str) -> Vec<String> {
     let b = base.as_bytes();
     // basket-t-eur: a doubled final consonant may belong to the suffix (but handball-eur).
     if b.len() >= 4 && b[b.len() - 1] == b[b.len() - 2] && !b"aeiouy".contains(&b[b.len() - 1]) {
-        push(&base[..base.len() - 1]);
+        if let Some(shorter) = base.get(..base.len() - 1) {
+            push(shorter);
+        }
     }
     // youtub-eur → youtube; instagram-euse → instagram.
     push(&format!("{base}e"));
@@ -213,7 +219,8 @@ fn find_line<'a>(table: &'a str, key: &str) -> Option<&'a str> {
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
         let (start, end) = line_at(mid);
-        let line = &table[start..end];
+        // Line bounds fall on '\n' bytes (or the ends), so they are char boundaries.
+        let line = table.get(start..end).unwrap_or("");
         let (k, rest) = line.split_once('\t').unwrap_or((line, ""));
         let ord = if line.starts_with('#') {
             std::cmp::Ordering::Less
