@@ -40,7 +40,7 @@ impl SearchEngine for Fts<'_> {
         "fts5"
     }
     fn search(&self, text: &str, kind: Option<Kind>, limit: usize) -> Result<Vec<Hit>> {
-        Ok(search_fts(self.0, &query(text, kind, limit))?)
+        search_fts(self.0, &query(text, kind, limit))
     }
 }
 
