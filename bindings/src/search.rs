@@ -546,7 +546,7 @@ mod tests {
         assert_eq!(f.modes, codes::TeachingMode::Distance.bit());
         assert_eq!(
             (f.start_after, f.start_before),
-            (Some(2026_01_15), Some(2026_12_31))
+            (Some(20_260_115), Some(20_261_231))
         );
         assert!(f.registration_open && f.disability_access);
         assert_eq!(f.max_hours, Some(400));
