@@ -233,7 +233,7 @@ mod tests {
                 until: Some(2026_12_15)
             }
         );
-        assert_eq!(p.registration(2026_12_15).is_open(), true);
+        assert!(p.registration(2026_12_15).is_open());
         assert_eq!(p.registration(2026_12_16), Registration::Closed);
         assert_eq!(
             p.registration(2026_10_31),

@@ -678,6 +678,56 @@ fn import_missions_locales(ctx: &mut Ctx, regions: &HashMap<String, String>) -> 
     })
 }
 
+/// The communes file writes names in capitals without accents or hyphens ("AIX EN PROVENCE"). Where
+/// another source spells the same commune (same INSEE code: "Aix-en-Provence" as a lycée's or an
+/// agency's city), the commune takes the most frequent such spelling; otherwise it keeps its own. Nothing
+/// is guessed: a spelling is taken only when its letters fold to exactly the commune's.
+pub fn spell_communes(ctx: &mut Ctx) -> Result<()> {
+    use crate::territory::commune_key;
+    let mut spellings: HashMap<(String, String), HashMap<String, usize>> = HashMap::new();
+    {
+        let mut st = ctx.tx.prepare(
+            "SELECT city, insee FROM place
+             WHERE kind <> 'commune' AND city IS NOT NULL AND insee IS NOT NULL",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (city, insee) = row?;
+            let city = city.trim().to_string();
+            let styled = city.chars().any(|c| c == '-' || !c.is_ascii())
+                && city.chars().any(|c| c.is_lowercase());
+            if styled {
+                *spellings
+                    .entry((insee, commune_key(&city)))
+                    .or_default()
+                    .entry(city)
+                    .or_default() += 1;
+            }
+        }
+    }
+    let mut st = ctx.tx.prepare(
+        "SELECT id, name, insee FROM place WHERE kind = 'commune' AND insee IS NOT NULL",
+    )?;
+    let communes: Vec<(String, String, String)> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut upd = ctx
+        .tx
+        .prepare_cached("UPDATE place SET name = ?2, city = ?2 WHERE id = ?1")?;
+    for (id, name, insee) in communes {
+        let Some(variants) = spellings.get(&(insee, commune_key(&name))) else {
+            continue;
+        };
+        if let Some((best, _)) = variants
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        {
+            upd.execute(params![id, best])?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1121,54 +1171,4 @@ mod tests {
         let s = stats(&ctx, DEPARTEMENTS.path);
         assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (3, 1, 2));
     }
-}
-
-/// The communes file writes names in capitals without accents or hyphens ("AIX EN PROVENCE"). Where
-/// another source spells the same commune (same INSEE code: "Aix-en-Provence" as a lycée's or an
-/// agency's city), the commune takes the most frequent such spelling; otherwise it keeps its own. Nothing
-/// is guessed: a spelling is taken only when its letters fold to exactly the commune's.
-pub fn spell_communes(ctx: &mut Ctx) -> Result<()> {
-    use crate::territory::commune_key;
-    let mut spellings: HashMap<(String, String), HashMap<String, usize>> = HashMap::new();
-    {
-        let mut st = ctx.tx.prepare(
-            "SELECT city, insee FROM place
-             WHERE kind <> 'commune' AND city IS NOT NULL AND insee IS NOT NULL",
-        )?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        for row in rows {
-            let (city, insee) = row?;
-            let city = city.trim().to_string();
-            let styled = city.chars().any(|c| c == '-' || !c.is_ascii())
-                && city.chars().any(|c| c.is_lowercase());
-            if styled {
-                *spellings
-                    .entry((insee, commune_key(&city)))
-                    .or_default()
-                    .entry(city)
-                    .or_default() += 1;
-            }
-        }
-    }
-    let mut st = ctx.tx.prepare(
-        "SELECT id, name, insee FROM place WHERE kind = 'commune' AND insee IS NOT NULL",
-    )?;
-    let communes: Vec<(String, String, String)> = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut upd = ctx
-        .tx
-        .prepare_cached("UPDATE place SET name = ?2, city = ?2 WHERE id = ?1")?;
-    for (id, name, insee) in communes {
-        let Some(variants) = spellings.get(&(insee, commune_key(&name))) else {
-            continue;
-        };
-        if let Some((best, _)) = variants
-            .iter()
-            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-        {
-            upd.execute(params![id, best])?;
-        }
-    }
-    Ok(())
 }
