@@ -106,7 +106,11 @@ fn place(out: &mut impl Write, p: &PlaceSheet) -> Result<()> {
         )?,
         (Some(lat), Some(lon)) => writeln!(out, "  position : {lat:.5}, {lon:.5}")?,
         _ => {
-            let area = p.city.as_deref().or(p.departement.as_deref());
+            let area = match (&p.city, &p.departement) {
+                (Some(city), _) => Some(city.clone()),
+                (None, Some(d)) => Some(format!("département {d}")),
+                _ => None,
+            };
             if let Some(area) = area {
                 writeln!(out, "  pas d'adresse connue : {area}")?;
             }
