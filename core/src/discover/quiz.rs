@@ -529,7 +529,8 @@ fn add_levels(conn: &Connection, jobs: &mut [JobFacts]) -> Result<()> {
             continue;
         };
         let total: u32 = levels.values().sum();
-        let label = crate::codes::level_label(level);
+        // Inside a sentence: "le plus souvent niveau 4 (bac)".
+        let label = crate::codes::level_label(level).replacen("Niveau", "niveau", 1);
         let span = if min == max {
             String::new()
         } else {
