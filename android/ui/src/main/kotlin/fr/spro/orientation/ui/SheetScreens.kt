@@ -45,7 +45,6 @@ import fr.spro.orientation.Sheet
 import fr.spro.orientation.TrainingSheet
 import fr.spro.orientation.ageRangeLabel
 import fr.spro.orientation.applicationStatusLabel
-import fr.spro.orientation.fundingLabel
 import fr.spro.orientation.distanceLabel
 import fr.spro.orientation.hiringChart
 import fr.spro.orientation.hoursLabel
@@ -157,12 +156,16 @@ fun TrainingSheetView(model: AppModel, t: TrainingSheet) {
         a.place?.let { p -> PlaceBlock(model, p) }
         a.hoursTotal?.let { Field("Heures", hoursLabel(it)) }
         a.priceEur?.let { Field("Prix", priceLabel(it)) }
-        if (a.funding.isNotEmpty()) Field("Financeurs", a.funding.joinToString(", ") { fundingLabel(it) })
+        if (a.funderNames.isNotEmpty()) Field("Financeurs", a.funderNames.joinToString(", "))
         a.rhythm?.let { Field("Rythme", it) }
         a.sessions.forEach { s ->
             Row(verticalAlignment = Alignment.CenterVertically, modifier = Modifier.padding(vertical = 2.dp)) {
                 Body(periodLabel(s.startDate, s.endDate), Modifier.weight(1f))
-                if (s.registrationOpen) BadgeChip(Badge(BadgeKind.REGISTRATION_OPEN, registrationOpenLabel(t)))
+                if (s.registrationOpen) {
+                    BadgeChip(Badge(BadgeKind.REGISTRATION_OPEN, s.registrationLabel))
+                } else {
+                    Muted(s.registrationLabel)
+                }
             }
         }
     }
@@ -173,10 +176,6 @@ fun TrainingSheetView(model: AppModel, t: TrainingSheet) {
         Text("Partager avec un conseiller")
     }
 }
-
-/** The sheet's own registration label (from the core's badges), or the wording of the core's badge. */
-private fun registrationOpenLabel(t: TrainingSheet): String =
-    t.badges.firstOrNull { it.kind == BadgeKind.REGISTRATION_OPEN }?.label ?: "inscriptions ouvertes"
 
 @OptIn(ExperimentalLayoutApi::class)
 @Composable
