@@ -65,15 +65,15 @@ pub fn number(x: f64) -> String {
     }
 }
 
-/// A distance as the app writes it: "3,4 km", "850 m" under a kilometre.
+/// A distance as the app writes it: "850 m" under a kilometre, "3,4 km" under ten, "42 km" above.
 pub fn distance_km(km: f64) -> String {
     if km < 1.0 {
-        format!(
-            "{} m",
-            ((km * 1000.0 / 50.0).round() * 50.0).max(0.0) as i64
-        )
-    } else {
+        let m = ((km * 1000.0 / 50.0).round() * 50.0).max(50.0);
+        format!("{} m", m as i64)
+    } else if km < 10.0 {
         format!("{} km", number(km))
+    } else {
+        format!("{} km", integer(km.round() as i64))
     }
 }
 

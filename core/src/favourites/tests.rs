@@ -657,7 +657,7 @@ fn compare_two_to_four_trainings() {
     assert_eq!(plaquiste.places[0].city.as_deref(), Some("Veigné"));
     let km = plaquiste.nearest_km.unwrap();
     assert!((5.0..20.0).contains(&km), "{km}");
-    assert_eq!(plaquiste.teaching_modes, ["en présentiel"]);
+    assert_eq!(plaquiste.teaching_modes, ["En présentiel"]);
     for f in ["Personnel", "Entreprise", "Région"] {
         assert!(
             plaquiste.funders.iter().any(|x| x == f),
@@ -682,7 +682,7 @@ fn compare_two_to_four_trainings() {
     // POEC paie: 400 hours, distance learning, OPCO-funded.
     assert_eq!(paie.hours_min, Some(400));
     assert!(paie.distance_learning);
-    assert_eq!(paie.teaching_modes, ["à distance"]);
+    assert_eq!(paie.teaching_modes, ["À distance"]);
     assert_eq!(paie.funders, ["OPCO"]);
 
     let four = compare(
