@@ -336,7 +336,6 @@ fn place_points(conn: &rusqlite::Connection) -> Result<HashMap<String, PlacePoin
 /// trainings.
 fn add_facts(conn: &rusqlite::Connection, docs: &mut [Doc]) -> Result<()> {
     use crate::codes::{self, Funding, TeachingMode};
-    use crate::dates::iso_number;
     use crate::search::filters::{SessionInfo, TrainingInfo};
     use std::collections::HashMap;
     let priors = job_priors(conn)?;
@@ -412,12 +411,12 @@ fn add_facts(conn: &rusqlite::Connection, docs: &mut [Doc]) -> Result<()> {
     for row in rows {
         let (id, start, reg_start, reg_end, recruitment) = row?;
         if let Some(t) = trainings.get_mut(&id) {
-            t.sessions.push(SessionInfo {
-                start: start.as_deref().and_then(iso_number),
-                registration_start: reg_start.as_deref().and_then(iso_number),
-                registration_end: reg_end.as_deref().and_then(iso_number),
-                recruitment: recruitment.and_then(|r| u8::try_from(r).ok()),
-            });
+            t.sessions.push(SessionInfo::from_catalogue(
+                start.as_deref(),
+                reg_start.as_deref(),
+                reg_end.as_deref(),
+                recruitment,
+            ));
         }
     }
     for d in docs.iter_mut() {

@@ -526,12 +526,12 @@ fn training_sheet(conn: &Connection, id: &str, today: u32) -> Result<Option<Trai
                 let code: Option<i64> = r.get(5)?;
                 let (start, end): (Option<String>, Option<String>) = (r.get(1)?, r.get(2)?);
                 let (reg_start, reg_end): (Option<String>, Option<String>) = (r.get(3)?, r.get(4)?);
-                let registration = SessionInfo {
-                    start: start.as_deref().and_then(dates::iso_number),
-                    registration_start: reg_start.as_deref().and_then(dates::iso_number),
-                    registration_end: reg_end.as_deref().and_then(dates::iso_number),
-                    recruitment: code.and_then(|c| u8::try_from(c).ok()),
-                }
+                let registration = SessionInfo::from_catalogue(
+                    start.as_deref(),
+                    reg_start.as_deref(),
+                    reg_end.as_deref(),
+                    code,
+                )
                 .registration(today);
                 Ok(SessionSheet {
                     id: r.get(0)?,

@@ -4,7 +4,6 @@
 
 use super::{now, Store};
 use crate::catalogue::Catalogue;
-use crate::dates::iso_number as date_number;
 use crate::error::{Error, Result};
 use crate::search::engine::Engine;
 use crate::search::filters::SessionInfo;
@@ -113,14 +112,12 @@ fn observe(cat: &Catalogue, engine: &Engine, query: &Query, today: u32) -> Resul
             let reg_start: Option<String> = r.get(3)?;
             let reg_end: Option<String> = r.get(4)?;
             let start: Option<String> = r.get(1)?;
-            let info = SessionInfo {
-                start: start.as_deref().and_then(date_number),
-                registration_start: reg_start.as_deref().and_then(date_number),
-                registration_end: reg_end.as_deref().and_then(date_number),
-                recruitment: r
-                    .get::<_, Option<i64>>(5)?
-                    .and_then(|c| u8::try_from(c).ok()),
-            };
+            let info = SessionInfo::from_catalogue(
+                start.as_deref(),
+                reg_start.as_deref(),
+                reg_end.as_deref(),
+                r.get(5)?,
+            );
             Ok(SessionNews {
                 training_id: h.id.clone(),
                 training_title: h.title.clone(),

@@ -57,6 +57,23 @@ impl Registration {
 }
 
 impl SessionInfo {
+    /// A session as the catalogue stores it: ISO dates ("2026-12-01"; a date that is no real day counts
+    /// as unknown) and the LHEO recruitment code.
+    pub fn from_catalogue(
+        start: Option<&str>,
+        registration_start: Option<&str>,
+        registration_end: Option<&str>,
+        recruitment: Option<i64>,
+    ) -> SessionInfo {
+        let day = |d: Option<&str>| d.and_then(crate::dates::iso_number);
+        SessionInfo {
+            start: day(start),
+            registration_start: day(registration_start),
+            registration_end: day(registration_end),
+            recruitment: recruitment.and_then(|c| u8::try_from(c).ok()),
+        }
+    }
+
     /// The registration state on `today` (YYYYMMDD, Europe/Paris).
     pub fn registration(&self, today: u32) -> Registration {
         let recruitment = self
