@@ -86,6 +86,8 @@ pub enum PlaceKind {
     TrainingSite,
     RegistrationAddress,
     Commune,
+    /// A university, a school of engineering or business…
+    HigherEducation,
     Other,
 }
 
@@ -99,6 +101,7 @@ impl PlaceKind {
             "lieu_formation" => PlaceKind::TrainingSite,
             "adresse_inscription" => PlaceKind::RegistrationAddress,
             "commune" => PlaceKind::Commune,
+            "etablissement_superieur" => PlaceKind::HigherEducation,
             _ => PlaceKind::Other,
         }
     }
@@ -144,6 +147,10 @@ pub struct PlaceSheet {
     /// `lat`/`lon` are only the commune's centre (no address in the source): say "à <commune>", draw no
     /// precise pin.
     pub at_commune_centre: bool,
+    /// "public", "privé sous contrat", "privé hors contrat"… when the source says.
+    pub status_label: Option<String>,
+    /// To show wherever the establishment is: what "privé hors contrat" means for a family.
+    pub status_warning: Option<String>,
     /// Empty when unknown, which is the case of every place today: none of the open data we import
     /// publishes opening hours. The screen then says "horaires non communiqués".
     pub opening_hours: Vec<OpeningPeriod>,
@@ -185,7 +192,8 @@ pub struct TrainingAction {
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct TrainingSheet {
     pub id: String,
-    /// "lheo" (a training offer with sessions), "onisep" (a national programme), "lycee" (a lycée's offer).
+    /// "lheo" (a training offer with sessions), "onisep" (a national programme), "lycee" (a lycée's offer),
+    /// "parcoursup" (a higher-education offer of Parcoursup 2025), "master" (a master's degree, 2021 campaign).
     pub source: String,
     pub title: String,
     pub training_type: Option<String>,
@@ -204,6 +212,10 @@ pub struct TrainingSheet {
     pub jobs: Vec<CatalogueLink>,
     /// The same badges as on the search result.
     pub badges: Vec<Badge>,
+    /// The national programme a located offer teaches, when one was matched.
+    pub programme: Option<CatalogueLink>,
+    /// What the date of the source means for this offer, to show on the sheet.
+    pub source_note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -435,6 +447,8 @@ impl From<core_sheet::PlaceSheet> for PlaceSheet {
             url: p.url,
             details: p.details,
             at_commune_centre: p.at_commune_centre,
+            status_label: p.status_label,
+            status_warning: p.status_warning,
             opening_hours: Vec::new(),
         }
     }
@@ -507,6 +521,8 @@ impl From<core_sheet::TrainingSheet> for TrainingSheet {
             actions,
             jobs: links(t.jobs),
             badges: t.badges.into_iter().map(Badge::from).collect(),
+            programme: t.programme.map(link),
+            source_note: t.source_note,
         }
     }
 }

@@ -52,6 +52,12 @@ enum Command {
         id: String,
         #[arg(long)]
         json: bool,
+        /// Pour une fiche métier : les formations les plus proches de ce lieu (code postal, commune ou « lat,lon »).
+        #[arg(long)]
+        near: Option<String>,
+        /// Rayon autour de --near, en km.
+        #[arg(long, default_value_t = 30.0)]
+        radius: f64,
     },
     /// Découvrir des métiers : un quiz sur ce que vous aimez, des métiers expliqués, des formations près de chez vous.
     Discover(Box<discover::DiscoverArgs>),
@@ -309,9 +315,25 @@ fn run(cli: &Cli) -> Result<()> {
         Command::Search(args) => run_search(cli, args),
         Command::User(command) => fav::run(cli, command),
         Command::Discover(args) => discover::run(cli, args),
-        Command::Show { id, json } => {
+        Command::Show {
+            id,
+            json,
+            near,
+            radius,
+        } => {
             let cat = open_catalogue(cli)?;
-            let sheet = cat.show(id)?;
+            let sheet = match near {
+                Some(place) => {
+                    let place = cat.resolve_place(place)?;
+                    QueryRequest {
+                        radius_km: Some(*radius),
+                        ..QueryRequest::default()
+                    }
+                    .validate()?;
+                    cat.show_near(id, orientation_core::dates::today_number(), &place, *radius)?
+                }
+                None => cat.show(id)?,
+            };
             let mut out = std::io::stdout().lock();
             if *json {
                 writeln!(out, "{}", to_json(&sheet)).map_err(out_err)

@@ -116,6 +116,10 @@ fn place(out: &mut impl Write, p: &PlaceSheet) -> Result<()> {
             }
         }
     }
+    field(out, "  statut", p.status_label.as_deref())?;
+    if let Some(w) = &p.status_warning {
+        writeln!(out, "  {w}")?;
+    }
     field(out, "  téléphone", p.phone.as_deref())?;
     field(out, "  courriel", p.email.as_deref())?;
     field(out, "  site", p.url.as_deref())
@@ -192,7 +196,39 @@ pub fn sheet(out: &mut impl Write, sheet: &Sheet) -> Result<()> {
                 }
             }
             list(out, "Certifications qui y mènent", &j.certifications)?;
-            list(out, "Formations qui y mènent", &j.trainings)
+            list(out, "Formations qui y mènent", &j.trainings)?;
+            if let Some(n) = &j.near {
+                let radius = n.widened_to_km.unwrap_or(n.radius_km);
+                section(
+                    out,
+                    &format!(
+                        "Se former près de chez moi ({}, {})",
+                        n.place,
+                        text_fr::distance_km(radius)
+                    ),
+                )?;
+                if n.widened_to_km.is_some() {
+                    writeln!(
+                        out,
+                        "  Peu de formations à {} : rayon élargi à {}.",
+                        text_fr::distance_km(n.radius_km),
+                        text_fr::distance_km(radius)
+                    )?;
+                }
+                if n.trainings.is_empty() {
+                    writeln!(out, "  Aucune formation localisée trouvée dans ce rayon.")?;
+                }
+                for t in &n.trainings {
+                    let at = t
+                        .distance_km
+                        .map_or_else(|| "à distance".to_string(), text_fr::distance_km);
+                    writeln!(out, "  {at:<10} {}  ({})", t.title, t.id)?;
+                    if let Some(s) = &t.subtitle {
+                        writeln!(out, "  {:<10} {s}", "")?;
+                    }
+                }
+            }
+            Ok(())
         }
         Sheet::Training(t) => {
             writeln!(out, "{} — {}", t.id, t.title)?;
@@ -203,8 +239,12 @@ pub fn sheet(out: &mut impl Write, sheet: &Sheet) -> Result<()> {
             if let Some(c) = &t.certification {
                 writeln!(out, "Certification : {} {}", c.id, c.title)?;
             }
+            if let Some(p) = &t.programme {
+                writeln!(out, "Programme : {} ({})", p.title, p.id)?;
+            }
             field(out, "Lien", t.url.as_deref())?;
             field(out, "Contact", t.contact.as_deref())?;
+            field(out, "À savoir", t.source_note.as_deref())?;
             if let Some(o) = &t.objective {
                 section(out, "Objectif")?;
                 writeln!(out, "{}", cut(o, 1200))?;

@@ -298,7 +298,42 @@ pub fn place_kind_label(kind: &str) -> &'static str {
         "lieu_formation" => "Lieu de formation",
         "commune" => "Commune",
         "adresse_inscription" => "Adresse d'inscription",
+        "etablissement_superieur" => "Établissement d'enseignement supérieur",
         _ => "Lieu",
+    }
+}
+
+/// An establishment's status (`place.status`) in words. "Privé hors contrat" is said wherever the
+/// establishment is named: its diplomas are not those of the State unless it says so, and it charges fees.
+pub fn establishment_status_label(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "public" => "public",
+        "prive_sous_contrat" => "privé sous contrat",
+        "prive_enseignement_superieur" => "privé (enseignement supérieur)",
+        "prive_hors_contrat" => "privé hors contrat",
+        "prive" => "privé",
+        _ => return None,
+    })
+}
+
+/// What a sheet says under a private establishment without State contract.
+pub const PRIVATE_NO_CONTRACT_WARNING: &str = "Établissement privé hors contrat : ses diplômes ne sont \
+     pas forcément reconnus par l'État et la scolarité est payante ; renseignez-vous avant de candidater.";
+
+/// Whether a status is one families must be told before they apply (no State contract).
+pub fn status_needs_warning(code: &str) -> bool {
+    code == "prive_hors_contrat"
+}
+
+/// What the sheet of a training from a dated source says of that date.
+pub fn training_source_note(source: &str) -> Option<&'static str> {
+    match source {
+        "master" => Some(
+            "Offre de la campagne 2021 de « Trouver mon master », la plus récente de nos données : \
+             vérifiez-la auprès de l'établissement.",
+        ),
+        "parcoursup" => Some("Formation proposée sur Parcoursup en 2025."),
+        _ => None,
     }
 }
 

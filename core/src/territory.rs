@@ -233,7 +233,48 @@ fn areas_of(conn: &Connection, c: &PlaceChoice) -> Result<Vec<String>> {
     Ok(areas)
 }
 
-/// A point, with the nearest commune (within 30 km) standing for it where a territory matters.
+/// Farthest a commune centre may be from a point and still stand for it.
+pub const NEAREST_COMMUNE_KM: f64 = 30.0;
+
+/// Communes on a grid of 0.1° cells, to find the nearest one of many points without a query each (a
+/// catalogue build places thousands of establishments).
+pub struct CommuneGrid<T> {
+    cells: std::collections::HashMap<(i32, i32), Vec<(Point, T)>>,
+}
+
+impl<T> CommuneGrid<T> {
+    fn cell(p: Point) -> (i32, i32) {
+        ((p.lat * 10.0).floor() as i32, (p.lon * 10.0).floor() as i32)
+    }
+
+    pub fn new(communes: impl IntoIterator<Item = (Point, T)>) -> Self {
+        let mut cells: std::collections::HashMap<(i32, i32), Vec<(Point, T)>> = Default::default();
+        for (p, t) in communes {
+            cells.entry(Self::cell(p)).or_default().push((p, t));
+        }
+        CommuneGrid { cells }
+    }
+
+    /// The nearest commune within `NEAREST_COMMUNE_KM`, and its distance.
+    pub fn nearest(&self, p: Point) -> Option<(&T, f64)> {
+        let (la, lo) = Self::cell(p);
+        // 0.1° of latitude is 11 km, of longitude 11 km × cos(lat): 4 and 8 cells cover 30 km up to 60° N.
+        let mut best: Option<(&T, f64)> = None;
+        for dla in -4..=4 {
+            for dlo in -8..=8 {
+                for (q, t) in self.cells.get(&(la + dla, lo + dlo)).into_iter().flatten() {
+                    let d = distance_km(p, *q);
+                    if d <= NEAREST_COMMUNE_KM && best.is_none_or(|(_, b)| d < b) {
+                        best = Some((t, d));
+                    }
+                }
+            }
+        }
+        best
+    }
+}
+
+/// A point, with the nearest commune (within `NEAREST_COMMUNE_KM`) standing for it where a territory matters.
 pub fn resolve_point(conn: &Connection, point: Point) -> Result<Resolved> {
     // A box of about ±30 km first, so the distance is computed on a few hundred communes only.
     let mut all = candidates(

@@ -100,58 +100,72 @@ pub fn collect(tx: &rusqlite::Connection) -> Result<Vec<Doc>> {
         for d in rows {
             docs.push(d?);
         }
-        // Trainings, placed at their first located action.
+        // Trainings, at the place of their first action that has one (a located one first), named in the
+        // subtitle: a result must say where it is taught.
+        let points = place_points(tx)?;
         let mut st = tx.prepare(
             "SELECT t.id, t.title, coalesce(t.type, ''), coalesce(t.objective, ''), coalesce(t.content, ''),
-                    coalesce(t.domains, ''),
-                    (SELECT p.city FROM action a JOIN place p ON p.id = a.place_id WHERE a.training_id = t.id
-                     AND p.lat IS NOT NULL ORDER BY a.id LIMIT 1),
-                    (SELECT p.lat FROM action a JOIN place p ON p.id = a.place_id WHERE a.training_id = t.id
-                     AND p.lat IS NOT NULL ORDER BY a.id LIMIT 1),
-                    (SELECT p.lon FROM action a JOIN place p ON p.id = a.place_id WHERE a.training_id = t.id
-                     AND p.lat IS NOT NULL ORDER BY a.id LIMIT 1),
+                    coalesce(t.domains, ''), p.id, p.name, p.city, p.status,
                     EXISTS (SELECT 1 FROM action a WHERE a.training_id = t.id AND a.teaching_mode = 'distance')
-             FROM training t",
+             FROM training t
+             LEFT JOIN place p ON p.id = (SELECT a.place_id FROM action a JOIN place q ON q.id = a.place_id
+                                          WHERE a.training_id = t.id ORDER BY q.lat IS NULL, a.id LIMIT 1)",
         )?;
         let rows = st.query_map([], |r| {
             let kind: String = r.get(2)?;
-            let city: Option<String> = r.get(6)?;
-            let subtitle = match (kind.is_empty(), city) {
-                (false, Some(c)) => Some(format!("{kind} · {c}")),
-                (false, None) => Some(kind.clone()),
-                (true, c) => c,
-            };
-            Ok(Doc {
-                kind: "training",
-                id: r.get(0)?,
-                title: r.get(1)?,
-                subtitle,
-                rome: None,
-                lat: r.get(7)?,
-                lon: r.get(8)?,
-                distance_learning: r.get(9)?,
-                prior: 0.0,
-                body: truncate(format!(
-                    "{kind} {} {} {}",
-                    r.get::<_, String>(5)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?
-                )),
-                ..Default::default()
-            })
+            let place: Option<String> = r.get(6)?;
+            let subtitle = training_subtitle(
+                &kind,
+                r.get::<_, Option<String>>(7)?.as_deref(),
+                r.get::<_, Option<String>>(9)?.as_deref(),
+                r.get::<_, Option<String>>(8)?.as_deref(),
+            );
+            Ok((
+                place,
+                Doc {
+                    kind: "training",
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    subtitle,
+                    rome: None,
+                    distance_learning: r.get(10)?,
+                    prior: 0.0,
+                    body: truncate(format!(
+                        "{kind} {} {} {}",
+                        r.get::<_, String>(5)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?
+                    )),
+                    ..Default::default()
+                },
+            ))
         })?;
-        for d in rows {
-            docs.push(d?);
+        for row in rows {
+            let (place, mut d) = row?;
+            if let Some(p) = place.as_ref().and_then(|id| points.get(id)) {
+                d.lat = Some(p.lat);
+                d.lon = Some(p.lon);
+                d.located = p.located;
+                d.place_name = p.name.clone();
+            }
+            docs.push(d);
         }
         // Places: structures and communes, each with the best point we have (see `place_points`).
-        let points = place_points(tx)?;
         let mut st = tx.prepare(
-            "SELECT id, kind, name, coalesce(address, ''), coalesce(postcode, ''), coalesce(city, '')
+            "SELECT id, kind, name, coalesce(address, ''), coalesce(postcode, ''), coalesce(city, ''), status
              FROM place WHERE kind <> 'adresse_inscription'",
         )?;
         let rows = st.query_map([], |r| {
             let kind: String = r.get(1)?;
-            let label = crate::codes::place_kind_label(&kind);
+            let status: Option<String> = r.get(6)?;
+            let label = match status.as_deref() {
+                Some(s) if crate::codes::status_needs_warning(s) => format!(
+                    "{} ({})",
+                    crate::codes::place_kind_label(&kind),
+                    crate::codes::establishment_status_label(s).unwrap_or_default()
+                ),
+                _ => crate::codes::place_kind_label(&kind).to_string(),
+            };
             let (address, postcode, city): (String, String, String) =
                 (r.get(3)?, r.get(4)?, r.get(5)?);
             Ok(Doc {
@@ -213,6 +227,31 @@ pub fn collect(tx: &rusqlite::Connection) -> Result<Vec<Doc>> {
     }
     add_facts(tx, &mut docs)?;
     Ok(docs)
+}
+
+/// What a training result says under its title: its type, where it is taught and in which town ("BTS · Lycée
+/// Jean Perrin · Marseille"), and "(privé hors contrat)" after the establishment, so families know before
+/// they open the sheet. One rule for search results and every other list of trainings.
+pub(crate) fn training_subtitle(
+    kind: &str,
+    place: Option<&str>,
+    status: Option<&str>,
+    city: Option<&str>,
+) -> Option<String> {
+    let place = place.map(|n| match status {
+        Some(s) if crate::codes::status_needs_warning(s) => format!(
+            "{n} ({})",
+            crate::codes::establishment_status_label(s).unwrap_or_default()
+        ),
+        _ => n.to_string(),
+    });
+    let text = [Some(kind.to_string()), place, city.map(str::to_string)]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    (!text.is_empty()).then_some(text)
 }
 
 /// A place's point for the search, and how precise it is.

@@ -1,4 +1,4 @@
--- Catalogue database, version 1. Built from the open data in data/; replaced as a whole by a rebuild or an
+-- Catalogue database, version 2. Built from the open data in data/; replaced as a whole by a rebuild or an
 -- update, so it has no migrations: a catalogue of another version is rebuilt.
 
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -69,11 +69,13 @@ CREATE INDEX certification_rome_rome ON certification_rome(rome);
 
 -- Places: France Travail agencies, Missions locales, lycées, training sites, communes ----------------------
 -- kind: 'agence_france_travail' | 'mission_locale' | 'lycee' | 'organisme' | 'lieu_formation' |
--- 'adresse_inscription' (where to apply for a session; not listed as a place in search) | 'commune'.
+-- 'adresse_inscription' (where to apply for a session; not listed as a place in search) | 'commune' |
+-- 'etablissement_superieur'. status: 'public' | 'prive_sous_contrat' | 'prive_enseignement_superieur' |
+-- 'prive_hors_contrat' | 'prive' (codes::establishment_status), NULL when the source does not say.
 CREATE TABLE place (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,
     address TEXT, postcode TEXT, city TEXT, insee TEXT, departement TEXT, region TEXT,
-    lat REAL, lon REAL, phone TEXT, email TEXT, url TEXT, details TEXT
+    lat REAL, lon REAL, phone TEXT, email TEXT, url TEXT, details TEXT, status TEXT
 );
 CREATE INDEX place_kind ON place(kind);
 CREATE TABLE commune (
@@ -86,14 +88,16 @@ CREATE TABLE departement (
 );
 
 -- Trainings: formation -> action -> session (LHEO), and Onisep national sheets and lycée offers -------------
--- source: 'lheo' | 'onisep' | 'lycee'.
+-- source: 'lheo' | 'onisep' | 'lycee' | 'parcoursup' | 'master'. programme: the Onisep national sheet a
+-- located offer teaches (import/programmes.rs matches it by label), NULL when none matched well enough.
 CREATE TABLE training (
     id TEXT PRIMARY KEY, source TEXT NOT NULL, title TEXT NOT NULL, type TEXT,
     objective TEXT, content TEXT, certifying INTEGER,
     level_entry TEXT, level_exit INTEGER, duration TEXT,
     rncp TEXT, rs TEXT, formacodes TEXT, nsf TEXT, domains TEXT, url TEXT,
-    organisme_id TEXT REFERENCES place(id), contact TEXT
+    organisme_id TEXT REFERENCES place(id), contact TEXT, programme TEXT
 );
+CREATE INDEX training_programme ON training(programme);
 CREATE TABLE training_rome (
     training_id TEXT NOT NULL REFERENCES training(id), rome TEXT NOT NULL, PRIMARY KEY (training_id, rome)
 ) WITHOUT ROWID;

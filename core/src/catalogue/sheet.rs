@@ -92,7 +92,23 @@ pub struct JobSheet {
     pub interests: Vec<String>,
     pub hiring: Vec<Hiring>,
     pub certifications: Vec<Named>,
+    /// The national programmes and the dated offers that lead to the job; located offers are in `near`.
     pub trainings: Vec<Named>,
+    /// "Se former près de chez moi": the nearest located trainings that lead to the job, when the sheet
+    /// was asked near a place (`Catalogue::show_near`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub near: Option<NearTrainings>,
+}
+
+/// Trainings near a place for a job sheet.
+#[derive(Debug, Serialize)]
+pub struct NearTrainings {
+    /// "Autour de Marseille (13)", as the place was understood.
+    pub place: String,
+    pub radius_km: f64,
+    /// Set when too few lay within the asked radius and it was widened to this.
+    pub widened_to_km: Option<f64>,
+    pub trainings: Vec<crate::discover::NearTraining>,
 }
 
 #[derive(Debug, Serialize)]
@@ -116,6 +132,11 @@ pub struct PlaceSheet {
     pub details: Option<String>,
     /// The point is only the commune's centre (the source gives no address): no precise position.
     pub at_commune_centre: bool,
+    /// Public, private under contract, private without contract (`codes::establishment_status_label`).
+    pub status: Option<String>,
+    pub status_label: Option<String>,
+    /// Said wherever the establishment is shown: what a private school without State contract means.
+    pub status_warning: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -169,6 +190,10 @@ pub struct TrainingSheet {
     pub jobs: Vec<Named>,
     /// The same badges as on search results, judged on the day the sheet was read.
     pub badges: Vec<Badge>,
+    /// The Onisep national sheet a located offer teaches (Parcoursup, masters), when one was matched.
+    pub programme: Option<Named>,
+    /// What the source's date means for this offer ("campagne 2021 de Trouver mon master").
+    pub source_note: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -286,6 +311,7 @@ fn job_sheet(conn: &Connection, code: &str) -> Result<Option<JobSheet>> {
                     hiring: Vec::new(),
                     certifications: Vec::new(),
                     trainings: Vec::new(),
+                    near: None,
                 })
             },
         )
@@ -378,7 +404,8 @@ fn job_sheet(conn: &Connection, code: &str) -> Result<Option<JobSheet>> {
     sheet.trainings = named(
         conn,
         "SELECT t.id, t.title FROM training_rome tr JOIN training t ON t.id = tr.training_id
-         WHERE tr.rome = ?1 ORDER BY t.source = 'lheo' DESC, t.title LIMIT 200",
+         WHERE tr.rome = ?1 AND t.source NOT IN ('parcoursup', 'master', 'lycee')
+         ORDER BY t.source = 'lheo' DESC, t.title LIMIT 200",
         &parent,
     )?;
     Ok(Some(sheet))
@@ -387,6 +414,7 @@ fn job_sheet(conn: &Connection, code: &str) -> Result<Option<JobSheet>> {
 fn place_from_row(r: &Row, at: usize) -> rusqlite::Result<PlaceSheet> {
     let kind: String = r.get(at + 1)?;
     let at_commune_centre = kind != "commune" && r.get::<_, bool>(at + 14)?;
+    let status: Option<String> = r.get(at + 15)?;
     Ok(PlaceSheet {
         at_commune_centre,
         id: r.get(at)?,
@@ -404,13 +432,22 @@ fn place_from_row(r: &Row, at: usize) -> rusqlite::Result<PlaceSheet> {
         email: r.get(at + 11)?,
         url: r.get(at + 12)?,
         details: r.get(at + 13)?,
+        status_label: status
+            .as_deref()
+            .and_then(crate::codes::establishment_status_label)
+            .map(str::to_string),
+        status_warning: status
+            .as_deref()
+            .is_some_and(crate::codes::status_needs_warning)
+            .then(|| crate::codes::PRIVATE_NO_CONTRACT_WARNING.to_string()),
+        status,
     })
 }
 
 const PLACE_COLS: &str =
     "p.id, p.kind, p.name, p.address, p.postcode, p.city, p.departement, p.region, p.lat, p.lon, p.phone, p.email, p.url, p.details,
      coalesce((SELECT abs(c.lat - p.lat) < 1e-6 AND abs(c.lon - p.lon) < 1e-6 FROM place c
-               WHERE c.id = 'commune:' || p.insee), 0)";
+               WHERE c.id = 'commune:' || p.insee), 0), p.status";
 
 fn place_sheet(conn: &Connection, id: &str) -> Result<Option<PlaceSheet>> {
     Ok(conn
@@ -426,8 +463,9 @@ fn training_sheet(conn: &Connection, id: &str, today: u32) -> Result<Option<Trai
     let base = conn
         .query_row(
             "SELECT t.id, t.source, t.title, t.type, t.objective, t.content, t.level_entry, t.level_exit,
-                    t.duration, t.rncp, c.title, t.url, t.contact, t.organisme_id
-             FROM training t LEFT JOIN certification c ON c.id = coalesce(t.rncp, t.rs) WHERE t.id = ?1",
+                    t.duration, t.rncp, c.title, t.url, t.contact, t.organisme_id, t.programme, pr.title
+             FROM training t LEFT JOIN certification c ON c.id = coalesce(t.rncp, t.rs)
+             LEFT JOIN training pr ON pr.id = t.programme WHERE t.id = ?1",
             params![id],
             |r| {
                 let cert = match (r.get::<_, Option<String>>(9)?, r.get::<_, Option<String>>(10)?) {
@@ -460,6 +498,15 @@ fn training_sheet(conn: &Connection, id: &str, today: u32) -> Result<Option<Trai
                         actions: Vec::new(),
                         jobs: Vec::new(),
                         badges: Vec::new(),
+                        programme: match (
+                            r.get::<_, Option<String>>(14)?,
+                            r.get::<_, Option<String>>(15)?,
+                        ) {
+                            (Some(id), Some(title)) => Some(Named { id, title }),
+                            _ => None,
+                        },
+                        source_note: codes::training_source_note(&r.get::<_, String>(1)?)
+                            .map(str::to_string),
                     },
                     r.get::<_, Option<String>>(13)?,
                 ))
@@ -676,6 +723,30 @@ impl Catalogue {
         Err(Error::UnknownId(id.chars().take(80).collect()))
     }
 
+    /// The sheet of an id; a job sheet also lists the nearest located trainings that lead to it, within
+    /// `radius_km` of the place (widened when fewer than five lie inside, as search does).
+    pub fn show_near(
+        &self,
+        id: &str,
+        today: u32,
+        near: &crate::territory::Resolved,
+        radius_km: f64,
+    ) -> Result<Sheet> {
+        let mut sheet = self.show_on(id, today)?;
+        if let Sheet::Job(job) = &mut sheet {
+            let quiz = crate::discover::Quiz::load(self)?;
+            let (trainings, widened_to_km) =
+                quiz.trainings_near_widening(&job.code_rome, near.point, radius_km, 10)?;
+            job.near = Some(NearTrainings {
+                place: near.label.clone(),
+                radius_km,
+                widened_to_km,
+                trainings,
+            });
+        }
+        Ok(sheet)
+    }
+
     /// Counts per kind, sources and import report, for `catalogue info`.
     pub fn info(&self) -> Result<Info> {
         let conn = self.conn();
@@ -714,6 +785,21 @@ impl Catalogue {
                 count("SELECT count(*) FROM training WHERE source = 'lycee'")?,
             ),
             (
+                "  dont formations Parcoursup",
+                count("SELECT count(*) FROM training WHERE source = 'parcoursup'")?,
+            ),
+            (
+                "    reliées à un programme ou un diplôme",
+                count(
+                    "SELECT count(*) FROM training WHERE source = 'parcoursup'
+                     AND (programme IS NOT NULL OR rncp IS NOT NULL)",
+                )?,
+            ),
+            (
+                "  dont masters (campagne 2021)",
+                count("SELECT count(*) FROM training WHERE source = 'master'")?,
+            ),
+            (
                 "Actions de formation",
                 count("SELECT count(*) FROM action")?,
             ),
@@ -729,6 +815,14 @@ impl Catalogue {
             (
                 "Lycées",
                 count("SELECT count(*) FROM place WHERE kind = 'lycee'")?,
+            ),
+            (
+                "Établissements d'enseignement supérieur",
+                count("SELECT count(*) FROM place WHERE kind = 'etablissement_superieur'")?,
+            ),
+            (
+                "Établissements privés hors contrat",
+                count("SELECT count(*) FROM place WHERE status = 'prive_hors_contrat'")?,
             ),
             (
                 "Organismes et lieux de formation",

@@ -11,13 +11,17 @@ pub struct CatalogueSchema;
 
 impl Schema for CatalogueSchema {
     const NAME: &'static str = "catalogue";
-    const VERSION: i64 = 1;
+    const VERSION: i64 = 2;
     /// Large pages: the saved search index is one 15 MB value, read in a few pages instead of thousands.
     const PAGE_SIZE: Option<u32> = Some(65536);
     fn upgrade_from(conn: &Connection, from: i64) -> Result<()> {
         match from {
             0 => conn.execute_batch(include_str!("schema.sql"))?,
-            // A catalogue is rebuilt, never migrated: any other version is replaced by `build`.
+            // Version 0 writes today's schema whole; the later steps only pass over it. A catalogue of an
+            // older version is rebuilt, never migrated: `open` refuses it and `build` replaces it.
+            1 if conn
+                .prepare("SELECT programme FROM training LIMIT 0")
+                .is_ok() => {}
             _ => {
                 return Err(Error::Invalid(format!(
                     "catalogue version {from} inattendue"

@@ -643,12 +643,11 @@ type Spots = (Vec<Spot>, HashMap<String, Vec<u32>>);
 
 fn load_spots(conn: &Connection) -> Result<Spots> {
     let mut st = conn.prepare(
-        "SELECT tr.rome, t.id, t.title,
-                nullif(trim(coalesce(t.type, '') || coalesce(' · ' || s.city, ''), ' ·'), ''),
+        "SELECT tr.rome, t.id, t.title, coalesce(t.type, ''), s.name, s.status, s.city,
                 s.lat, s.lon,
                 EXISTS (SELECT 1 FROM action a WHERE a.training_id = t.id AND a.teaching_mode = 'distance')
          FROM training_rome tr JOIN training t ON t.id = tr.training_id
-         LEFT JOIN (SELECT a.training_id, p.city, p.lat, p.lon,
+         LEFT JOIN (SELECT a.training_id, p.name, p.status, p.city, p.lat, p.lon,
                            row_number() OVER (PARTITION BY a.training_id ORDER BY a.id) AS n
                     FROM action a JOIN place p ON p.id = a.place_id WHERE p.lat IS NOT NULL) s
                 ON s.training_id = t.id AND s.n = 1
@@ -661,7 +660,7 @@ fn load_spots(conn: &Connection) -> Result<Spots> {
     while let Some(r) = rows.next()? {
         let rome: String = r.get(0)?;
         let id: String = r.get(1)?;
-        let at = match (r.get::<_, Option<f64>>(4)?, r.get::<_, Option<f64>>(5)?) {
+        let at = match (r.get::<_, Option<f64>>(7)?, r.get::<_, Option<f64>>(8)?) {
             (Some(lat), Some(lon)) => Some(Point { lat, lon }),
             _ => None,
         };
@@ -672,9 +671,14 @@ fn load_spots(conn: &Connection) -> Result<Spots> {
                 spots.push(Spot {
                     id: id.clone(),
                     title: r.get(2)?,
-                    subtitle: r.get(3)?,
+                    subtitle: crate::catalogue::index::training_subtitle(
+                        &r.get::<_, String>(3)?,
+                        r.get::<_, Option<String>>(4)?.as_deref(),
+                        r.get::<_, Option<String>>(5)?.as_deref(),
+                        r.get::<_, Option<String>>(6)?.as_deref(),
+                    ),
                     at,
-                    distance_learning: r.get(6)?,
+                    distance_learning: r.get(9)?,
                 });
                 index.insert(id, i);
                 i

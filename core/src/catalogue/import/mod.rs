@@ -9,10 +9,13 @@
 
 mod aids;
 mod certifications;
+mod esr;
 mod labour;
 mod lheo;
 mod onisep;
+mod parcoursup;
 mod places;
+mod programmes;
 mod rome;
 pub mod source;
 mod text;
@@ -88,6 +91,9 @@ pub struct Ctx<'a> {
 pub enum Row {
     Kept,
     Skip(String),
+    /// Read and left out on purpose (an older campaign of a stacked file): counted as skipped, summed up
+    /// by the importer in one line rather than one line of the report per row.
+    Ignore,
 }
 
 /// A CSV record with access by header name, so column order in the source does not matter.
@@ -185,6 +191,7 @@ impl<'a> Ctx<'a> {
                 stats.rows_skipped += 1;
                 self.issue(info.path, line, reason);
             }
+            Row::Ignore => stats.rows_skipped += 1,
         }
     }
 
@@ -373,7 +380,7 @@ pub struct Step {
 }
 
 /// The importers in the order a build runs them: each may read what the ones before it wrote.
-pub const STEPS: [Step; 9] = [
+pub const STEPS: [Step; 12] = [
     Step {
         name: "rome",
         label: "ROME 4.0 : métiers",
@@ -398,6 +405,21 @@ pub const STEPS: [Step; 9] = [
         name: "onisep",
         label: "Formations Onisep",
         run: onisep::import,
+    },
+    Step {
+        name: "esr",
+        label: "Établissements d'enseignement supérieur",
+        run: esr::import_establishments,
+    },
+    Step {
+        name: "parcoursup",
+        label: "Formations Parcoursup",
+        run: parcoursup::import,
+    },
+    Step {
+        name: "masters",
+        label: "Masters",
+        run: esr::import_masters,
     },
     Step {
         name: "lheo",

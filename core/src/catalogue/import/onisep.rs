@@ -185,7 +185,8 @@ fn ens_number(ens: &str) -> u64 {
         .unwrap_or(u64::MAX)
 }
 
-fn is_uai(s: &str) -> bool {
+/// A UAI as the education ministry writes it: seven digits and a capital letter ("0492433D").
+pub(super) fn is_uai(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 8
         && b.iter().take(7).all(u8::is_ascii_digit)
@@ -193,7 +194,7 @@ fn is_uai(s: &str) -> bool {
 }
 
 /// Postcodes lose their leading zero in these files ("8200" for Sedan).
-fn postcode(raw: &str) -> Option<String> {
+pub(super) fn postcode(raw: &str) -> Option<String> {
     let raw = raw.trim();
     if !raw.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -439,15 +440,15 @@ fn commune_key(name: &str) -> String {
     rest.replace(' ', "")
 }
 
-struct Commune {
-    insee: String,
+pub(super) struct Commune {
+    pub insee: String,
     key: String,
-    lat: Option<f64>,
-    lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
 }
 
 /// The `commune` table, indexed by postcode, for placing addresses.
-struct Communes {
+pub(super) struct Communes {
     by_postcode: HashMap<String, Vec<Commune>>,
 }
 
@@ -462,7 +463,7 @@ fn postcode_area(code: &str) -> &str {
 }
 
 impl Communes {
-    fn load(ctx: &Ctx) -> Result<Communes> {
+    pub(super) fn load(ctx: &Ctx) -> Result<Communes> {
         let mut stmt = ctx.tx.prepare(
             "SELECT insee, name, postcode, lat, lon FROM commune ORDER BY postcode, insee, name",
         )?;
@@ -490,7 +491,7 @@ impl Communes {
     /// arrondissement, "LYON 01" for "Lyon") in the same département; else, overseas where CEDEX codes
     /// do not follow the département's (97825 for Le Port, La Réunion), the only commune of that name
     /// in the same 97/98 zone.
-    fn locate(&self, postcode: Option<&str>, city: Option<&str>) -> Option<&Commune> {
+    pub(super) fn locate(&self, postcode: Option<&str>, city: Option<&str>) -> Option<&Commune> {
         let postcode = postcode?;
         let key = city.map(commune_key).unwrap_or_default();
         if let Some(list) = self.by_postcode.get(postcode) {
