@@ -120,6 +120,14 @@ fn every_source_is_counted_and_every_kind_is_there() {
             "chomage_departemental_insee_2023.csv",
         ),
         ("SELECT count(*) FROM bmo", "bmo_2024_open_data.csv.gz"),
+        (
+            "SELECT count(*) FROM training WHERE source = 'parcoursup'",
+            "fr-esr-parcoursup-2025-light.csv.gz",
+        ),
+        (
+            "SELECT count(*) FROM training WHERE source = 'master'",
+            "fr-esr-tmm-mentions-de-master-2019-2021.csv.gz",
+        ),
     ];
     for (sql, file) in per_row {
         assert_eq!(count(&cat, sql), read_in(file) - skipped_in(file), "{sql}");

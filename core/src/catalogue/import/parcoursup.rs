@@ -311,6 +311,22 @@ pub fn import(ctx: &mut Ctx) -> Result<()> {
     Ok(())
 }
 
+/// A campus abroad (Parcoursup lists French schools' campuses in London or Casablanca): on the map, in no
+/// commune of ours.
+fn no_commune_issue(ctx: &mut Ctx, f: &Formation, p: Point) {
+    ctx.issue(
+        PARCOURSUP.path,
+        f.line,
+        format!(
+            "{} : aucune commune à moins de {} km du point {:.4}, {:.4} (site à l'étranger ?)",
+            f.uai,
+            crate::territory::NEAREST_COMMUNE_KM,
+            p.lat,
+            p.lon
+        ),
+    );
+}
+
 /// The place of one site of an establishment: the known place of its UAI when it is that site, else a
 /// place of its own, named like the establishment, at its nearest commune.
 fn place_for(
@@ -329,16 +345,33 @@ fn place_for(
             None => site == 0,
         };
         if same {
-            // The Parcoursup point is the formation's own; the lycée file only had its commune.
+            // The Parcoursup point is the formation's own; the lycée file only had its commune, and
+            // sometimes not even that.
             let precise = k.kind == "lycee" || k.point.is_none();
+            let commune = communes.nearest(p).map(|(c, _)| c);
             ctx.tx
                 .prepare_cached(
                     "UPDATE place SET status = coalesce(status, ?2),
                                       lat = CASE WHEN ?5 THEN ?3 ELSE lat END,
-                                      lon = CASE WHEN ?5 THEN ?4 ELSE lon END
+                                      lon = CASE WHEN ?5 THEN ?4 ELSE lon END,
+                                      insee = coalesce(insee, ?6),
+                                      city = coalesce(city, ?7),
+                                      departement = CASE WHEN insee IS NULL THEN ?8 ELSE departement END
                      WHERE id = ?1",
                 )?
-                .execute(params![main, f.status, p.lat, p.lon, precise])?;
+                .execute(params![
+                    main,
+                    f.status,
+                    p.lat,
+                    p.lon,
+                    precise,
+                    commune.map(|c| c.insee.as_str()),
+                    commune.map(|c| c.name.as_str()),
+                    commune.and_then(|c| c.departement.as_deref()),
+                ])?;
+            if commune.is_none() {
+                no_commune_issue(ctx, f, p);
+            }
             return Ok(main);
         }
     }
@@ -349,14 +382,7 @@ fn place_for(
     };
     let commune = communes.nearest(p).map(|(c, _)| c);
     if commune.is_none() {
-        ctx.issue(
-            PARCOURSUP.path,
-            f.line,
-            format!(
-                "{} : aucune commune à moins de 30 km du point {:.4}, {:.4}",
-                f.uai, p.lat, p.lon
-            ),
-        );
+        no_commune_issue(ctx, f, p);
     }
     let name = known.as_ref().map_or(f.name.as_str(), |k| k.name.as_str());
     let kind = known.as_ref().map_or_else(
