@@ -153,9 +153,9 @@ impl Refs {
 type Notes = Vec<(u64, String)>;
 
 fn import_file(ctx: &mut Ctx, info: &FileInfo, refs: &Refs) -> Result<()> {
-    let bytes = fields::to_utf8(ctx.read_bytes(info)?);
+    let input = ctx.source.open(info.path)?;
     let mut rows = 0u64;
-    tree::parse(&bytes, |event| {
+    tree::parse_stream(input, |event| {
         match event {
             Event::Root {
                 name,

@@ -307,15 +307,11 @@ pub fn slug(parts: &[&str]) -> String {
         .join("-")
 }
 
-/// Bytes declared as Latin-1 / Windows-1252 (and not already UTF-8) re-encoded to UTF-8; a UTF-8 BOM
-/// removed. Other bytes are returned as they are. Line breaks are kept, so line numbers do not change.
-pub fn to_utf8(mut bytes: Vec<u8>) -> Vec<u8> {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
-        return bytes;
-    }
-    let head = String::from_utf8_lossy(bytes.get(..200).unwrap_or(&bytes)).to_ascii_lowercase();
-    let declared_latin = head.starts_with("<?xml")
+/// Whether the XML declaration at the start of a file names a Latin-1 / Windows-1252 encoding.
+pub fn declared_latin(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let head = String::from_utf8_lossy(head.get(..200).unwrap_or(head)).to_ascii_lowercase();
+    head.starts_with("<?xml")
         && [
             "iso-8859-1",
             "iso-8859-15",
@@ -328,8 +324,18 @@ pub fn to_utf8(mut bytes: Vec<u8>) -> Vec<u8> {
         .any(|enc| {
             head.contains(&format!("encoding=\"{enc}\""))
                 || head.contains(&format!("encoding='{enc}'"))
-        });
-    if !declared_latin || std::str::from_utf8(&bytes).is_ok() {
+        })
+}
+
+/// A piece of a file as UTF-8: without its byte-order mark, and converted from Windows-1252 when the
+/// file declares a Latin encoding and the piece is not already valid UTF-8 (some exports lie). Other
+/// bytes are returned as they are. Line breaks are kept, so line numbers do not change.
+pub fn decode(mut bytes: Vec<u8>, latin: bool) -> Vec<u8> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+        return bytes;
+    }
+    if !latin || std::str::from_utf8(&bytes).is_ok() {
         return bytes;
     }
     // Windows-1252 is a superset of Latin-1's printable characters; 0x80-0x9F are its extras.
@@ -449,7 +455,7 @@ mod tests {
     fn latin1_is_reencoded() {
         let latin =
             b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<a>Caf\xe9 \x80</a>".to_vec();
-        let utf8 = to_utf8(latin);
+        let utf8 = decode(latin.clone(), declared_latin(&latin));
         assert_eq!(
             String::from_utf8(utf8).unwrap(),
             "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<a>Café €</a>"
@@ -457,7 +463,7 @@ mod tests {
         let already = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>Café</a>"
             .as_bytes()
             .to_vec();
-        assert_eq!(to_utf8(already.clone()), already);
-        assert_eq!(to_utf8(b"\xEF\xBB\xBF<a/>".to_vec()), b"<a/>");
+        assert_eq!(decode(already.clone(), declared_latin(&already)), already);
+        assert_eq!(decode(b"\xEF\xBB\xBF<a/>".to_vec(), false), b"<a/>");
     }
 }

@@ -79,38 +79,141 @@ pub enum Event {
     },
 }
 
-/// Maps byte offsets to 1-based line numbers.
-pub struct Lines(Vec<usize>);
+/// Maps byte offsets to 1-based line numbers. A piece of a streamed file is the file's head followed by
+/// one formation: offsets past `split` are shifted by the lines left out between the two.
+pub struct Lines {
+    newlines: Vec<usize>,
+    split: usize,
+    shift: u64,
+}
 
 impl Lines {
     pub fn new(bytes: &[u8]) -> Self {
-        Lines(
-            bytes
+        Lines::shifted(bytes, usize::MAX, 0)
+    }
+
+    fn shifted(bytes: &[u8], split: usize, shift: u64) -> Self {
+        Lines {
+            newlines: bytes
                 .iter()
                 .enumerate()
                 .filter(|(_, &b)| b == b'\n')
                 .map(|(i, _)| i)
                 .collect(),
-        )
+            split,
+            shift,
+        }
     }
 
     pub fn line(&self, offset: usize) -> u64 {
-        self.0.partition_point(|&nl| nl < offset) as u64 + 1
+        let line = self.newlines.partition_point(|&nl| nl < offset) as u64 + 1;
+        if offset >= self.split {
+            line + self.shift
+        } else {
+            line
+        }
     }
 }
 
-/// Reads `bytes` (UTF-8) and calls `f` for each event. Only an error returned by `f` stops the reading.
-pub fn parse(bytes: &[u8], mut f: impl FnMut(Event) -> Result<()>) -> Result<()> {
-    let lines = Lines::new(bytes);
+/// Parses one piece (the file's head and what follows it), resuming at the next formation after an error.
+fn parse_piece(
+    bytes: &[u8],
+    lines: &Lines,
+    seen_root: &mut bool,
+    f: &mut impl FnMut(Event) -> Result<()>,
+) -> Result<()> {
     let mut start = 0;
-    let mut seen_root = false;
-    while let Some(error_at) = parse_from(bytes, start, &lines, &mut seen_root, &mut f)? {
+    while let Some(error_at) = parse_from(bytes, start, lines, seen_root, f)? {
         match next_formation(bytes, error_at + 1) {
             Some(next) => start = next,
             None => break,
         }
     }
     Ok(())
+}
+
+/// Bytes read from the file at a time while looking for the next formation.
+const BLOCK: usize = 64 * 1024;
+
+/// Reads an LHEO file from `input` one formation at a time and calls `f` for each event, as `parse` does:
+/// memory holds the file's head (what comes before its first `<formation`) and one formation, whatever the
+/// size of a regional export. Each piece is decoded to UTF-8 as the head's XML declaration says.
+pub fn parse_stream(
+    mut input: impl std::io::Read,
+    mut f: impl FnMut(Event) -> Result<()>,
+) -> Result<()> {
+    use super::fields::{declared_latin, decode};
+    let mut buf: Vec<u8> = Vec::new();
+    let mut eof = false;
+    let mut fill = |buf: &mut Vec<u8>, eof: &mut bool| -> Result<()> {
+        let old = buf.len();
+        buf.resize(old + BLOCK, 0);
+        let n = loop {
+            match input.read(buf.get_mut(old..).unwrap_or_default()) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(crate::error::Error::Invalid(format!(
+                        "lecture du fichier LHEO : {e}"
+                    )))
+                }
+            }
+        };
+        buf.truncate(old + n);
+        *eof = n == 0;
+        Ok(())
+    };
+    // The head: up to the first formation, or the whole file when it has none.
+    let first = loop {
+        if let Some(at) = next_formation(&buf, 0) {
+            break Some(at);
+        }
+        if eof {
+            break None;
+        }
+        fill(&mut buf, &mut eof)?;
+    };
+    let head_len = first.unwrap_or(buf.len());
+    let latin = declared_latin(&buf);
+    let head = decode(buf.get(..head_len).unwrap_or_default().to_vec(), latin);
+    let head_newlines = head.iter().filter(|&&b| b == b'\n').count() as u64;
+    let mut newlines_before = buf
+        .get(..head_len)
+        .unwrap_or_default()
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64;
+    buf.drain(..head_len);
+    let mut seen_root = false;
+    if first.is_none() {
+        let lines = Lines::new(&head);
+        return parse_piece(&head, &lines, &mut seen_root, &mut f);
+    }
+    loop {
+        // The piece runs to the next formation's start tag, or to the end of the file.
+        let mut scanned = 1;
+        let end = loop {
+            if let Some(at) = next_formation(&buf, scanned.max(1)) {
+                break at;
+            }
+            if eof {
+                break buf.len();
+            }
+            // A tag cut by the block boundary is found on the next pass.
+            scanned = buf.len().saturating_sub(64).max(1);
+            fill(&mut buf, &mut eof)?;
+        };
+        let raw: Vec<u8> = buf.drain(..end).collect();
+        let raw_newlines = raw.iter().filter(|&&b| b == b'\n').count() as u64;
+        let mut piece = head.clone();
+        piece.extend_from_slice(&decode(raw, latin));
+        let lines = Lines::shifted(&piece, head.len(), newlines_before - head_newlines);
+        parse_piece(&piece, &lines, &mut seen_root, &mut f)?;
+        newlines_before += raw_newlines;
+        if buf.is_empty() && eof {
+            return Ok(());
+        }
+    }
 }
 
 /// Parses from `start` until the end (Ok(None)) or the first error, whose absolute offset is returned
@@ -379,7 +482,7 @@ mod tests {
 
     fn collect(xml: &str) -> Vec<Event> {
         let mut out = Vec::new();
-        parse(xml.as_bytes(), |e| {
+        parse_stream(xml.as_bytes(), |e| {
             out.push(e);
             Ok(())
         })
@@ -548,7 +651,7 @@ mod tests {
         xml.push(0xe9);
         xml.extend_from_slice(b"</intitule-formation></formation></lheo>");
         let mut got = Vec::new();
-        parse(&xml, |e| {
+        parse_stream(&xml[..], |e| {
             got.push(e);
             Ok(())
         })
@@ -559,6 +662,69 @@ mod tests {
                 assert_eq!(warnings.len(), 1);
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    /// Hands out its bytes a few at a time, as a slow disk or a decompressor may.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(self.0.len()).min(out.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_streamed_file_gives_the_same_formations_lines_and_errors_however_it_is_cut() {
+        let mut xml = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<lheo xmlns=\"http://www.lheo.org/2.2\">\n<offres>\n\
+            <formation numero=\"1\">\n<intitule-formation>Un</intitule-formation>\n</formation>\n\
+            <formation numero=\"2\">\n<intitule-formation>Caf".to_vec();
+        xml.push(0xe9);
+        xml.extend_from_slice(
+            b"</intitule-formation>\n</formation>\n\
+              <formation numero=\"3\">\n<intitule-formation>Trois</intitule-formation>\n</bad>\n</formation>\n\
+              <formation numero=\"4\">\n<intitule-formation>Quatre</intitule-formation>\n</formation>\n</offres>\n</lheo>\n",
+        );
+        for step in [1, 7, 4096, usize::MAX] {
+            let mut got = Vec::new();
+            parse_stream(Trickle(&xml, step), |e| {
+                got.push(e);
+                Ok(())
+            })
+            .unwrap();
+            let summary: Vec<String> = got
+                .iter()
+                .map(|e| match e {
+                    Event::Root {
+                        namespace, line, ..
+                    } => {
+                        format!("root {} {line}", namespace.as_deref().unwrap_or(""))
+                    }
+                    Event::Formation { node, .. } => format!(
+                        "{} {} {}",
+                        node.attr("numero").unwrap_or(""),
+                        node.line,
+                        node.value_at(&["intitule-formation"]).unwrap_or("")
+                    ),
+                    Event::Broken {
+                        line, in_formation, ..
+                    } => format!("broken {line} {in_formation}"),
+                })
+                .collect();
+            assert_eq!(
+                summary,
+                [
+                    "root http://www.lheo.org/2.2 2",
+                    "1 4 Un",
+                    "2 7 Café",
+                    "broken 12 true",
+                    "4 14 Quatre"
+                ],
+                "step {step}"
+            );
         }
     }
 }
