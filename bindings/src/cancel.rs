@@ -46,6 +46,10 @@ impl<S: Source> Source for CancellableSource<S> {
     fn describe(&self) -> String {
         self.inner.describe()
     }
+
+    fn list(&self, dir: &str) -> Vec<String> {
+        self.inner.list(dir)
+    }
 }
 
 #[cfg(test)]

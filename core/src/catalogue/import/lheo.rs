@@ -122,10 +122,29 @@ fn level(code: &str) -> Option<(Option<&'static str>, Option<i64>)> {
         .map(|(_, label, eu)| (*label, *eu))
 }
 
+/// Where a Region drops its Carif-Oref LHEO exports (`.xml` or `.xml.gz`): every file there is imported
+/// after the samples.
+pub const EXPORTS_DIR: &str = "formations/lheo/exports";
+
 pub fn import(ctx: &mut Ctx) -> Result<()> {
     let refs = Refs::load(ctx.tx)?;
     for info in FILES {
         import_file(ctx, info, &refs)?;
+    }
+    for path in ctx.source.list(EXPORTS_DIR) {
+        if !(path.ends_with(".xml") || path.ends_with(".xml.gz")) {
+            continue;
+        }
+        // The report keeps `&'static str` file names, as the other sources are constants; an export's
+        // name lives as long as the program, once per build that finds one.
+        let path: &'static str = Box::leak(path.into_boxed_str());
+        let info = FileInfo {
+            path,
+            label: "Offre LHEO de la Région (export Carif-Oref)",
+            version: "—",
+            licence: LICENCE_INTERCARIF,
+        };
+        import_file(ctx, &info, &refs)?;
     }
     Ok(())
 }
@@ -1054,7 +1073,7 @@ fn commune_position(
 
 #[cfg(test)]
 mod tests {
-    use super::super::source::DirSource;
+    use super::super::source::{DirSource, Source};
     use super::super::Report;
     use super::*;
     use crate::catalogue::store::CatalogueSchema;
@@ -1960,6 +1979,46 @@ mod tests {
                 assert_eq!(report.sources[0].rows_kept, 1);
             },
         );
+    }
+
+    #[test]
+    fn a_regions_exports_are_imported_after_the_samples() {
+        let mut files: Vec<(&str, Vec<u8>)> = FILES
+            .iter()
+            .map(|f| (f.path, sample(f).into_bytes()))
+            .collect();
+        let export = sample(&POEC_PAIE).replace("numero=\"", "numero=\"export-");
+        files.push(("formations/lheo/exports/region.xml", export.into_bytes()));
+        files.push(("formations/lheo/exports/notes.txt", b"pas du XML".to_vec()));
+        let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (*p, b.as_slice())).collect();
+        let dir = temp_data(&refs);
+        let db = tempfile::tempdir().unwrap();
+        let mut conn =
+            crate::db::open::<CatalogueSchema>(&db.path().join("catalogue.db")).unwrap();
+        let tx = conn.transaction().unwrap();
+        insert_jobs(&tx, JOBS);
+        let source = DirSource(dir.path().to_path_buf());
+        let mut ctx = Ctx::new(&tx, &source);
+        import(&mut ctx).unwrap();
+        let stats = ctx
+            .report
+            .sources
+            .iter()
+            .find(|s| s.file == "formations/lheo/exports/region.xml")
+            .expect("the export is a source of its own");
+        assert_eq!((stats.rows_read, stats.rows_kept), (1, 1));
+        assert!(ctx.report.sources.iter().all(|s| !s.file.ends_with(".txt")));
+        assert_eq!(
+            count(&tx, "SELECT count(*) FROM training WHERE id LIKE 'lheo:export-%'"),
+            1
+        );
+        // The embedded copy lists its folders the same way.
+        let embedded = crate::catalogue::import::source::EmbeddedSource(&[
+            ("formations/lheo/exports/a.xml", b""),
+            ("formations/lheo/exports/deep/b.xml", b""),
+            ("formations/lheo/samples/c.xml", b""),
+        ]);
+        assert_eq!(embedded.list(EXPORTS_DIR), ["formations/lheo/exports/a.xml"]);
     }
 
     #[test]

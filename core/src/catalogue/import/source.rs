@@ -9,6 +9,11 @@ pub trait Source {
     fn open(&self, rel: &str) -> Result<Box<dyn Read + '_>>;
     /// A short description for messages (`data/` or "données intégrées").
     fn describe(&self) -> String;
+    /// The files directly in a folder (relative paths, sorted), for sources whose number of files is not
+    /// fixed: a Region's LHEO exports. Empty when the folder does not exist.
+    fn list(&self, _dir: &str) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 fn maybe_gunzip<'a>(rel: &str, r: Box<dyn Read + 'a>) -> Box<dyn Read + 'a> {
@@ -33,6 +38,18 @@ impl Source for DirSource {
     fn describe(&self) -> String {
         self.0.display().to_string()
     }
+    fn list(&self, dir: &str) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.0.join(dir)) else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|e| e.file_name().to_str().map(|n| format!("{dir}/{n}")))
+            .collect();
+        out.sort();
+        out
+    }
 }
 
 /// Files compiled into the binary (see `orientation-cli`'s embedded data), as (relative path, bytes).
@@ -50,5 +67,17 @@ impl Source for EmbeddedSource {
     }
     fn describe(&self) -> String {
         "données intégrées".into()
+    }
+    fn list(&self, dir: &str) -> Vec<String> {
+        let prefix = format!("{dir}/");
+        let mut out: Vec<String> = self
+            .0
+            .iter()
+            .map(|(p, _)| *p)
+            .filter(|p| p.strip_prefix(&prefix).is_some_and(|rest| !rest.contains('/')))
+            .map(str::to_string)
+            .collect();
+        out.sort();
+        out
     }
 }
