@@ -291,7 +291,7 @@ fn near_aix_its_lycees_come_before_marseille_and_say_where_they_are() {
             "{h}"
         );
     }
-    // Widening from a 2 km radius keeps Marseille (3.4 km) before Toulon (48 km).
+    // Widening from a 300 m radius keeps Marseille's lycées (a few km) before Toulon's (48 km).
     let p = page(&[
         "lycée",
         "--kind",
@@ -299,7 +299,7 @@ fn near_aix_its_lycees_come_before_marseille_and_say_where_they_are() {
         "--near",
         "43.30,5.38",
         "--radius",
-        "2",
+        "0.3",
         "--limit",
         "10",
     ]);
