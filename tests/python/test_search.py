@@ -268,3 +268,27 @@ def test_catalogue_info(catalogue):
     assert counts["Fiches métiers (ROME)"] > 1000
     assert info.sources and all(s.licence and s.label for s in info.sources)
     assert info.issues >= 0
+
+
+def test_a_parcoursup_offer_near_marseille_names_its_establishment_and_programme(catalogue):
+    near = o.Location.TYPED(text="13001")
+    page = search(catalogue, "bts commerce", kind=o.ItemKind.TRAINING, near=near, limit=5)
+    assert len(page.items) == 5
+    for item in page.items:
+        assert item.title.startswith("BTS") and item.distance_km is not None and item.distance_km <= 30
+        assert item.subtitle.count(" · ") >= 2, item.subtitle  # type · establishment · town
+    training = catalogue.training(page.items[0].id)
+    assert training.source == "parcoursup"
+    assert training.programme is not None and training.programme.id.startswith("onisep:")
+    assert training.source_note and "Parcoursup" in training.source_note
+    assert training.organisme.status_label in ("public", "privé sous contrat")
+    assert training.jobs
+
+
+def test_a_private_school_without_contract_says_so(catalogue):
+    near = o.Location.TYPED(text="13001")
+    page = search(catalogue, "", kind=o.ItemKind.TRAINING, near=near, radius_km=20, limit=500)
+    marked = [i for i in page.items if "(privé hors contrat)" in (i.subtitle or "")]
+    assert marked, [i.subtitle for i in page.items[:5]]
+    training = catalogue.training(marked[0].id)
+    assert training.organisme.status_warning and "hors contrat" in training.organisme.status_warning
