@@ -282,7 +282,10 @@ fn near_aix_its_lycees_come_before_marseille_and_say_where_they_are() {
     ]);
     for h in hits(&p) {
         assert!(h["distance_km"].as_f64().unwrap() < 5.0, "{h}");
-        assert!(h["subtitle"].as_str().unwrap().contains("Aix-en-Provence"), "{h}");
+        assert!(
+            h["subtitle"].as_str().unwrap().contains("Aix-en-Provence"),
+            "{h}"
+        );
         // Placed at their commune's centre: no "0.0 km", the commune instead; placed at their own
         // point (Parcoursup gives it for lycées with post-bac classes): the distance.
         let location = h["location"].as_str().unwrap();
@@ -570,4 +573,43 @@ fn readme_examples_give_sensible_answers() {
         "2026-12-31",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_job_sheet_near_a_place_lists_the_nearest_trainings_that_lead_to_it() {
+    let out = run(&["show", "J1506", "--near", "13001"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let near = text
+        .split("Se former près de chez moi")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{text}"));
+    // D.E. infirmier (IFSI) offers of Parcoursup, in Marseille, nearest first, with their distance.
+    let lines: Vec<&str> = near.lines().filter(|l| l.contains("parcoursup:")).collect();
+    assert!(lines.len() >= 5, "{near}");
+    assert!(lines.iter().all(|l| l.contains("infirmier")), "{near}");
+    assert!(
+        lines[0]
+            .trim_start()
+            .chars()
+            .next()
+            .unwrap()
+            .is_ascii_digit(),
+        "{near}"
+    );
+    assert!(near.contains("Marseille"), "{near}");
+    // JSON: the same list under `near`.
+    let out = run(&["show", "J1506", "--near", "13001", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let trainings = v["near"]["trainings"].as_array().unwrap();
+    assert!(trainings.len() >= 5);
+    let d: Vec<f64> = trainings
+        .iter()
+        .filter_map(|t| t["distance_km"].as_f64())
+        .collect();
+    assert!(d.windows(2).all(|w| w[0] <= w[1]) && d[0] <= 30.0, "{d:?}");
+    // An unknown place is refused in French, before any sheet.
+    let out = run(&["show", "J1506", "--near", "Atlantide-sur-Mer"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("lieu"), "{}", stderr(&out));
 }

@@ -1993,8 +1993,7 @@ mod tests {
         let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (*p, b.as_slice())).collect();
         let dir = temp_data(&refs);
         let db = tempfile::tempdir().unwrap();
-        let mut conn =
-            crate::db::open::<CatalogueSchema>(&db.path().join("catalogue.db")).unwrap();
+        let mut conn = crate::db::open::<CatalogueSchema>(&db.path().join("catalogue.db")).unwrap();
         let tx = conn.transaction().unwrap();
         insert_jobs(&tx, JOBS);
         let source = DirSource(dir.path().to_path_buf());
@@ -2009,7 +2008,10 @@ mod tests {
         assert_eq!((stats.rows_read, stats.rows_kept), (1, 1));
         assert!(ctx.report.sources.iter().all(|s| !s.file.ends_with(".txt")));
         assert_eq!(
-            count(&tx, "SELECT count(*) FROM training WHERE id LIKE 'lheo:export-%'"),
+            count(
+                &tx,
+                "SELECT count(*) FROM training WHERE id LIKE 'lheo:export-%'"
+            ),
             1
         );
         // The embedded copy lists its folders the same way.
@@ -2018,7 +2020,10 @@ mod tests {
             ("formations/lheo/exports/deep/b.xml", b""),
             ("formations/lheo/samples/c.xml", b""),
         ]);
-        assert_eq!(embedded.list(EXPORTS_DIR), ["formations/lheo/exports/a.xml"]);
+        assert_eq!(
+            embedded.list(EXPORTS_DIR),
+            ["formations/lheo/exports/a.xml"]
+        );
     }
 
     #[test]

@@ -74,7 +74,10 @@ impl Source for EmbeddedSource {
             .0
             .iter()
             .map(|(p, _)| *p)
-            .filter(|p| p.strip_prefix(&prefix).is_some_and(|rest| !rest.contains('/')))
+            .filter(|p| {
+                p.strip_prefix(&prefix)
+                    .is_some_and(|rest| !rest.contains('/'))
+            })
             .map(str::to_string)
             .collect();
         out.sort();
