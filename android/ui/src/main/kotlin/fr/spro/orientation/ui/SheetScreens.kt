@@ -143,13 +143,21 @@ fun JobSheetView(model: AppModel, j: JobSheet) {
 fun TrainingSheetView(model: AppModel, t: TrainingSheet) {
     TitleWithStar(model, t.title, FavouriteKind.TRAINING, t.id)
     Badges(t.badges)
-    t.organisme?.let { Field("Organisme", it.name) }
+    t.organisme?.let { o ->
+        Field("Établissement", o.name)
+        o.statusWarning?.let { Body(it) }
+    }
     Field("Niveau", t.levelExitLabel)
     Field("Durée", t.duration)
     t.certification?.let { c ->
         Heading("Certification")
         Links(model, listOf(c))
     }
+    t.programme?.let { p ->
+        Heading("Programme national")
+        Links(model, listOf(p))
+    }
+    t.sourceNote?.let { Muted(it) }
     t.objective?.let { Heading("Objectif"); Body(it) }
     t.actions.forEachIndexed { i, a ->
         Heading(if (t.actions.size > 1) "Session ${i + 1}" else "Où et quand")
@@ -209,6 +217,9 @@ private fun PlaceBlock(model: AppModel, p: PlaceSheet, distanceKm: Double? = nul
     val address = listOfNotNull(p.address, listOfNotNull(p.postcode, p.city).joinToString(" ").ifBlank { null }).joinToString(", ")
     if (address.isNotBlank()) Body(address)
     distanceKm?.let { Muted(distanceLabel(it)) }
+    p.statusLabel?.let { Muted(it) }
+    // "Privé hors contrat": what it means for a family, in the core's words, wherever the place is shown.
+    p.statusWarning?.let { Body(it) }
     Row {
         if (p.lat != null && p.lon != null) {
             LinkButton("Itinéraire", "Itinéraire vers ${p.name}") {
