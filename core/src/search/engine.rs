@@ -26,6 +26,9 @@ const SYNONYM: f32 = 0.9;
 /// outweighs an exact or prefix one.
 const PREFIX_MIN: f32 = 0.6;
 const FUZZY_MAX: f32 = 0.55;
+/// Subtracted from the ranking key of a document that matched a word of the titles only through a typo
+/// neighbour: more than any score, so it ranks below every document that has the word.
+const TYPO_TIER: f32 = 1.0e4;
 /// How many completions of a word being typed are looked at (the most frequent ones).
 const MAX_COMPLETIONS: usize = 48;
 /// For a prefix of three letters or fewer, only the first postings of each completion are read: documents are
@@ -94,7 +97,12 @@ struct Scratch {
     slot: Vec<f32>,
     slot_title: Vec<bool>,
     slot_touched: Vec<u32>,
+    /// The document matched the current word otherwise than through a typo neighbour.
+    slot_plain: Vec<bool>,
     total: Vec<f32>,
+    /// Words of the query the document matched only through a typo neighbour while the word itself is
+    /// a word of the titles: it then ranks below every document that has the word.
+    typo_only: Vec<u8>,
     matched: Vec<u8>,
     title_matched: Vec<u8>,
     candidates: Vec<u32>,
@@ -112,7 +120,9 @@ impl Scratch {
             slot: vec![0.0; n],
             slot_title: vec![false; n],
             slot_touched: Vec::new(),
+            slot_plain: vec![false; n],
             total: vec![0.0; n],
+            typo_only: vec![0; n],
             matched: vec![0; n],
             title_matched: vec![0; n],
             candidates: Vec::new(),
@@ -127,6 +137,8 @@ struct Alt {
     quality: f32,
     /// Read only the first postings (short prefixes).
     capped: bool,
+    /// A typo neighbour of the word ("caviste" for "cariste"): never ranks above the word itself.
+    typo: bool,
 }
 
 /// A query word: found if any group of words is found; a group of several words is a synonym expansion
@@ -139,6 +151,9 @@ struct Slot {
     weight: f32,
     /// Issue 16: documents the word matches through a domain label or a level word, with the quality.
     extra: Vec<(u32, f32)>,
+    /// The word (or its stem) is a word of the titles: a document matching it only through a typo
+    /// neighbour ranks below those that have it.
+    exact_title: bool,
 }
 
 /// Filters that apply to places: the point and the radius.
@@ -504,30 +519,31 @@ impl Engine {
 
     fn compute_alternatives(&self, word: &str, typing: bool) -> Vec<Alt> {
         let mut alts: Vec<Alt> = Vec::new();
-        let push = |alts: &mut Vec<Alt>, term: u32, quality: f32, capped: bool| match alts
-            .iter_mut()
-            .find(|a| a.term == term)
-        {
-            Some(a) if a.quality < quality => {
-                a.quality = quality;
-                a.capped = capped;
+        let push = |alts: &mut Vec<Alt>, term: u32, quality: f32, capped: bool, typo: bool| {
+            match alts.iter_mut().find(|a| a.term == term) {
+                Some(a) if a.quality < quality => {
+                    a.quality = quality;
+                    a.capped = capped;
+                    a.typo = typo;
+                }
+                Some(_) => {}
+                None => alts.push(Alt {
+                    term,
+                    quality,
+                    capped,
+                    typo,
+                }),
             }
-            Some(_) => {}
-            None => alts.push(Alt {
-                term,
-                quality,
-                capped,
-            }),
         };
         let surface = word.to_string();
         if let Some(t) = self.term_id(&surface) {
-            push(&mut alts, t, EXACT, false);
+            push(&mut alts, t, EXACT, false, false);
         }
         // Same stem: "boulangères" finds "boulanger" and "boulangère". While a word is being typed, a
         // match on stem only is a guess, like a completion.
         let stem_quality = if typing { 0.8 } else { EXACT };
         for t in self.stem_terms(&french::stem(word)) {
-            push(&mut alts, t, stem_quality, false);
+            push(&mut alts, t, stem_quality, false, false);
         }
         let len = word.chars().count();
         if typing {
@@ -545,7 +561,7 @@ impl Engine {
                 let closeness = (len as f32 / term_len as f32).min(1.0);
                 let popularity = (1.0 + self.df(i as u32) as f32).ln() / (1.0 + max_df).ln();
                 let q = (PREFIX_MIN + 0.1 * closeness + 0.2 * popularity) * damp;
-                push(&mut alts, i as u32, q, len <= 3);
+                push(&mut alts, i as u32, q, len <= 3, false);
             }
         }
         // A word unknown as typed (no word, stem, completion or synonym) is a typo: one edit is tried,
@@ -596,6 +612,7 @@ impl Engine {
                         i as u32,
                         (FUZZY_MAX - 0.1 * cost).max(0.2),
                         false,
+                        true,
                     );
                 }
             }
@@ -671,6 +688,7 @@ impl Engine {
                             term,
                             quality: SYNONYM,
                             capped: false,
+                            typo: false,
                         })
                         .collect()
                 })
@@ -686,12 +704,31 @@ impl Engine {
         groups.extend(self.acronym_groups(word, typing));
         groups.extend(self.other_readings(word));
         let weight = self.slot_weight(&own, &groups);
+        let exact_title = own.iter().any(|a| a.typo) && self.is_title_word(word);
         groups.insert(0, vec![own]);
         Slot {
             groups,
             weight,
             extra: Vec::new(),
+            exact_title,
         }
+    }
+
+    /// Whether a word, as typed or by its stem, is found in a title.
+    fn is_title_word(&self, word: &str) -> bool {
+        let surface = self
+            .term_id(word)
+            .is_some_and(|t| self.title_terms.binary_search(&t).is_ok());
+        surface || self.stem_terms(&french::stem(word)).any(|t| self.in_a_title(t))
+    }
+
+    /// Whether a term has a posting in a title.
+    fn in_a_title(&self, term: u32) -> bool {
+        let (from, to) = (
+            self.postings_at[term as usize] as usize,
+            self.postings_at[term as usize + 1] as usize,
+        );
+        self.postings[from..to].iter().any(|p| p & 1 == 0)
     }
 
     fn slot_weight(&self, own: &[Alt], expansions: &[Vec<Vec<Alt>>]) -> f32 {
@@ -725,6 +762,7 @@ impl Engine {
                     best: &mut [f32],
                     in_title: &mut [bool],
                     touched: &mut Vec<u32>,
+                    plain: &mut [bool],
                     mass: &mut f32|
          -> Result<()> {
             for alt in word {
@@ -750,6 +788,7 @@ impl Engine {
                         best[doc] = v;
                     }
                     in_title[doc] |= title;
+                    plain[doc] |= !alt.typo;
                 }
             }
             Ok(())
@@ -762,6 +801,7 @@ impl Engine {
                     &mut s.slot,
                     &mut s.slot_title,
                     &mut s.slot_touched,
+                    &mut s.slot_plain,
                     &mut mass,
                 )?;
             }
@@ -775,6 +815,7 @@ impl Engine {
                     &mut s.word,
                     &mut s.word_title,
                     &mut s.word_touched,
+                    &mut s.slot_plain,
                     &mut mass,
                 )?;
                 for &d in &s.word_touched {
@@ -815,6 +856,7 @@ impl Engine {
                 s.slot[d] = v;
             }
             s.slot_title[d] = true;
+            s.slot_plain[d] = true;
         }
         for &d in &s.slot_touched {
             let d = d as usize;
@@ -824,8 +866,12 @@ impl Engine {
             s.total[d] += s.slot[d];
             s.matched[d] += 1;
             s.title_matched[d] += u8::from(s.slot_title[d]);
+            if slot.exact_title && !s.slot_plain[d] {
+                s.typo_only[d] = s.typo_only[d].saturating_add(1);
+            }
             s.slot[d] = 0.0;
             s.slot_title[d] = false;
+            s.slot_plain[d] = false;
         }
         s.slot_touched.clear();
         Ok(mass)
@@ -905,8 +951,12 @@ impl Engine {
             s.total[d] = 0.0;
             s.matched[d] = 0;
             s.title_matched[d] = 0;
+            s.typo_only[d] = 0;
         }
         s.candidates.clear();
+        for &d in &s.slot_touched {
+            s.slot_plain[d as usize] = false;
+        }
         // Only what a search touched is dirty, also when it was interrupted half-way.
         for (arr, title, touched) in [
             (&mut s.word, &mut s.word_title, &mut s.word_touched),
@@ -1047,7 +1097,19 @@ impl Engine {
             if q.near.is_some() && !slots.is_empty() {
                 blend_distance(&mut scored);
             }
+            // An exact word never loses to a typo neighbour: what matched a word of the titles only
+            // through a look-alike ("caviste" for "cariste") comes after everything else.
+            for e in scored.iter_mut() {
+                if s.typo_only[e.1 as usize] > 0 {
+                    e.0 -= TYPO_TIER;
+                }
+            }
             let mut hits = self.top(&mut scored, wanted);
+            for hit in hits.iter_mut() {
+                if s.typo_only[hit.1 as usize] > 0 {
+                    hit.0 += TYPO_TIER;
+                }
+            }
             // A job is shown under its fiche's title when the fiche's title holds as many of the query's
             // words as the appellation that won ("Infirmier / Infirmière en soins généraux", not
             // "… en stomatothérapie").
@@ -1434,6 +1496,34 @@ mod tests {
         docs.push(doc("job", "X2", "Pommiers et poiriers", ""));
         let e = Engine::build(&docs);
         assert_eq!(first(&e, "pommier "), "X2");
+    }
+
+    /// Issue 10: "formation cariste" put "Caviste conseiller commercial" (a typo neighbour matching
+    /// "formation" too) above the cariste trainings.
+    #[test]
+    fn an_exact_word_never_loses_to_a_typo_neighbour() {
+        let mut caviste = doc("training", "t-caviste", "Formation caviste conseiller", "");
+        caviste.prior = 50.0;
+        let docs = vec![
+            caviste,
+            doc("job", "A1422", "Caviste de chai", "formation en cave"),
+            doc("training", "t-cariste", "TP cariste d'entrepôt", ""),
+            doc("job", "N1101", "Cariste", ""),
+        ];
+        let e = Engine::build(&docs);
+        for text in ["formation cariste", "formation cariste ", "cariste formation"] {
+            let ids: Vec<String> = e
+                .search(&Query::new(text))
+                .unwrap()
+                .into_iter()
+                .map(|h| h.id)
+                .collect();
+            let last_cariste = ids.iter().rposition(|i| i == "t-cariste" || i == "N1101");
+            let first_caviste = ids.iter().position(|i| i == "t-caviste" || i == "A1422");
+            assert!(last_cariste < first_caviste, "{text}: {ids:?}");
+        }
+        // A misspelt word still finds its neighbours: the rule only holds for a word that exists.
+        assert_eq!(first(&e, "carsite "), "N1101");
     }
 
     #[test]
