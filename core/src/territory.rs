@@ -88,6 +88,8 @@ pub enum FoundBy {
     Coordinates,
     Postcode,
     Commune,
+    /// A département number among the words of a query ("cap cuisine 13").
+    Departement,
 }
 
 /// A typed place, resolved: the point searched around and what to tell the user ("Aix-en-Provence (13)").
@@ -109,6 +111,21 @@ struct Candidate {
     choice: PlaceChoice,
     point: Option<Point>,
     weight: (i64, i64),
+}
+
+/// The main-town rule, one for every face: among communes sharing a postcode, a name or a département,
+/// the one spanning most postcodes and localities comes first (then the smaller INSEE code). Our data
+/// holds no population: this is how a large town is told from a village.
+fn main_town_first(a: (&(i64, i64), &str), b: (&(i64, i64), &str)) -> std::cmp::Ordering {
+    b.0.cmp(a.0).then(a.1.cmp(b.1))
+}
+
+/// "Marseille (13)": how a place found is said back.
+fn commune_label(c: &PlaceChoice) -> String {
+    match &c.departement {
+        Some(d) => format!("{} ({d})", c.name),
+        None => c.name.clone(),
+    }
 }
 
 fn candidates(
@@ -183,10 +200,7 @@ fn resolved(
     unknown: impl Fn() -> Error,
 ) -> Result<Resolved> {
     let point = c.point.ok_or_else(unknown)?;
-    let label = match &c.choice.departement {
-        Some(d) => format!("{} ({d})", c.choice.name),
-        None => c.choice.name.clone(),
-    };
+    let label = commune_label(&c.choice);
     let areas = areas_of(conn, &c.choice)?;
     Ok(Resolved {
         point,
@@ -281,9 +295,10 @@ pub fn resolve(conn: &Connection, text: &str) -> Result<Resolved> {
         let mut all = candidates(conn, "c.postcode = ?1 AND c.lat IS NOT NULL", &[&t])?;
         // The postcode's main town: the commune spanning most postcodes and localities.
         all.sort_by(|a, b| {
-            b.weight
-                .cmp(&a.weight)
-                .then(a.choice.insee.cmp(&b.choice.insee))
+            main_town_first(
+                (&a.weight, &a.choice.insee),
+                (&b.weight, &b.choice.insee),
+            )
         });
         let best = all.into_iter().next().ok_or_else(unknown)?;
         // Around the main town, but centred on what the postcode covers of it.
@@ -355,6 +370,275 @@ fn title_words(text: &str) -> String {
         start = c.is_whitespace();
     }
     out
+}
+
+/// A commune as the gazetteer keeps it.
+#[derive(Debug, Clone)]
+struct Entry {
+    choice: PlaceChoice,
+    point: Point,
+    weight: (i64, i64),
+    postcodes: Vec<String>,
+}
+
+/// Every commune name, postcode and département of the catalogue, read once when the catalogue opens,
+/// so that a place among the words of a query ("bts commerce lyon", "cap cuisine 13") is found at every
+/// keystroke without SQL. Homonyms and postcodes follow the same main-town rule as `resolve`.
+#[derive(Debug, Default)]
+pub struct Gazetteer {
+    entries: Vec<Entry>,
+    /// `commune_key` → entries of that name (homonyms), sorted by key.
+    names: Vec<(String, Vec<u32>)>,
+    /// Postcode → its main town.
+    postcodes: std::collections::HashMap<String, u32>,
+    /// Département code → (name, région code, its main town).
+    departements: std::collections::HashMap<String, (String, Option<String>, u32)>,
+    /// The most words a commune name has.
+    max_words: usize,
+}
+
+/// A place found among the words of a query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub point: Point,
+    /// "Marseille (13)", "Marseille (13001)", "Bouches-du-Rhône (13)".
+    pub label: String,
+    pub found_by: FoundBy,
+    pub areas: Vec<String>,
+    /// The commune's INSEE code (the main town's, for a département).
+    pub insee: String,
+    /// For a département: the main town the search is centred on ("Marseille").
+    pub centre: Option<String>,
+}
+
+impl Gazetteer {
+    /// Reads the commune and département tables (a few tens of milliseconds, once).
+    pub fn load(conn: &Connection) -> Result<Gazetteer> {
+        let mut g = Gazetteer::default();
+        let mut index: std::collections::HashMap<String, u32> = Default::default();
+        for c in candidates(conn, "c.lat IS NOT NULL", &[])? {
+            let Some(point) = c.point else { continue };
+            index.insert(c.choice.insee.clone(), g.entries.len() as u32);
+            g.entries.push(Entry {
+                choice: c.choice,
+                point,
+                weight: c.weight,
+                postcodes: Vec::new(),
+            });
+        }
+        let mut names: std::collections::HashMap<String, Vec<u32>> = Default::default();
+        let mut st = conn.prepare("SELECT insee, name, postcode FROM commune ORDER BY insee")?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (insee, name, postcode) = row?;
+            let Some(&i) = index.get(&insee) else { continue };
+            // A city in arrondissements ("MARSEILLE 01") is named by its city's name.
+            let name = match name.rsplit_once(' ') {
+                Some((city, n)) if n.chars().all(|c| c.is_ascii_digit()) => city.to_string(),
+                _ => name,
+            };
+            let list = names.entry(commune_key(&name)).or_default();
+            if !list.contains(&i) {
+                list.push(i);
+            }
+            if let Some(e) = g.entries.get_mut(i as usize) {
+                if !e.postcodes.contains(&postcode) {
+                    e.postcodes.push(postcode.clone());
+                }
+            }
+            let current = g.postcodes.get(&postcode).copied();
+            if current.is_none_or(|b| g.better(i, b)) {
+                g.postcodes.insert(postcode, i);
+            }
+        }
+        // The commune's own name as the place table writes it ("Saint-Étienne") is a key too.
+        for (i, e) in g.entries.iter().enumerate() {
+            let list = names.entry(commune_key(&e.choice.name)).or_default();
+            if !list.contains(&(i as u32)) {
+                list.push(i as u32);
+            }
+        }
+        g.max_words = names
+            .keys()
+            .map(|k| k.split(' ').count())
+            .max()
+            .unwrap_or(1);
+        g.names = names.into_iter().collect();
+        g.names.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut st = conn.prepare("SELECT code, name, region_code FROM departement")?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?;
+        let mut towns: std::collections::HashMap<String, u32> = Default::default();
+        for (i, e) in g.entries.iter().enumerate() {
+            if let Some(d) = &e.choice.departement {
+                let best = towns.entry(d.clone()).or_insert(i as u32);
+                if g.better(i as u32, *best) {
+                    *best = i as u32;
+                }
+            }
+        }
+        for row in rows {
+            let (code, name, region) = row?;
+            if let Some(&town) = towns.get(&code) {
+                g.departements.insert(code, (name, region, town));
+            }
+        }
+        Ok(g)
+    }
+
+    fn better(&self, a: u32, b: u32) -> bool {
+        match (self.entries.get(a as usize), self.entries.get(b as usize)) {
+            (Some(x), Some(y)) => {
+                main_town_first((&x.weight, &x.choice.insee), (&y.weight, &y.choice.insee)).is_lt()
+            }
+            _ => false,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The most words a commune name has ("saint remy de provence": 4).
+    pub fn max_words(&self) -> usize {
+        self.max_words
+    }
+
+    fn named(&self, key: &str) -> Option<&[u32]> {
+        self.names
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()
+            .and_then(|i| self.names.get(i))
+            .map(|(_, v)| v.as_slice())
+    }
+
+    /// Whether a longer commune name starts with this one and names a larger town ("mars" while
+    /// "marseille" is being typed): the word being typed is then not read as a place yet.
+    pub fn larger_town_starts_with(&self, key: &str) -> bool {
+        let Some(own) = self.named(key) else {
+            return false;
+        };
+        let best_own = own.iter().copied().reduce(|a, b| if self.better(b, a) { b } else { a });
+        let from = self.names.partition_point(|(k, _)| k.as_str() <= key);
+        self.names
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|(k, _)| k.starts_with(key))
+            .flat_map(|(_, v)| v.iter().copied())
+            .any(|i| best_own.is_none_or(|b| self.better(i, b)))
+    }
+
+    /// A commune named so (a `commune_key`); among homonyms, the nearest to `around` when given, else
+    /// the main town; `departement` ("93") chooses first when given.
+    pub fn commune(
+        &self,
+        key: &str,
+        departement: Option<&str>,
+        around: Option<Point>,
+    ) -> Option<Found> {
+        let list = self.named(key)?;
+        let mut all: Vec<u32> = list.to_vec();
+        if let Some(d) = departement {
+            let kept: Vec<u32> = all
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    self.entries.get(i as usize).and_then(|e| e.choice.departement.as_deref())
+                        == Some(d)
+                })
+                .collect();
+            if !kept.is_empty() {
+                all = kept;
+            }
+        }
+        let best = match around {
+            Some(p) => all.iter().copied().min_by(|&a, &b| {
+                let da = self.entries.get(a as usize).map_or(f64::MAX, |e| distance_km(e.point, p));
+                let db = self.entries.get(b as usize).map_or(f64::MAX, |e| distance_km(e.point, p));
+                da.total_cmp(&db)
+            }),
+            None => all.iter().copied().reduce(|a, b| if self.better(b, a) { b } else { a }),
+        }?;
+        self.found(best, FoundBy::Commune, None)
+    }
+
+    /// A postcode's main town, as `resolve` gives it.
+    pub fn postcode(&self, code: &str) -> Option<Found> {
+        let &i = self.postcodes.get(code)?;
+        self.found(i, FoundBy::Postcode, Some(code))
+    }
+
+    /// A département ("13", "2A", "974"), centred on its main town.
+    pub fn departement(&self, code: &str) -> Option<Found> {
+        let (name, region, town) = self.departements.get(code)?;
+        let e = self.entries.get(*town as usize)?;
+        let mut areas = vec![format!("dep:{code}")];
+        areas.extend(region.iter().map(|r| format!("reg:{r}")));
+        Some(Found {
+            point: e.point,
+            label: format!("{name} ({code})"),
+            found_by: FoundBy::Departement,
+            areas,
+            insee: e.choice.insee.clone(),
+            centre: Some(e.choice.name.clone()),
+        })
+    }
+
+    fn found(&self, i: u32, found_by: FoundBy, postcode: Option<&str>) -> Option<Found> {
+        let e = self.entries.get(i as usize)?;
+        let mut areas = vec![format!("com:{}", e.choice.insee)];
+        areas.extend(e.postcodes.iter().map(|p| format!("cp:{p}")));
+        if let Some(d) = &e.choice.departement {
+            areas.push(format!("dep:{d}"));
+            if let Some((_, Some(r), _)) = self.departements.get(d) {
+                areas.push(format!("reg:{r}"));
+            }
+        }
+        let label = match postcode {
+            Some(p) => format!("{} ({p})", e.choice.name),
+            None => commune_label(&e.choice),
+        };
+        Some(Found {
+            point: e.point,
+            label,
+            found_by,
+            areas,
+            insee: e.choice.insee.clone(),
+            centre: None,
+        })
+    }
+}
+
+/// A département code as typed: "13", "2a", "974" → "13", "2A", "974".
+pub fn departement_code(word: &str) -> Option<String> {
+    let w = word.to_ascii_uppercase();
+    let ok = match w.len() {
+        2 => {
+            w.chars().all(|c| c.is_ascii_digit()) && w != "00" && w != "20"
+                || w == "2A"
+                || w == "2B"
+        }
+        3 => w.starts_with("97") && w.chars().all(|c| c.is_ascii_digit()),
+        _ => false,
+    };
+    ok.then_some(w)
+}
+
+/// A postcode as typed: five digits.
+pub fn is_postcode_word(word: &str) -> bool {
+    word.len() == 5 && word.chars().all(|c| c.is_ascii_digit())
 }
 
 #[cfg(test)]

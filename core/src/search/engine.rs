@@ -44,6 +44,10 @@ const SYNONYMS: &str = include_str!("../../../data/search/synonyms.tsv");
 #[path = "engine_words.rs"]
 mod words;
 
+/// Issue 10: the place and intent among the words (reading.rs).
+#[path = "reading.rs"]
+mod reading;
+
 /// Many strings in one buffer.
 #[derive(Default, Clone)]
 struct Strings {
@@ -173,7 +177,36 @@ pub struct Results {
     pub widened_to_km: Option<f64>,
     /// Counts per kind (before the kind filter) and per filter value, before the limit.
     pub facets: Facets,
+    /// The place searched around: given, or read among the words (issue 10).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub near: Option<super::Near>,
+    /// The kind the words asked for first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent: Option<super::Intent>,
+    /// Said above the results: a place was understood but nothing of the kind asked is located near
+    /// it ("aucune formation localisée trouvée près de Marseille (13)").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+    /// The words searched once the place and generic intent words are taken out (to highlight with).
+    pub searched: String,
+    #[serde(skip)]
+    no_local: Option<Kind>,
 }
+
+/// What the reading of the query changes in the ranking.
+#[derive(Debug, Clone, Copy, Default)]
+struct Understood {
+    intent: Option<Kind>,
+    /// The place was read among the words (not given): national programmes stay, unrelated located
+    /// results go, and the page says when nothing of the kind is near.
+    place_from_words: bool,
+}
+
+/// Added to the score of a document of the kind the words ask for: a boost, not a filter.
+const INTENT_BOOST: f32 = 0.3;
+/// Near a place read among the words, a located result scoring below this share of the best is
+/// unrelated to the query: not shown.
+const RELATED_SHARE: f32 = 0.5;
 
 /// Training facts for the filters, in flat arrays (0 = unknown); sessions of document d are
 /// `session_at[d]..session_at[d + 1]`.
@@ -278,6 +311,9 @@ pub struct Engine {
     extras: std::sync::OnceLock<words::Extras>,
     /// Issue 16: acronyms spelt out from the job titles, built on first use (engine_words.rs).
     acronyms: std::sync::OnceLock<words::Acronyms>,
+    /// Issue 10: the communes, postcodes and départements, to read a place among the words; given
+    /// once by whoever opens the catalogue (`set_places`).
+    places: std::sync::OnceLock<territory::Gazetteer>,
 }
 
 fn kind_code(kind: &str) -> u8 {
@@ -372,6 +408,7 @@ impl Engine {
             scratch: Mutex::new(Vec::new()),
             extras: std::sync::OnceLock::new(),
             acronyms: std::sync::OnceLock::new(),
+            places: std::sync::OnceLock::new(),
         };
         let mut groups: HashMap<(u8, String), u32> = HashMap::new();
         let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
@@ -458,6 +495,12 @@ impl Engine {
 
     pub fn is_empty(&self) -> bool {
         self.kind.is_empty()
+    }
+
+    /// Gives the engine the catalogue's communes, so that a place among the words is read (once; a
+    /// second call is ignored).
+    pub fn set_places(&self, places: territory::Gazetteer) {
+        let _ = self.places.set(places);
     }
 
     /// Stops every search running now (they return `Error::Interrupted`); later searches run normally.
@@ -982,6 +1025,63 @@ impl Engine {
     }
 
     pub fn search_results(&self, q: &Query) -> Result<Results> {
+        let reading = self.read_query(q);
+        let given = q.near.is_some() && q.near_label.is_some();
+        let mut near = q.near_label.as_ref().map(|label| super::Near {
+            label: label.clone(),
+            found_by: super::NearFrom::Given,
+            words: None,
+            said: crate::shell_text::near(label, None),
+            areas: q.near_areas.clone(),
+            point: q.near,
+        });
+        let mut owned = None;
+        if reading.text.is_some() || reading.place.is_some() {
+            let mut c = q.clone();
+            if let Some(t) = &reading.text {
+                c.text = t.clone();
+            }
+            if let Some(p) = &reading.place {
+                if p.same_as_given {
+                    if let Some(n) = near.as_mut() {
+                        n.words = Some(p.words.clone());
+                    }
+                } else {
+                    c.near = Some(p.found.point);
+                    c.near_areas = p.found.areas.clone();
+                    near = Some(super::Near {
+                        label: p.found.label.clone(),
+                        found_by: reading::found_by(p.found.found_by),
+                        words: Some(p.words.clone()),
+                        said: crate::shell_text::near(&p.found.label, p.found.centre.as_deref()),
+                        areas: p.found.areas.clone(),
+                        point: Some(p.found.point),
+                    });
+                }
+            }
+            owned = Some(c);
+        }
+        let q = owned.as_ref().unwrap_or(q);
+        let understood = Understood {
+            intent: reading.intent.as_ref().map(|i| i.0),
+            place_from_words: reading.place.as_ref().is_some_and(|p| !p.same_as_given) && !given,
+        };
+        let mut results = self.search_understood(q, understood)?;
+        results.notice = match (results.no_local, &near) {
+            (Some(kind), Some(n)) => Some(crate::shell_text::no_local(kind, &n.label)),
+            _ => None,
+        };
+        results.near = near;
+        results.intent = reading.intent.map(|(kind, words)| super::Intent {
+            kind,
+            words: words.join(" "),
+            said: crate::shell_text::intent(kind),
+        });
+        results.searched = q.text.clone();
+        Ok(results)
+    }
+
+    fn search_understood(&self, q: &Query, understood: Understood) -> Result<Results> {
         let start = self.interrupts.load(Ordering::SeqCst);
         let mut words: Vec<String> = text::words(&q.text)
             .into_iter()
@@ -1018,12 +1118,19 @@ impl Engine {
         }
         self.check(start)?;
         let mut s = self.take_scratch();
-        let result = self.rank(q, &slots, &mut s, start);
+        let result = self.rank(q, &slots, &mut s, start, understood);
         self.give_back(s);
         result
     }
 
-    fn rank(&self, q: &Query, slots: &[Slot], s: &mut Scratch, start: usize) -> Result<Results> {
+    fn rank(
+        &self,
+        q: &Query,
+        slots: &[Slot],
+        s: &mut Scratch,
+        start: usize,
+        understood: Understood,
+    ) -> Result<Results> {
         let mut mass = 0.0;
         for slot in slots {
             mass += self.score_slot(slot, s, start)?;
@@ -1059,6 +1166,11 @@ impl Engine {
                 + 0.2 * (in_title / self.title_words[d] as f32).min(1.0)
                 + 0.01 * self.prior[d]
                 + if self.kind[d] == 0 { 0.02 } else { 0.0 }
+                + if understood.intent == Some(kind_of(self.kind[d])) {
+                    INTENT_BOOST
+                } else {
+                    0.0
+                }
         };
         let wanted = q.limit.max(1);
         let today = q.today.unwrap_or_else(crate::dates::today_number);
@@ -1078,7 +1190,11 @@ impl Engine {
                     self.check(start)?;
                 }
                 let d = d as usize;
-                let (inside, distance) = self.in_area(d, area.as_ref());
+                let (mut inside, distance) = self.in_area(d, area.as_ref());
+                // Near a place read among the words, the national programmes still say what to study.
+                if understood.place_from_words && distance.is_none() && self.kind[d] == 1 {
+                    inside = true;
+                }
                 if !inside || (!no_filters && !self.passes(d, &q.filters, today)) {
                     continue;
                 }
@@ -1093,6 +1209,23 @@ impl Engine {
                     score = -(distance.unwrap_or(1e6) as f32);
                 }
                 scored.push((score, d as u32, distance));
+            }
+            let mut no_local = None;
+            if understood.place_from_words && !slots.is_empty() {
+                // Located results far below the best match are unrelated to the words: left out, and
+                // the page says when nothing of the kind asked is near.
+                let best = scored.iter().map(|e| e.0).fold(0.0f32, f32::max);
+                scored.retain(|e| e.2.is_none() || e.0 >= RELATED_SHARE * best);
+                let wanted_kind = match understood.intent {
+                    Some(Kind::Place) => Some(Kind::Place),
+                    Some(Kind::Job | Kind::Aid) => None,
+                    _ => Some(Kind::Training),
+                };
+                no_local = wanted_kind.filter(|&k| {
+                    !scored
+                        .iter()
+                        .any(|e| e.2.is_some() && kind_of(self.kind[e.1 as usize]) == k)
+                });
             }
             if q.near.is_some() && !slots.is_empty() {
                 blend_distance(&mut scored);
@@ -1140,6 +1273,8 @@ impl Engine {
                     .collect(),
                 widened_to_km: widened,
                 facets: counter.finish(),
+                no_local,
+                ..Default::default()
             });
         }
     }
@@ -2021,6 +2156,7 @@ mod storage {
             scratch: Mutex::new(Vec::new()),
             extras: std::sync::OnceLock::new(),
             acronyms: std::sync::OnceLock::new(),
+            places: std::sync::OnceLock::new(),
         };
         let per_doc = [
             e.group.len(),
