@@ -102,7 +102,8 @@ pub fn parse(name: &str, text: &str) -> Set {
             k => match Kind::parse(k) {
                 Some(k) => Some(k),
                 None => {
-                    set.problems.push((line, format!("intention inconnue « {k} »")));
+                    set.problems
+                        .push((line, format!("intention inconnue « {k} »")));
                     continue;
                 }
             },

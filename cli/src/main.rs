@@ -290,7 +290,11 @@ fn run_search(cli: &Cli, args: &SearchArgs) -> Result<()> {
     let page = engine.search_results(&q)?;
     match &page.near {
         Some(n) if n.found_by == NearFrom::Given => eprintln!("Autour {}.", text_fr::de(&n.label)),
-        Some(n) => eprintln!("Compris : {} (« {} »).", n.said, n.words.as_deref().unwrap_or("")),
+        Some(n) => eprintln!(
+            "Compris : {} (« {} »).",
+            n.said,
+            n.words.as_deref().unwrap_or("")
+        ),
         None => {}
     }
     if let Some(i) = &page.intent {

@@ -295,10 +295,7 @@ pub fn resolve(conn: &Connection, text: &str) -> Result<Resolved> {
         let mut all = candidates(conn, "c.postcode = ?1 AND c.lat IS NOT NULL", &[&t])?;
         // The postcode's main town: the commune spanning most postcodes and localities.
         all.sort_by(|a, b| {
-            main_town_first(
-                (&a.weight, &a.choice.insee),
-                (&b.weight, &b.choice.insee),
-            )
+            main_town_first((&a.weight, &a.choice.insee), (&b.weight, &b.choice.insee))
         });
         let best = all.into_iter().next().ok_or_else(unknown)?;
         // Around the main town, but centred on what the postcode covers of it.
@@ -437,7 +434,9 @@ impl Gazetteer {
         })?;
         for row in rows {
             let (insee, name, postcode) = row?;
-            let Some(&i) = index.get(&insee) else { continue };
+            let Some(&i) = index.get(&insee) else {
+                continue;
+            };
             // A city in arrondissements ("MARSEILLE 01") is named by its city's name.
             let name = match name.rsplit_once(' ') {
                 Some((city, n)) if n.chars().all(|c| c.is_ascii_digit()) => city.to_string(),
@@ -529,7 +528,10 @@ impl Gazetteer {
         let Some(own) = self.named(key) else {
             return false;
         };
-        let best_own = own.iter().copied().reduce(|a, b| if self.better(b, a) { b } else { a });
+        let best_own = own
+            .iter()
+            .copied()
+            .reduce(|a, b| if self.better(b, a) { b } else { a });
         let from = self.names.partition_point(|(k, _)| k.as_str() <= key);
         self.names
             .get(from..)
@@ -555,7 +557,9 @@ impl Gazetteer {
                 .iter()
                 .copied()
                 .filter(|&i| {
-                    self.entries.get(i as usize).and_then(|e| e.choice.departement.as_deref())
+                    self.entries
+                        .get(i as usize)
+                        .and_then(|e| e.choice.departement.as_deref())
                         == Some(d)
                 })
                 .collect();
@@ -565,11 +569,20 @@ impl Gazetteer {
         }
         let best = match around {
             Some(p) => all.iter().copied().min_by(|&a, &b| {
-                let da = self.entries.get(a as usize).map_or(f64::MAX, |e| distance_km(e.point, p));
-                let db = self.entries.get(b as usize).map_or(f64::MAX, |e| distance_km(e.point, p));
+                let da = self
+                    .entries
+                    .get(a as usize)
+                    .map_or(f64::MAX, |e| distance_km(e.point, p));
+                let db = self
+                    .entries
+                    .get(b as usize)
+                    .map_or(f64::MAX, |e| distance_km(e.point, p));
                 da.total_cmp(&db)
             }),
-            None => all.iter().copied().reduce(|a, b| if self.better(b, a) { b } else { a }),
+            None => all
+                .iter()
+                .copied()
+                .reduce(|a, b| if self.better(b, a) { b } else { a }),
         }?;
         self.found(best, FoundBy::Commune, None)
     }

@@ -86,8 +86,7 @@ fn parse_args() -> Result<Args> {
     }
     if a.files.is_empty() && a.understood.is_empty() {
         a.files = sets::list(&a.data.join("search/eval"))?;
-        a.understood =
-            orientation_bench::understood::list(&a.data.join("search/eval/understood"));
+        a.understood = orientation_bench::understood::list(&a.data.join("search/eval/understood"));
     }
     Ok(a)
 }
@@ -351,7 +350,15 @@ fn understood_sets(
     }
     let points: std::collections::HashMap<String, Point> = docs
         .iter()
-        .filter_map(|d| Some((d.id.clone(), Point { lat: d.lat?, lon: d.lon? })))
+        .filter_map(|d| {
+            Some((
+                d.id.clone(),
+                Point {
+                    lat: d.lat?,
+                    lon: d.lon?,
+                },
+            ))
+        })
         .collect();
     let mut communes = std::collections::HashMap::new();
     {
@@ -359,7 +366,11 @@ fn understood_sets(
             "SELECT insee, avg(lat), avg(lon) FROM commune WHERE lat IS NOT NULL GROUP BY insee",
         )?;
         let rows = st.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?, r.get::<_, f64>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, f64>(1)?,
+                r.get::<_, f64>(2)?,
+            ))
         })?;
         for row in rows {
             let (insee, lat, lon) = row?;
