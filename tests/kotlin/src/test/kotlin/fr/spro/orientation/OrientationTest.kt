@@ -98,7 +98,7 @@ class OrientationTest {
     @Test
     fun `a place and an intent in the words are understood`() {
         val page = catalogue.search(SearchQuery(text = "aide soignante marseille"))
-        val near = assertNotNull(page.near)
+        val near = requireNotNull(page.near)
         assertEquals(NearFoundBy.COMMUNE, near.foundBy)
         assertEquals("près de Marseille (13)", near.said)
         assertEquals("marseille", near.words)
