@@ -83,8 +83,10 @@ impl Catalogue {
             None => vec![false; results.hits.len()],
         };
         let titles: Vec<&str> = results.hits.iter().map(|h| h.title.as_str()).collect();
-        let highlights =
-            search::highlights(|text| self.engine.matched_ranges(&results.searched, text), &titles);
+        let highlights = search::highlights(
+            |text| self.engine.matched_ranges(&results.searched, text),
+            &titles,
+        );
         let mut items = Vec::with_capacity(results.hits.len());
         for ((hit, highlights), star) in results.hits.into_iter().zip(highlights).zip(stars) {
             let mut item = search::item(hit, highlights);
