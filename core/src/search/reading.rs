@@ -152,12 +152,10 @@ impl Engine {
                 .any(|(i, w)| !(at..at + len).contains(&i) && !super::french::is_stop_word(w));
             if generic && others {
                 // Drop the phrase from the words searched: map positions of `rest` back to `words`.
-                let mut seen = 0;
-                for k in keep.iter_mut().filter(|k| **k) {
+                for (seen, k) in keep.iter_mut().filter(|k| **k).enumerate() {
                     if (at..at + len).contains(&seen) {
                         *k = false;
                     }
-                    seen += 1;
                 }
             }
             reading.intent = Some((kind, phrase));
