@@ -42,7 +42,13 @@ fn parse_lat_lon(text: &str) -> Option<Point> {
 /// How the commune table spells a name: upper case, no accents, spaces for hyphens and apostrophes
 /// ("Saint-Étienne" → "SAINT ETIENNE"); "St"/"Ste" as people abbreviate them are written out.
 pub fn commune_key(name: &str) -> String {
-    let folded = fold(name).to_uppercase();
+    // The commune table is upper-case ASCII already: folding (a Unicode decomposition) is for what
+    // people type.
+    let folded = if name.is_ascii() {
+        name.to_ascii_uppercase()
+    } else {
+        fold(name).to_uppercase()
+    };
     let spaced: String = folded
         .chars()
         .map(|c| if c.is_alphanumeric() { c } else { ' ' })
@@ -409,58 +415,146 @@ pub struct Found {
 }
 
 impl Gazetteer {
-    /// Reads the commune and département tables (a few tens of milliseconds, once).
+    /// Reads the commune, place and département tables in one pass each (tens of milliseconds, once).
+    /// Each commune's weight for the main-town rule is counted as `candidates` counts it: its
+    /// distinct postcodes, then its rows (localities).
     pub fn load(conn: &Connection) -> Result<Gazetteer> {
+        use std::collections::HashMap;
         let mut g = Gazetteer::default();
-        let mut index: std::collections::HashMap<String, u32> = Default::default();
-        for c in candidates(conn, "c.lat IS NOT NULL", &[])? {
-            let Some(point) = c.point else { continue };
-            index.insert(c.choice.insee.clone(), g.entries.len() as u32);
-            g.entries.push(Entry {
-                choice: c.choice,
-                point,
-                weight: c.weight,
-                postcodes: Vec::new(),
-            });
+        let mut display: HashMap<String, String> = HashMap::new();
+        let mut st = conn.prepare(
+            "SELECT substr(id, 9), name FROM place WHERE id >= 'commune:' AND id < 'commune;'",
+        )?;
+        for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (insee, name) = row?;
+            display.insert(insee, name);
         }
-        let mut names: std::collections::HashMap<String, Vec<u32>> = Default::default();
-        let mut st = conn.prepare("SELECT insee, name, postcode FROM commune ORDER BY insee")?;
+        let mut departements: HashMap<String, (String, Option<String>)> = HashMap::new();
+        let mut st = conn.prepare("SELECT code, name, region_code FROM departement")?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (code, name, region) = row?;
+            departements.insert(code, (name, region));
+        }
+        // Rows come in INSEE order (the table's key): one commune after the other.
+        struct Acc {
+            insee: String,
+            names: Vec<String>,
+            postcodes: Vec<String>,
+            rows: i64,
+            lat: f64,
+            lon: f64,
+            located: f64,
+            departement: Option<String>,
+        }
+        let mut names: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut finish = |g: &mut Gazetteer, a: Acc| {
+            if a.located == 0.0 {
+                return;
+            }
+            let i = g.entries.len() as u32;
+            let first = a.names.first().cloned().unwrap_or_default();
+            let name = display.get(&a.insee).cloned().unwrap_or(first);
+            let mut postcodes = a.postcodes;
+            postcodes.sort();
+            let keys = a.names.iter().chain(std::iter::once(&name)).map(|n| {
+                // A city in arrondissements ("MARSEILLE 01") is named by its city's name.
+                match n.rsplit_once(' ') {
+                    Some((city, k)) if k.chars().all(|c| c.is_ascii_digit()) => commune_key(city),
+                    _ => commune_key(n),
+                }
+            });
+            for key in keys {
+                let list = names.entry(key).or_default();
+                if !list.contains(&i) {
+                    list.push(i);
+                }
+            }
+            let departement_name = a
+                .departement
+                .as_ref()
+                .and_then(|d| departements.get(d))
+                .map(|d| d.0.clone());
+            g.entries.push(Entry {
+                choice: PlaceChoice {
+                    name,
+                    departement: a.departement,
+                    departement_name,
+                    insee: a.insee,
+                    postcode: postcodes.first().cloned().unwrap_or_default(),
+                },
+                point: Point {
+                    lat: a.lat / a.located,
+                    lon: a.lon / a.located,
+                },
+                weight: (postcodes.len() as i64, a.rows),
+                postcodes,
+            });
+        };
+        let mut st = conn.prepare(
+            "SELECT insee, name, postcode, lat, lon, departement FROM commune ORDER BY insee",
+        )?;
         let rows = st.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
+                r.get::<_, Option<f64>>(3)?,
+                r.get::<_, Option<f64>>(4)?,
+                r.get::<_, Option<String>>(5)?,
             ))
         })?;
+        let mut acc: Option<Acc> = None;
         for row in rows {
-            let (insee, name, postcode) = row?;
-            let Some(&i) = index.get(&insee) else {
-                continue;
-            };
-            // A city in arrondissements ("MARSEILLE 01") is named by its city's name.
-            let name = match name.rsplit_once(' ') {
-                Some((city, n)) if n.chars().all(|c| c.is_ascii_digit()) => city.to_string(),
-                _ => name,
-            };
-            let list = names.entry(commune_key(&name)).or_default();
-            if !list.contains(&i) {
-                list.push(i);
-            }
-            if let Some(e) = g.entries.get_mut(i as usize) {
-                if !e.postcodes.contains(&postcode) {
-                    e.postcodes.push(postcode.clone());
+            let (insee, name, postcode, lat, lon, departement) = row?;
+            if acc.as_ref().is_some_and(|a| a.insee != insee) {
+                if let Some(done) = acc.take() {
+                    finish(&mut g, done);
                 }
             }
-            let current = g.postcodes.get(&postcode).copied();
-            if current.is_none_or(|b| g.better(i, b)) {
-                g.postcodes.insert(postcode, i);
+            let a = acc.get_or_insert_with(|| Acc {
+                insee,
+                names: Vec::new(),
+                postcodes: Vec::new(),
+                rows: 0,
+                lat: 0.0,
+                lon: 0.0,
+                located: 0.0,
+                departement,
+            });
+            a.rows += 1;
+            if !a.names.contains(&name) {
+                a.names.push(name);
+            }
+            if !a.postcodes.contains(&postcode) {
+                a.postcodes.push(postcode);
+            }
+            if let (Some(lat), Some(lon)) = (lat, lon) {
+                a.lat += lat;
+                a.lon += lon;
+                a.located += 1.0;
             }
         }
-        // The commune's own name as the place table writes it ("Saint-Étienne") is a key too.
-        for (i, e) in g.entries.iter().enumerate() {
-            let list = names.entry(commune_key(&e.choice.name)).or_default();
-            if !list.contains(&(i as u32)) {
-                list.push(i as u32);
+        if let Some(done) = acc.take() {
+            finish(&mut g, done);
+        }
+        for i in 0..g.entries.len() as u32 {
+            let codes: Vec<String> = g
+                .entries
+                .get(i as usize)
+                .map(|e| e.postcodes.clone())
+                .unwrap_or_default();
+            for code in codes {
+                let current = g.postcodes.get(&code).copied();
+                if current.is_none_or(|b| g.better(i, b)) {
+                    g.postcodes.insert(code, i);
+                }
             }
         }
         g.max_words = names
@@ -470,15 +564,7 @@ impl Gazetteer {
             .unwrap_or(1);
         g.names = names.into_iter().collect();
         g.names.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut st = conn.prepare("SELECT code, name, region_code FROM departement")?;
-        let rows = st.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-            ))
-        })?;
-        let mut towns: std::collections::HashMap<String, u32> = Default::default();
+        let mut towns: HashMap<String, u32> = HashMap::new();
         for (i, e) in g.entries.iter().enumerate() {
             if let Some(d) = &e.choice.departement {
                 let best = towns.entry(d.clone()).or_insert(i as u32);
@@ -487,8 +573,7 @@ impl Gazetteer {
                 }
             }
         }
-        for row in rows {
-            let (code, name, region) = row?;
+        for (code, (name, region)) in departements {
             if let Some(&town) = towns.get(&code) {
                 g.departements.insert(code, (name, region, town));
             }
