@@ -1035,6 +1035,8 @@ impl Engine {
     }
 
     pub fn search_results(&self, q: &Query) -> Result<Results> {
+        // Taken first: an interrupt while the words are read stops this search too.
+        let start = self.interrupts.load(Ordering::SeqCst);
         let reading = self.read_query(q);
         let given = q.near.is_some() && q.near_label.is_some();
         let mut near = q.near_label.as_ref().map(|label| super::Near {
@@ -1076,7 +1078,7 @@ impl Engine {
             intent: reading.intent.as_ref().map(|i| i.0),
             place_from_words: reading.place.as_ref().is_some_and(|p| !p.same_as_given) && !given,
         };
-        let mut results = self.search_understood(q, understood)?;
+        let mut results = self.search_understood(q, understood, start)?;
         results.notice = match (results.no_local, &near) {
             (Some(kind), Some(n)) => Some(crate::shell_text::no_local(kind, &n.label)),
             _ => None,
@@ -1091,8 +1093,12 @@ impl Engine {
         Ok(results)
     }
 
-    fn search_understood(&self, q: &Query, understood: Understood) -> Result<Results> {
-        let start = self.interrupts.load(Ordering::SeqCst);
+    fn search_understood(
+        &self,
+        q: &Query,
+        understood: Understood,
+        start: usize,
+    ) -> Result<Results> {
         let mut words: Vec<String> = text::words(&q.text)
             .into_iter()
             .filter(|w| w.chars().count() <= MAX_WORD_LEN)
