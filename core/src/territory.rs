@@ -780,6 +780,50 @@ mod tests {
         assert_eq!(Point::checked(91.0, 0.0), Err(InputError::Coordinates));
     }
 
+    /// The gazetteer the query reading uses and `resolve` (what `--near` uses) follow one main-town
+    /// rule: a postcode and a name give the same commune either way.
+    #[test]
+    fn the_gazetteer_and_resolve_choose_the_same_main_town() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE commune (insee TEXT, name TEXT, postcode TEXT, lat REAL, lon REAL,
+                                   departement TEXT, PRIMARY KEY (insee, postcode, name));
+             CREATE TABLE departement (code TEXT, name TEXT, region_code TEXT);
+             CREATE TABLE place (id TEXT, name TEXT);
+             INSERT INTO commune VALUES
+               ('13001', 'AIX EN PROVENCE', '13090', 43.53, 5.45, '13'),
+               ('13001', 'AIX EN PROVENCE', '13100', 43.53, 5.45, '13'),
+               ('13001', 'LES MILLES', '13290', 43.50, 5.38, '13'),
+               ('13071', 'LE PUY STE REPARADE', '13610', 43.66, 5.43, '13'),
+               ('13103', 'ST ESTEVE JANSON', '13610', 43.69, 5.39, '13');
+             INSERT INTO departement VALUES ('13', 'Bouches-du-Rhône', '93');
+             INSERT INTO place VALUES ('commune:13001', 'Aix-en-Provence'),
+               ('commune:13071', 'Le Puy-Sainte-Réparade'), ('commune:13103', 'Saint-Estève-Janson');",
+        )
+        .unwrap();
+        let g = Gazetteer::load(&conn).unwrap();
+        for code in ["13610", "13100", "13290"] {
+            let r = resolve(&conn, code).unwrap();
+            let f = g.postcode(code).unwrap();
+            assert_eq!(f.label, r.label, "{code}");
+            assert_eq!(Some(f.insee), r.commune.map(|c| c.insee));
+        }
+        let f = g
+            .commune(&commune_key("aix en provence"), None, None)
+            .unwrap();
+        assert_eq!(f.label, resolve(&conn, "Aix-en-Provence").unwrap().label);
+        assert!(f.areas.contains(&"cp:13290".to_string()) && f.areas.contains(&"reg:93".into()));
+        let d = g.departement("13").unwrap();
+        assert_eq!(
+            (d.label.as_str(), d.centre.as_deref()),
+            ("Bouches-du-Rhône (13)", Some("Aix-en-Provence"))
+        );
+        assert_eq!(departement_code("2a").as_deref(), Some("2A"));
+        assert_eq!(departement_code("974").as_deref(), Some("974"));
+        assert_eq!(departement_code("20"), None);
+        assert_eq!(departement_code("5"), None);
+    }
+
     #[test]
     fn commune_keys_match_the_la_poste_spelling() {
         assert_eq!(commune_key("Saint-Étienne"), "SAINT ETIENNE");
