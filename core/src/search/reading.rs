@@ -16,8 +16,8 @@ const PLACE_MARKERS: [&str; 15] = [
 ];
 /// Of those, the ones that say a place follows (a commune that is also a common word needs one).
 const STRONG_MARKERS: [&str; 6] = ["pres", "proche", "autour", "vers", "a", "sur"];
-/// The most words read around one place (markers, name, département).
-const MAX_SCAN_WORDS: usize = 16;
+/// Beyond this many words, the text is searched as typed (no place, no intent read).
+const MAX_SCAN_WORDS: usize = 24;
 
 /// Intent phrases (folded words) and the kind they ask for; `generic` ones only name a kind and are
 /// not searched for ("formation cariste" searches "cariste" among trainings first).
@@ -103,8 +103,11 @@ impl Engine {
     /// Reads the place and the intent of a query (cheap: a few binary searches per word; the title
     /// checks run only when a candidate is there).
     pub(crate) fn read_query(&self, q: &Query) -> Reading {
-        let mut words: Vec<String> = text::words(&q.text);
-        words.truncate(MAX_SCAN_WORDS);
+        let words: Vec<String> = text::words(&q.text);
+        // A pasted page is no query with a place: searched as typed.
+        if words.len() > MAX_SCAN_WORDS {
+            return Reading::default();
+        }
         let typing = !q
             .text
             .ends_with(|c: char| c.is_whitespace() || c.is_ascii_punctuation());
