@@ -11,6 +11,7 @@ pub mod rng;
 pub mod sets;
 pub mod synth;
 pub mod tantivy_engine;
+pub mod understood;
 
 pub use error::{Error, Result};
 

@@ -96,6 +96,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         radius_km: 30.0,
         limit: 20,
         filters: Default::default(),
+        read_place: true,
     };
     for _ in 0..WARMUP_ROUNDS {
         for q in QUERIES {

@@ -83,8 +83,10 @@ impl Catalogue {
             None => vec![false; results.hits.len()],
         };
         let titles: Vec<&str> = results.hits.iter().map(|h| h.title.as_str()).collect();
-        let highlights =
-            search::highlights(|text| self.engine.matched_ranges(&q.text, text), &titles);
+        let highlights = search::highlights(
+            |text| self.engine.matched_ranges(&results.searched, text),
+            &titles,
+        );
         let mut items = Vec::with_capacity(results.hits.len());
         for ((hit, highlights), star) in results.hits.into_iter().zip(highlights).zip(stars) {
             let mut item = search::item(hit, highlights);
@@ -101,6 +103,9 @@ impl Catalogue {
             items,
             widened_to_km: results.widened_to_km,
             facets: search::facets(results.facets, |code| self.domains.get(&code).cloned()),
+            near: results.near.map(search::NearPlace::from),
+            intent: results.intent.map(search::SearchIntent::from),
+            notice: results.notice,
         })
     }
 

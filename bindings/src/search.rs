@@ -166,6 +166,10 @@ pub struct SearchQuery {
     pub limit: i32,
     #[uniffi(default)]
     pub filters: SearchFilters,
+    /// Read a place among the words ("bts commerce lyon" → near Lyon). False to search the words as
+    /// typed: what the shell sends when the user removes the place chip of `SearchPage.near`.
+    #[uniffi(default = true)]
+    pub read_place: bool,
 }
 
 /// A span of a text to highlight, in UTF-16 code units (what Android's `Spannable` and iOS's `NSRange`
@@ -269,12 +273,79 @@ pub struct Facets {
     pub modes: Vec<ModeCount>,
 }
 
+/// How the place searched around was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum NearFoundBy {
+    /// The query's `near` (the user's location or chosen place).
+    Given,
+    /// A postcode among the words.
+    Postcode,
+    /// A commune name among the words.
+    Commune,
+    /// A département number among the words.
+    Departement,
+}
+
+/// The place the search ran around: a chip the user can remove (search again with
+/// `SearchQuery.read_place = false`) when it was read among the words.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct NearPlace {
+    /// "Marseille (13)".
+    pub label: String,
+    pub found_by: NearFoundBy,
+    /// The words read as the place ("pres de rennes"), none for a given place.
+    pub words: Option<String>,
+    /// What to show: "près de Marseille (13)".
+    pub said: String,
+}
+
+/// The kind the words asked for first ("formation", "BTS" → trainings): ranked first, not filtered.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SearchIntent {
+    pub kind: ItemKind,
+    /// The words that said it ("formation").
+    pub words: String,
+    /// "formations en premier".
+    pub said: String,
+}
+
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct SearchPage {
     pub items: Vec<SearchItem>,
     /// Set when too few results lay within `radius_km` and the search widened to this radius: say so.
     pub widened_to_km: Option<f64>,
     pub facets: Facets,
+    /// The place searched around, given or read among the words.
+    pub near: Option<NearPlace>,
+    pub intent: Option<SearchIntent>,
+    /// A sentence to show above the results: "Aucune formation localisée trouvée près de Marseille (13)".
+    pub notice: Option<String>,
+}
+
+impl From<core_search::Near> for NearPlace {
+    fn from(n: core_search::Near) -> Self {
+        NearPlace {
+            label: n.label,
+            found_by: match n.found_by {
+                core_search::NearFrom::Given => NearFoundBy::Given,
+                core_search::NearFrom::Postcode => NearFoundBy::Postcode,
+                core_search::NearFrom::Commune => NearFoundBy::Commune,
+                core_search::NearFrom::Departement => NearFoundBy::Departement,
+            },
+            words: n.words,
+            said: n.said,
+        }
+    }
+}
+
+impl From<core_search::Intent> for SearchIntent {
+    fn from(i: core_search::Intent) -> Self {
+        SearchIntent {
+            kind: i.kind.into(),
+            words: i.words,
+            said: i.said,
+        }
+    }
 }
 
 impl SearchQuery {
@@ -296,6 +367,7 @@ impl SearchQuery {
             max_hours: f.max_hours.map(i64::from),
             disability_access: f.disability_access,
             grand_domaine: f.grand_domaine.clone(),
+            no_place_in_words: !self.read_place,
         }
     }
 
@@ -491,6 +563,7 @@ mod tests {
             radius_km: 30.0,
             limit: 20,
             filters: SearchFilters::default(),
+            read_place: true,
         }
     }
 

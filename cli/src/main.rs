@@ -15,7 +15,7 @@ use orientation_core::catalogue::import::Report;
 use orientation_core::catalogue::Catalogue;
 use orientation_core::codes::{self, Funding, TeachingMode};
 use orientation_core::error::InputError;
-use orientation_core::search::{Kind, Query, QueryRequest};
+use orientation_core::search::{Kind, NearFrom, Query, QueryRequest};
 use orientation_core::{text_fr, Error, Result};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -101,6 +101,10 @@ struct SearchArgs {
     /// Autour d'un lieu : code postal, commune ou « lat,lon ».
     #[arg(long)]
     near: Option<String>,
+    /// Chercher les mots tels quels : ne pas lire de lieu parmi eux (« bts commerce lyon » cherche alors
+    /// aussi le mot « lyon »).
+    #[arg(long)]
+    no_place: bool,
     /// Rayon autour de --near, en km.
     #[arg(long, default_value_t = 30.0)]
     radius: f64,
@@ -247,6 +251,7 @@ fn query_from(cat: &Catalogue, args: &SearchArgs, text: &str) -> Result<Query> {
         max_hours: args.max_hours.map(i64::from),
         disability_access: args.disability,
         grand_domaine: args.domain.clone(),
+        no_place_in_words: args.no_place,
     };
     let mut q = request.validate()?;
     if let Some(r) = near {
@@ -289,8 +294,20 @@ fn run_search(cli: &Cli, args: &SearchArgs) -> Result<()> {
     };
     let q = query_from(&cat, args, text)?;
     let page = engine.search_results(&q)?;
-    if let Some(label) = &q.near_label {
-        eprintln!("Autour {}.", text_fr::de(label));
+    match &page.near {
+        Some(n) if n.found_by == NearFrom::Given => eprintln!("Autour {}.", text_fr::de(&n.label)),
+        Some(n) => eprintln!(
+            "Compris : {} (« {} »).",
+            n.said,
+            n.words.as_deref().unwrap_or("")
+        ),
+        None => {}
+    }
+    if let Some(i) = &page.intent {
+        eprintln!("Compris : {} (« {} »).", i.said, i.words);
+    }
+    if let Some(notice) = &page.notice {
+        eprintln!("{notice}.");
     }
     if let Some(km) = page.widened_to_km {
         eprintln!(

@@ -613,3 +613,81 @@ fn a_job_sheet_near_a_place_lists_the_nearest_trainings_that_lead_to_it() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("lieu"), "{}", stderr(&out));
 }
+
+/// Issue 10: "formation cariste" put "Caviste conseiller commercial" above the cariste trainings.
+#[test]
+fn an_exact_word_ranks_above_its_typo_neighbours() {
+    let p = page(&["formation cariste", "--limit", "20"]);
+    let titles: Vec<String> = hits(&p)
+        .iter()
+        .map(|h| h["title"].as_str().unwrap_or("").to_lowercase())
+        .collect();
+    let last_cariste = titles.iter().rposition(|t| t.contains("cariste"));
+    let first_caviste = titles.iter().position(|t| t.contains("caviste"));
+    assert!(last_cariste.is_some(), "{titles:?}");
+    if let Some(caviste) = first_caviste {
+        assert!(last_cariste < Some(caviste), "{titles:?}");
+    }
+    assert_eq!(p["intent"]["kind"], "training");
+    assert_eq!(hits(&p)[0]["kind"], "training");
+}
+
+/// Issue 10: a place among the words is where the search runs, and the page says so.
+#[test]
+fn a_place_in_the_words_is_understood_and_said() {
+    let p = page(&["aide soignante marseille"]);
+    assert_eq!(p["near"]["label"], "Marseille (13)");
+    assert_eq!(p["near"]["found_by"], "commune");
+    assert_eq!(p["near"]["words"], "marseille");
+    assert_eq!(hits(&p)[0]["rome"], "J1501");
+    assert!(
+        hits(&p)
+            .iter()
+            .take(3)
+            .any(|h| h["id"] == "onisep:FOR.7120"),
+        "the national diploma: {p}"
+    );
+    assert_eq!(
+        p["notice"],
+        "Aucune formation localisée trouvée près de Marseille (13)"
+    );
+    assert!(
+        p.get("intent").is_none(),
+        "« aide » is the job's title: {p}"
+    );
+    // Nothing unrelated merely because it is in Marseille.
+    assert!(hits(&p).iter().all(|h| {
+        let t = h["title"].as_str().unwrap_or("").to_lowercase();
+        h["distance_km"].is_null() || t.contains("soign")
+    }));
+    let p = page(&["formation cariste 13001"]);
+    assert_eq!(p["near"]["found_by"], "postcode");
+    assert_eq!(p["near"]["label"], "Marseille (13001)");
+    let p = page(&["cap cuisine 13"]);
+    assert_eq!(p["near"]["found_by"], "departement");
+    let p = page(&["infirmier près de Rennes"]);
+    assert_eq!(p["near"]["words"], "pres de rennes");
+    // The words as typed.
+    let p = page(&["aide soignante marseille", "--no-place"]);
+    assert!(p.get("near").is_none(), "{p}");
+    // A given place is kept; the text says what was understood.
+    let p = page(&["boulanger lyon", "--near", "13001"]);
+    assert_eq!(p["near"]["found_by"], "given");
+    let out = run(&["search", "bts commerce lyon", "--limit", "3"]);
+    assert!(
+        stderr(&out).contains("Compris : près de Lyon (69)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Issue 10: browsing with no words near a place lists located trainings nearest first, with the
+/// distance.
+#[test]
+fn browse_near_me_lists_located_trainings_nearest_first() {
+    let p = page(&["", "--near", "13001", "--kind", "training", "--limit", "8"]);
+    let d = distances(&p);
+    assert!(!d.is_empty() && d.iter().all(|&x| x < 100.0), "{d:?}");
+    assert!(d.windows(2).all(|w| w[0] <= w[1]), "{d:?}");
+    assert!(hits(&p).iter().all(|h| h["kind"] == "training"));
+}

@@ -1,5 +1,6 @@
 //! Quick per-keystroke latency of our engine on a built catalogue, for profiling:
-//! `cargo run --release -p orientation-core --example search_latency -- CATALOGUE.db [QUERIES.tsv]`
+//! `cargo run --release -p orientation-core --example search_latency -- CATALOGUE.db [QUERIES.tsv] [as-typed]`
+//! (`as-typed`: no place read among the words, to measure what the reading costs).
 
 use orientation_core::catalogue::Catalogue;
 use orientation_core::search::Query;
@@ -13,6 +14,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let opened = t.elapsed();
     let engine = cat.engine()?;
     let loaded = t.elapsed();
+    let t_places = Instant::now();
+    let places = orientation_core::territory::Gazetteer::load(cat.conn())?;
+    println!(
+        "communes for the query reading read again on their own: {:.1} ms",
+        t_places.elapsed().as_secs_f64() * 1e3
+    );
+    drop(places);
     let first = engine.search(&Query::new("boulanger".to_string()))?;
     println!(
         "open {:.1} ms + load index {:.1} ms + first search {:.2} ms = {:.1} ms to the first result ({} hits)",
@@ -32,14 +40,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .filter(|l| !l.starts_with('#') && !l.is_empty())
         .filter_map(|l| l.split('\t').next())
         .collect();
+    let as_typed = args.get(3).is_some_and(|a| a == "as-typed");
     let mut times = Vec::new();
     for _ in 0..1 {
         for q in &queries {
             let chars: Vec<char> = q.chars().collect();
             for i in 1..=chars.len() {
                 let prefix: String = chars[..i].iter().collect();
+                let mut query = Query::new(prefix);
+                query.read_place = !as_typed;
                 let t = Instant::now();
-                let hits = engine.search(&Query::new(prefix))?;
+                let hits = engine.search(&query)?;
                 times.push((t.elapsed().as_secs_f64() * 1e6, i, q.to_string()));
                 std::hint::black_box(hits);
             }

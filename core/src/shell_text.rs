@@ -61,6 +61,30 @@ pub fn widened(km: f64) -> String {
     )
 }
 
+/// The place a search runs around, as the page says it: "près de Marseille (13)"; a département is
+/// searched around its main town: "Bouches-du-Rhône (13), autour de Marseille".
+pub fn near(label: &str, centre: Option<&str>) -> String {
+    match centre {
+        Some(town) => format!("{label}, autour {}", crate::text_fr::de(town)),
+        None => format!("près de {label}"),
+    }
+}
+
+/// The kind the words asked for, first: "formations en premier".
+pub fn intent(kind: Kind) -> String {
+    format!("{} en premier", kind.plural_label())
+}
+
+/// A place was understood but nothing of that kind is located near it: said instead of showing
+/// unrelated things that are ("Aucune formation localisée trouvée près de Marseille (13)").
+pub fn no_local(kind: Kind, label: &str) -> String {
+    let what = match kind {
+        Kind::Place => "Aucun lieu trouvé",
+        _ => "Aucune formation localisée trouvée",
+    };
+    format!("{what} près de {label}")
+}
+
 /// The empty state of a search that found nothing (never repeats what was typed).
 pub fn no_results() -> &'static str {
     "Rien trouvé. Vérifie l'orthographe, essaie un mot plus court ou enlève un filtre."

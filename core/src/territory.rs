@@ -42,7 +42,13 @@ fn parse_lat_lon(text: &str) -> Option<Point> {
 /// How the commune table spells a name: upper case, no accents, spaces for hyphens and apostrophes
 /// ("Saint-Étienne" → "SAINT ETIENNE"); "St"/"Ste" as people abbreviate them are written out.
 pub fn commune_key(name: &str) -> String {
-    let folded = fold(name).to_uppercase();
+    // The commune table is upper-case ASCII already: folding (a Unicode decomposition) is for what
+    // people type.
+    let folded = if name.is_ascii() {
+        name.to_ascii_uppercase()
+    } else {
+        fold(name).to_uppercase()
+    };
     let spaced: String = folded
         .chars()
         .map(|c| if c.is_alphanumeric() { c } else { ' ' })
@@ -88,6 +94,8 @@ pub enum FoundBy {
     Coordinates,
     Postcode,
     Commune,
+    /// A département number among the words of a query ("cap cuisine 13").
+    Departement,
 }
 
 /// A typed place, resolved: the point searched around and what to tell the user ("Aix-en-Provence (13)").
@@ -109,6 +117,21 @@ struct Candidate {
     choice: PlaceChoice,
     point: Option<Point>,
     weight: (i64, i64),
+}
+
+/// The main-town rule, one for every face: among communes sharing a postcode, a name or a département,
+/// the one spanning most postcodes and localities comes first (then the smaller INSEE code). Our data
+/// holds no population: this is how a large town is told from a village.
+fn main_town_first(a: (&(i64, i64), &str), b: (&(i64, i64), &str)) -> std::cmp::Ordering {
+    b.0.cmp(a.0).then(a.1.cmp(b.1))
+}
+
+/// "Marseille (13)": how a place found is said back.
+fn commune_label(c: &PlaceChoice) -> String {
+    match &c.departement {
+        Some(d) => format!("{} ({d})", c.name),
+        None => c.name.clone(),
+    }
 }
 
 fn candidates(
@@ -183,10 +206,7 @@ fn resolved(
     unknown: impl Fn() -> Error,
 ) -> Result<Resolved> {
     let point = c.point.ok_or_else(unknown)?;
-    let label = match &c.choice.departement {
-        Some(d) => format!("{} ({d})", c.choice.name),
-        None => c.choice.name.clone(),
-    };
+    let label = commune_label(&c.choice);
     let areas = areas_of(conn, &c.choice)?;
     Ok(Resolved {
         point,
@@ -322,9 +342,7 @@ pub fn resolve(conn: &Connection, text: &str) -> Result<Resolved> {
         let mut all = candidates(conn, "c.postcode = ?1 AND c.lat IS NOT NULL", &[&t])?;
         // The postcode's main town: the commune spanning most postcodes and localities.
         all.sort_by(|a, b| {
-            b.weight
-                .cmp(&a.weight)
-                .then(a.choice.insee.cmp(&b.choice.insee))
+            main_town_first((&a.weight, &a.choice.insee), (&b.weight, &b.choice.insee))
         });
         let best = all.into_iter().next().ok_or_else(unknown)?;
         // Around the main town, but centred on what the postcode covers of it.
@@ -398,6 +416,370 @@ fn title_words(text: &str) -> String {
     out
 }
 
+/// A commune as the gazetteer keeps it.
+#[derive(Debug, Clone)]
+struct Entry {
+    choice: PlaceChoice,
+    point: Point,
+    weight: (i64, i64),
+    postcodes: Vec<String>,
+}
+
+/// Every commune name, postcode and département of the catalogue, read once when the catalogue opens,
+/// so that a place among the words of a query ("bts commerce lyon", "cap cuisine 13") is found at every
+/// keystroke without SQL. Homonyms and postcodes follow the same main-town rule as `resolve`.
+#[derive(Debug, Default)]
+pub struct Gazetteer {
+    entries: Vec<Entry>,
+    /// `commune_key` → entries of that name (homonyms), sorted by key.
+    names: Vec<(String, Vec<u32>)>,
+    /// Postcode → its main town.
+    postcodes: std::collections::HashMap<String, u32>,
+    /// Département code → (name, région code, its main town).
+    departements: std::collections::HashMap<String, (String, Option<String>, u32)>,
+    /// The most words a commune name has.
+    max_words: usize,
+}
+
+/// A place found among the words of a query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub point: Point,
+    /// "Marseille (13)", "Marseille (13001)", "Bouches-du-Rhône (13)".
+    pub label: String,
+    pub found_by: FoundBy,
+    pub areas: Vec<String>,
+    /// The commune's INSEE code (the main town's, for a département).
+    pub insee: String,
+    /// For a département: the main town the search is centred on ("Marseille").
+    pub centre: Option<String>,
+}
+
+impl Gazetteer {
+    /// Reads the commune, place and département tables in one pass each (tens of milliseconds, once).
+    /// Each commune's weight for the main-town rule is counted as `candidates` counts it: its
+    /// distinct postcodes, then its rows (localities).
+    pub fn load(conn: &Connection) -> Result<Gazetteer> {
+        use std::collections::HashMap;
+        let mut g = Gazetteer::default();
+        let mut display: HashMap<String, String> = HashMap::new();
+        let mut st = conn.prepare(
+            "SELECT substr(id, 9), name FROM place WHERE id >= 'commune:' AND id < 'commune;'",
+        )?;
+        for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (insee, name) = row?;
+            display.insert(insee, name);
+        }
+        let mut departements: HashMap<String, (String, Option<String>)> = HashMap::new();
+        let mut st = conn.prepare("SELECT code, name, region_code FROM departement")?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (code, name, region) = row?;
+            departements.insert(code, (name, region));
+        }
+        // Rows come in INSEE order (the table's key): one commune after the other.
+        struct Acc {
+            insee: String,
+            names: Vec<String>,
+            postcodes: Vec<String>,
+            rows: i64,
+            lat: f64,
+            lon: f64,
+            located: f64,
+            departement: Option<String>,
+        }
+        let mut names: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut finish = |g: &mut Gazetteer, a: Acc| {
+            if a.located == 0.0 {
+                return;
+            }
+            let i = g.entries.len() as u32;
+            let first = a.names.first().cloned().unwrap_or_default();
+            let name = display.get(&a.insee).cloned().unwrap_or(first);
+            let mut postcodes = a.postcodes;
+            postcodes.sort();
+            let keys = a.names.iter().chain(std::iter::once(&name)).map(|n| {
+                // A city in arrondissements ("MARSEILLE 01") is named by its city's name.
+                match n.rsplit_once(' ') {
+                    Some((city, k)) if k.chars().all(|c| c.is_ascii_digit()) => commune_key(city),
+                    _ => commune_key(n),
+                }
+            });
+            for key in keys {
+                let list = names.entry(key).or_default();
+                if !list.contains(&i) {
+                    list.push(i);
+                }
+            }
+            let departement_name = a
+                .departement
+                .as_ref()
+                .and_then(|d| departements.get(d))
+                .map(|d| d.0.clone());
+            g.entries.push(Entry {
+                choice: PlaceChoice {
+                    name,
+                    departement: a.departement,
+                    departement_name,
+                    insee: a.insee,
+                    postcode: postcodes.first().cloned().unwrap_or_default(),
+                },
+                point: Point {
+                    lat: a.lat / a.located,
+                    lon: a.lon / a.located,
+                },
+                weight: (postcodes.len() as i64, a.rows),
+                postcodes,
+            });
+        };
+        let mut st = conn.prepare(
+            "SELECT insee, name, postcode, lat, lon, departement FROM commune ORDER BY insee",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<f64>>(3)?,
+                r.get::<_, Option<f64>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })?;
+        let mut acc: Option<Acc> = None;
+        for row in rows {
+            let (insee, name, postcode, lat, lon, departement) = row?;
+            if acc.as_ref().is_some_and(|a| a.insee != insee) {
+                if let Some(done) = acc.take() {
+                    finish(&mut g, done);
+                }
+            }
+            let a = acc.get_or_insert_with(|| Acc {
+                insee,
+                names: Vec::new(),
+                postcodes: Vec::new(),
+                rows: 0,
+                lat: 0.0,
+                lon: 0.0,
+                located: 0.0,
+                departement,
+            });
+            a.rows += 1;
+            if !a.names.contains(&name) {
+                a.names.push(name);
+            }
+            if !a.postcodes.contains(&postcode) {
+                a.postcodes.push(postcode);
+            }
+            if let (Some(lat), Some(lon)) = (lat, lon) {
+                a.lat += lat;
+                a.lon += lon;
+                a.located += 1.0;
+            }
+        }
+        if let Some(done) = acc.take() {
+            finish(&mut g, done);
+        }
+        for i in 0..g.entries.len() as u32 {
+            let codes: Vec<String> = g
+                .entries
+                .get(i as usize)
+                .map(|e| e.postcodes.clone())
+                .unwrap_or_default();
+            for code in codes {
+                let current = g.postcodes.get(&code).copied();
+                if current.is_none_or(|b| g.better(i, b)) {
+                    g.postcodes.insert(code, i);
+                }
+            }
+        }
+        g.max_words = names
+            .keys()
+            .map(|k| k.split(' ').count())
+            .max()
+            .unwrap_or(1);
+        g.names = names.into_iter().collect();
+        g.names.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut towns: HashMap<String, u32> = HashMap::new();
+        for (i, e) in g.entries.iter().enumerate() {
+            if let Some(d) = &e.choice.departement {
+                let best = towns.entry(d.clone()).or_insert(i as u32);
+                if g.better(i as u32, *best) {
+                    *best = i as u32;
+                }
+            }
+        }
+        for (code, (name, region)) in departements {
+            if let Some(&town) = towns.get(&code) {
+                g.departements.insert(code, (name, region, town));
+            }
+        }
+        Ok(g)
+    }
+
+    fn better(&self, a: u32, b: u32) -> bool {
+        match (self.entries.get(a as usize), self.entries.get(b as usize)) {
+            (Some(x), Some(y)) => {
+                main_town_first((&x.weight, &x.choice.insee), (&y.weight, &y.choice.insee)).is_lt()
+            }
+            _ => false,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The most words a commune name has ("saint remy de provence": 4).
+    pub fn max_words(&self) -> usize {
+        self.max_words
+    }
+
+    fn named(&self, key: &str) -> Option<&[u32]> {
+        self.names
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()
+            .and_then(|i| self.names.get(i))
+            .map(|(_, v)| v.as_slice())
+    }
+
+    /// Whether a longer commune name starts with this one and names a larger town ("mars" while
+    /// "marseille" is being typed): the word being typed is then not read as a place yet.
+    pub fn larger_town_starts_with(&self, key: &str) -> bool {
+        let Some(own) = self.named(key) else {
+            return false;
+        };
+        let best_own = own
+            .iter()
+            .copied()
+            .reduce(|a, b| if self.better(b, a) { b } else { a });
+        let from = self.names.partition_point(|(k, _)| k.as_str() <= key);
+        self.names
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|(k, _)| k.starts_with(key))
+            .flat_map(|(_, v)| v.iter().copied())
+            .any(|i| best_own.is_none_or(|b| self.better(i, b)))
+    }
+
+    /// A commune named so (a `commune_key`); among homonyms, the nearest to `around` when given, else
+    /// the main town; `departement` ("93") chooses first when given.
+    pub fn commune(
+        &self,
+        key: &str,
+        departement: Option<&str>,
+        around: Option<Point>,
+    ) -> Option<Found> {
+        let list = self.named(key)?;
+        let mut all: Vec<u32> = list.to_vec();
+        if let Some(d) = departement {
+            let kept: Vec<u32> = all
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    self.entries
+                        .get(i as usize)
+                        .and_then(|e| e.choice.departement.as_deref())
+                        == Some(d)
+                })
+                .collect();
+            if !kept.is_empty() {
+                all = kept;
+            }
+        }
+        let best = match around {
+            Some(p) => all.iter().copied().min_by(|&a, &b| {
+                let da = self
+                    .entries
+                    .get(a as usize)
+                    .map_or(f64::MAX, |e| distance_km(e.point, p));
+                let db = self
+                    .entries
+                    .get(b as usize)
+                    .map_or(f64::MAX, |e| distance_km(e.point, p));
+                da.total_cmp(&db)
+            }),
+            None => all
+                .iter()
+                .copied()
+                .reduce(|a, b| if self.better(b, a) { b } else { a }),
+        }?;
+        self.found(best, FoundBy::Commune, None)
+    }
+
+    /// A postcode's main town, as `resolve` gives it.
+    pub fn postcode(&self, code: &str) -> Option<Found> {
+        let &i = self.postcodes.get(code)?;
+        self.found(i, FoundBy::Postcode, Some(code))
+    }
+
+    /// A département ("13", "2A", "974"), centred on its main town.
+    pub fn departement(&self, code: &str) -> Option<Found> {
+        let (name, region, town) = self.departements.get(code)?;
+        let e = self.entries.get(*town as usize)?;
+        let mut areas = vec![format!("dep:{code}")];
+        areas.extend(region.iter().map(|r| format!("reg:{r}")));
+        Some(Found {
+            point: e.point,
+            label: format!("{name} ({code})"),
+            found_by: FoundBy::Departement,
+            areas,
+            insee: e.choice.insee.clone(),
+            centre: Some(e.choice.name.clone()),
+        })
+    }
+
+    fn found(&self, i: u32, found_by: FoundBy, postcode: Option<&str>) -> Option<Found> {
+        let e = self.entries.get(i as usize)?;
+        let mut areas = vec![format!("com:{}", e.choice.insee)];
+        areas.extend(e.postcodes.iter().map(|p| format!("cp:{p}")));
+        if let Some(d) = &e.choice.departement {
+            areas.push(format!("dep:{d}"));
+            if let Some((_, Some(r), _)) = self.departements.get(d) {
+                areas.push(format!("reg:{r}"));
+            }
+        }
+        let label = match postcode {
+            Some(p) => format!("{} ({p})", e.choice.name),
+            None => commune_label(&e.choice),
+        };
+        Some(Found {
+            point: e.point,
+            label,
+            found_by,
+            areas,
+            insee: e.choice.insee.clone(),
+            centre: None,
+        })
+    }
+}
+
+/// A département code as typed: "13", "2a", "974" → "13", "2A", "974".
+pub fn departement_code(word: &str) -> Option<String> {
+    let w = word.to_ascii_uppercase();
+    let ok = match w.len() {
+        2 => {
+            w.chars().all(|c| c.is_ascii_digit()) && w != "00" && w != "20"
+                || w == "2A"
+                || w == "2B"
+        }
+        3 => w.starts_with("97") && w.chars().all(|c| c.is_ascii_digit()),
+        _ => false,
+    };
+    ok.then_some(w)
+}
+
+/// A postcode as typed: five digits.
+pub fn is_postcode_word(word: &str) -> bool {
+    word.len() == 5 && word.chars().all(|c| c.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -437,6 +819,50 @@ mod tests {
         assert_eq!(parse_lat_lon("95,5"), None);
         assert_eq!(parse_lat_lon("a,b"), None);
         assert_eq!(Point::checked(91.0, 0.0), Err(InputError::Coordinates));
+    }
+
+    /// The gazetteer the query reading uses and `resolve` (what `--near` uses) follow one main-town
+    /// rule: a postcode and a name give the same commune either way.
+    #[test]
+    fn the_gazetteer_and_resolve_choose_the_same_main_town() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE commune (insee TEXT, name TEXT, postcode TEXT, lat REAL, lon REAL,
+                                   departement TEXT, PRIMARY KEY (insee, postcode, name));
+             CREATE TABLE departement (code TEXT, name TEXT, region_code TEXT);
+             CREATE TABLE place (id TEXT, name TEXT);
+             INSERT INTO commune VALUES
+               ('13001', 'AIX EN PROVENCE', '13090', 43.53, 5.45, '13'),
+               ('13001', 'AIX EN PROVENCE', '13100', 43.53, 5.45, '13'),
+               ('13001', 'LES MILLES', '13290', 43.50, 5.38, '13'),
+               ('13071', 'LE PUY STE REPARADE', '13610', 43.66, 5.43, '13'),
+               ('13103', 'ST ESTEVE JANSON', '13610', 43.69, 5.39, '13');
+             INSERT INTO departement VALUES ('13', 'Bouches-du-Rhône', '93');
+             INSERT INTO place VALUES ('commune:13001', 'Aix-en-Provence'),
+               ('commune:13071', 'Le Puy-Sainte-Réparade'), ('commune:13103', 'Saint-Estève-Janson');",
+        )
+        .unwrap();
+        let g = Gazetteer::load(&conn).unwrap();
+        for code in ["13610", "13100", "13290"] {
+            let r = resolve(&conn, code).unwrap();
+            let f = g.postcode(code).unwrap();
+            assert_eq!(f.label, r.label, "{code}");
+            assert_eq!(Some(f.insee), r.commune.map(|c| c.insee));
+        }
+        let f = g
+            .commune(&commune_key("aix en provence"), None, None)
+            .unwrap();
+        assert_eq!(f.label, resolve(&conn, "Aix-en-Provence").unwrap().label);
+        assert!(f.areas.contains(&"cp:13290".to_string()) && f.areas.contains(&"reg:93".into()));
+        let d = g.departement("13").unwrap();
+        assert_eq!(
+            (d.label.as_str(), d.centre.as_deref()),
+            ("Bouches-du-Rhône (13)", Some("Aix-en-Provence"))
+        );
+        assert_eq!(departement_code("2a").as_deref(), Some("2A"));
+        assert_eq!(departement_code("974").as_deref(), Some("974"));
+        assert_eq!(departement_code("20"), None);
+        assert_eq!(departement_code("5"), None);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The query path on the small real catalogue: any text, kind, place (a point, or text resolved as the
 //! CLI and the apps resolve it), radius, limit, filters and date, then the highlights of every hit.
+//! The text goes through the query reading too (issue 10: a place or an intent among the words).
 //!
 //! An input is the query text (UTF-8, lossy), a 0 byte, then the rest of the query read by `arbitrary`
 //! (missing bytes read as zeros and None), so the seeds are real queries followed by "\0".
@@ -33,6 +34,8 @@ struct Options {
     disability_access: bool,
     grand_domaine: Option<char>,
     today: Option<u32>,
+    /// Issue 10: read a place among the words (the default), or search them as typed.
+    words_as_typed: bool,
 }
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
@@ -84,6 +87,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         today: input.today,
         near_label: resolved.as_ref().map(|r| r.label.clone()),
         near_areas: resolved.map(|r| r.areas).unwrap_or_default(),
+        read_place: !input.words_as_typed,
     };
     let Ok(results) = s.engine.search_results(&q) else {
         return;
@@ -99,7 +103,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     }
     for hit in &results.hits {
         let chars = hit.title.chars().count();
-        for (start, end) in s.engine.matched_ranges(&q.text, &hit.title) {
+        for (start, end) in s.engine.matched_ranges(&results.searched, &hit.title) {
             assert!(
                 start < end && end <= chars,
                 "range {start}..{end} in {:?}",

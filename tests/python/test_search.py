@@ -292,3 +292,41 @@ def test_a_private_school_without_contract_says_so(catalogue):
     assert marked, [i.subtitle for i in page.items[:5]]
     training = catalogue.training(marked[0].id)
     assert training.organisme.status_warning and "hors contrat" in training.organisme.status_warning
+
+
+def test_a_place_in_the_words_is_understood_and_can_be_removed(catalogue):
+    page = search(catalogue, "aide soignante marseille")
+    assert page.near is not None
+    assert page.near.found_by == o.NearFoundBy.COMMUNE
+    assert page.near.label == "Marseille (13)"
+    assert page.near.said == "près de Marseille (13)"
+    assert page.near.words == "marseille"
+    # No located aide-soignant training in our data: the job first, and the page says so.
+    assert page.items[0].rome == "J1501"
+    assert page.notice == "Aucune formation localisée trouvée près de Marseille (13)"
+    # "aide" belongs to the job's title: no aid intent.
+    assert page.intent is None
+    # The chip removed: the words as typed, no place.
+    again = search(catalogue, "aide soignante marseille", read_place=False)
+    assert again.near is None and again.notice is None
+
+
+def test_postcodes_and_departements_in_the_words(catalogue):
+    page = search(catalogue, "formation cariste 13001")
+    assert page.near.found_by == o.NearFoundBy.POSTCODE
+    assert page.near.label == "Marseille (13001)"
+    assert page.intent.kind == o.ItemKind.TRAINING and page.intent.words == "formation"
+    assert page.items[0].kind == o.ItemKind.TRAINING
+    assert "cariste" in fold(page.items[0].title)
+    page = search(catalogue, "cap cuisine 13")
+    assert page.near.found_by == o.NearFoundBy.DEPARTEMENT
+    assert page.near.label == "Bouches-du-Rhône (13)"
+
+
+def test_intent_words_and_a_given_place(catalogue):
+    page = search(catalogue, "mission locale marseille")
+    assert page.intent.kind == o.ItemKind.PLACE and page.intent.said == "lieux en premier"
+    assert any(i.kind == o.ItemKind.PLACE and "marseille" in fold(i.title) for i in page.items[:3])
+    given = search(catalogue, "boulanger", near=o.Location.TYPED(text="13001"))
+    assert given.near.found_by == o.NearFoundBy.GIVEN
+    assert given.near.words is None

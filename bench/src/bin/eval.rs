@@ -19,6 +19,8 @@ use std::time::Instant;
 
 struct Args {
     files: Vec<PathBuf>,
+    /// Sets of queries with a place or an intent (issue 10), under an `understood` folder.
+    understood: Vec<PathBuf>,
     json: Option<PathBuf>,
     rebuild: bool,
     data: PathBuf,
@@ -33,6 +35,7 @@ const USAGE: &str = "usage : eval [--json FICHIER] [--rebuild] [--data DOSSIER] 
 fn parse_args() -> Result<Args> {
     let mut a = Args {
         files: Vec::new(),
+        understood: Vec::new(),
         json: None,
         rebuild: false,
         data: orientation_bench::default_data_dir(),
@@ -72,11 +75,18 @@ fn parse_args() -> Result<Args> {
             s if s.starts_with("--") => {
                 return Err(Error::Usage(format!("option inconnue : {s}\n{USAGE}")))
             }
+            file if std::path::Path::new(file)
+                .components()
+                .any(|c| c.as_os_str() == "understood") =>
+            {
+                a.understood.push(PathBuf::from(file))
+            }
             file => a.files.push(PathBuf::from(file)),
         }
     }
-    if a.files.is_empty() {
+    if a.files.is_empty() && a.understood.is_empty() {
         a.files = sets::list(&a.data.join("search/eval"))?;
+        a.understood = orientation_bench::understood::list(&a.data.join("search/eval/understood"));
     }
     Ok(a)
 }
@@ -177,6 +187,9 @@ fn run() -> Result<()> {
     );
     let t = Instant::now();
     let ours = Ours(Engine::build(&docs));
+    // Issue 10: the engine reads places among the words, as the app's does.
+    ours.0
+        .set_places(orientation_core::territory::Gazetteer::load(conn)?);
     println!(
         "moteur nôtre construit en {:.2} s",
         t.elapsed().as_secs_f64()
@@ -298,6 +311,7 @@ fn run() -> Result<()> {
             );
         }
     }
+    understood_sets(&args, &ours.0, &docs, conn)?;
     let seconds = start.elapsed().as_secs_f64();
     println!();
     println!("durée totale : {seconds:.1} s");
@@ -316,6 +330,90 @@ fn run() -> Result<()> {
         let text = serde_json::to_string_pretty(&out)?;
         std::fs::write(path, text).map_err(|e| Error::io(path, e))?;
         println!("résultats JSON écrits dans {}", path.display());
+    }
+    Ok(())
+}
+
+/// Issue 10 §4: the queries that carry a place or an intent (data/search/eval/understood/), ours
+/// only (the baselines read no place), every kind, 10 results.
+fn understood_sets(
+    args: &Args,
+    engine: &Engine,
+    docs: &[orientation_core::search::doc::Doc],
+    conn: &rusqlite::Connection,
+) -> Result<()> {
+    use orientation_bench::understood;
+    use orientation_core::territory::Point;
+    let files = &args.understood;
+    if files.is_empty() {
+        return Ok(());
+    }
+    let points: std::collections::HashMap<String, Point> = docs
+        .iter()
+        .filter_map(|d| {
+            Some((
+                d.id.clone(),
+                Point {
+                    lat: d.lat?,
+                    lon: d.lon?,
+                },
+            ))
+        })
+        .collect();
+    let mut communes = std::collections::HashMap::new();
+    {
+        let mut st = conn.prepare(
+            "SELECT insee, avg(lat), avg(lon) FROM commune WHERE lat IS NOT NULL GROUP BY insee",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, f64>(1)?,
+                r.get::<_, f64>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (insee, lat, lon) = row?;
+            communes.insert(insee, Point { lat, lon });
+        }
+    }
+    for f in files {
+        let set = understood::load(f)?;
+        for (line, reason) in &set.problems {
+            eprintln!("attention : {}:{line} ignorée : {reason}", f.display());
+        }
+        let (fig, outcomes) = understood::evaluate(engine, &set, &points, &communes)?;
+        let n = fig.queries.max(1) as f64;
+        println!();
+        println!(
+            "Lieux et intentions ({}, {} requêtes ; tous types, 10 résultats ; juste = le bon type, la bonne chose, à {} km ou moins du bon lieu quand l'étiquette le demande)",
+            set.name,
+            fig.queries,
+            understood::WITHIN_KM
+        );
+        println!(
+            "  top-1 {}   top-5 {}   lieu compris {}   intention comprise {}",
+            pct(fig.top1 as f64 / n),
+            pct(fig.top5 as f64 / n),
+            pct(fig.place_ok as f64 / n),
+            pct(fig.intent_ok as f64 / n)
+        );
+        let mut misses: Vec<&understood::Outcome> = outcomes
+            .iter()
+            .filter(|o| o.rank.is_none_or(|r| r > 5) || !o.place_ok || !o.intent_ok)
+            .collect();
+        misses.truncate(args.worst.max(10));
+        for o in misses {
+            println!(
+                "  {:<7} lieu {} intention {}  « {} » (lieu lu : {}) ; premier : {}",
+                o.rank.map_or("absent".into(), |r| format!("rang {r}")),
+                if o.place_ok { "ok " } else { "NON" },
+                if o.intent_ok { "ok " } else { "NON" },
+                o.query,
+                o.near,
+                o.first
+            );
+        }
     }
     Ok(())
 }

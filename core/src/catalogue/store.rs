@@ -128,7 +128,10 @@ impl Catalogue {
             .blob_open(rusqlite::MAIN_DB, "search_engine", "data", 1, true)
             .map_err(|_| Error::NoCatalogue)?;
         let len = blob.len();
-        crate::search::engine::Engine::read_from(blob, len)
+        let engine = crate::search::engine::Engine::read_from(blob, len)?;
+        // The communes, to read a place among the words of a query (issue 10).
+        engine.set_places(crate::territory::Gazetteer::load(&self.conn)?);
+        Ok(engine)
     }
 
     pub fn conn(&self) -> &Connection {

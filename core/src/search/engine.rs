@@ -26,6 +26,9 @@ const SYNONYM: f32 = 0.9;
 /// outweighs an exact or prefix one.
 const PREFIX_MIN: f32 = 0.6;
 const FUZZY_MAX: f32 = 0.55;
+/// Subtracted from the ranking key of a document that matched a word of the titles only through a typo
+/// neighbour: more than any score, so it ranks below every document that has the word.
+const TYPO_TIER: f32 = 1.0e4;
 /// How many completions of a word being typed are looked at (the most frequent ones).
 const MAX_COMPLETIONS: usize = 48;
 /// For a prefix of three letters or fewer, only the first postings of each completion are read: documents are
@@ -40,6 +43,10 @@ const SYNONYMS: &str = include_str!("../../../data/search/synonyms.tsv");
 /// Issue 16: words the ROME never uses (word families, compounds, neighbours, domains and levels).
 #[path = "engine_words.rs"]
 mod words;
+
+/// Issue 10: the place and intent among the words (reading.rs).
+#[path = "reading.rs"]
+mod reading;
 
 /// Many strings in one buffer.
 #[derive(Default, Clone)]
@@ -94,7 +101,12 @@ struct Scratch {
     slot: Vec<f32>,
     slot_title: Vec<bool>,
     slot_touched: Vec<u32>,
+    /// The document matched the current word otherwise than through a typo neighbour.
+    slot_plain: Vec<bool>,
     total: Vec<f32>,
+    /// Words of the query the document matched only through a typo neighbour while the word itself is
+    /// a word of the titles: it then ranks below every document that has the word.
+    typo_only: Vec<u8>,
     matched: Vec<u8>,
     title_matched: Vec<u8>,
     candidates: Vec<u32>,
@@ -112,7 +124,9 @@ impl Scratch {
             slot: vec![0.0; n],
             slot_title: vec![false; n],
             slot_touched: Vec::new(),
+            slot_plain: vec![false; n],
             total: vec![0.0; n],
+            typo_only: vec![0; n],
             matched: vec![0; n],
             title_matched: vec![0; n],
             candidates: Vec::new(),
@@ -127,6 +141,8 @@ struct Alt {
     quality: f32,
     /// Read only the first postings (short prefixes).
     capped: bool,
+    /// A typo neighbour of the word ("caviste" for "cariste"): never ranks above the word itself.
+    typo: bool,
 }
 
 /// A query word: found if any group of words is found; a group of several words is a synonym expansion
@@ -139,6 +155,9 @@ struct Slot {
     weight: f32,
     /// Issue 16: documents the word matches through a domain label or a level word, with the quality.
     extra: Vec<(u32, f32)>,
+    /// The word (or its stem) is a word of the titles: a document matching it only through a typo
+    /// neighbour ranks below those that have it.
+    exact_title: bool,
 }
 
 /// Filters that apply to places: the point and the radius.
@@ -158,7 +177,36 @@ pub struct Results {
     pub widened_to_km: Option<f64>,
     /// Counts per kind (before the kind filter) and per filter value, before the limit.
     pub facets: Facets,
+    /// The place searched around: given, or read among the words (issue 10).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub near: Option<super::Near>,
+    /// The kind the words asked for first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent: Option<super::Intent>,
+    /// Said above the results: a place was understood but nothing of the kind asked is located near
+    /// it ("aucune formation localisée trouvée près de Marseille (13)").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+    /// The words searched once the place and generic intent words are taken out (to highlight with).
+    pub searched: String,
+    #[serde(skip)]
+    no_local: Option<Kind>,
 }
+
+/// What the reading of the query changes in the ranking.
+#[derive(Debug, Clone, Copy, Default)]
+struct Understood {
+    intent: Option<Kind>,
+    /// The place was read among the words (not given): national programmes stay, unrelated located
+    /// results go, and the page says when nothing of the kind is near.
+    place_from_words: bool,
+}
+
+/// Added to the score of a document of the kind the words ask for: a boost, not a filter.
+const INTENT_BOOST: f32 = 0.3;
+/// Near a place read among the words, a located result scoring below this share of the best is
+/// unrelated to the query: not shown.
+const RELATED_SHARE: f32 = 0.5;
 
 /// Training facts for the filters, in flat arrays (0 = unknown); sessions of document d are
 /// `session_at[d]..session_at[d + 1]`.
@@ -263,6 +311,9 @@ pub struct Engine {
     extras: std::sync::OnceLock<words::Extras>,
     /// Issue 16: acronyms spelt out from the job titles, built on first use (engine_words.rs).
     acronyms: std::sync::OnceLock<words::Acronyms>,
+    /// Issue 10: the communes, postcodes and départements, to read a place among the words; given
+    /// once by whoever opens the catalogue (`set_places`).
+    places: std::sync::OnceLock<territory::Gazetteer>,
 }
 
 fn kind_code(kind: &str) -> u8 {
@@ -357,6 +408,7 @@ impl Engine {
             scratch: Mutex::new(Vec::new()),
             extras: std::sync::OnceLock::new(),
             acronyms: std::sync::OnceLock::new(),
+            places: std::sync::OnceLock::new(),
         };
         let mut groups: HashMap<(u8, String), u32> = HashMap::new();
         let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
@@ -445,6 +497,12 @@ impl Engine {
         self.kind.is_empty()
     }
 
+    /// Gives the engine the catalogue's communes, so that a place among the words is read (once; a
+    /// second call is ignored).
+    pub fn set_places(&self, places: territory::Gazetteer) {
+        let _ = self.places.set(places);
+    }
+
     /// Stops every search running now (they return `Error::Interrupted`); later searches run normally.
     pub fn interrupt(&self) {
         self.interrupts.fetch_add(1, Ordering::SeqCst);
@@ -504,30 +562,33 @@ impl Engine {
 
     fn compute_alternatives(&self, word: &str, typing: bool) -> Vec<Alt> {
         let mut alts: Vec<Alt> = Vec::new();
-        let push = |alts: &mut Vec<Alt>, term: u32, quality: f32, capped: bool| match alts
-            .iter_mut()
-            .find(|a| a.term == term)
-        {
-            Some(a) if a.quality < quality => {
-                a.quality = quality;
-                a.capped = capped;
-            }
-            Some(_) => {}
-            None => alts.push(Alt {
-                term,
-                quality,
-                capped,
-            }),
-        };
+        let push =
+            |alts: &mut Vec<Alt>, term: u32, quality: f32, capped: bool, typo: bool| match alts
+                .iter_mut()
+                .find(|a| a.term == term)
+            {
+                Some(a) if a.quality < quality => {
+                    a.quality = quality;
+                    a.capped = capped;
+                    a.typo = typo;
+                }
+                Some(_) => {}
+                None => alts.push(Alt {
+                    term,
+                    quality,
+                    capped,
+                    typo,
+                }),
+            };
         let surface = word.to_string();
         if let Some(t) = self.term_id(&surface) {
-            push(&mut alts, t, EXACT, false);
+            push(&mut alts, t, EXACT, false, false);
         }
         // Same stem: "boulangères" finds "boulanger" and "boulangère". While a word is being typed, a
         // match on stem only is a guess, like a completion.
         let stem_quality = if typing { 0.8 } else { EXACT };
         for t in self.stem_terms(&french::stem(word)) {
-            push(&mut alts, t, stem_quality, false);
+            push(&mut alts, t, stem_quality, false, false);
         }
         let len = word.chars().count();
         if typing {
@@ -545,7 +606,7 @@ impl Engine {
                 let closeness = (len as f32 / term_len as f32).min(1.0);
                 let popularity = (1.0 + self.df(i as u32) as f32).ln() / (1.0 + max_df).ln();
                 let q = (PREFIX_MIN + 0.1 * closeness + 0.2 * popularity) * damp;
-                push(&mut alts, i as u32, q, len <= 3);
+                push(&mut alts, i as u32, q, len <= 3, false);
             }
         }
         // A word unknown as typed (no word, stem, completion or synonym) is a typo: one edit is tried,
@@ -596,6 +657,7 @@ impl Engine {
                         i as u32,
                         (FUZZY_MAX - 0.1 * cost).max(0.2),
                         false,
+                        true,
                     );
                 }
             }
@@ -671,6 +733,7 @@ impl Engine {
                             term,
                             quality: SYNONYM,
                             capped: false,
+                            typo: false,
                         })
                         .collect()
                 })
@@ -686,12 +749,39 @@ impl Engine {
         groups.extend(self.acronym_groups(word, typing));
         groups.extend(self.other_readings(word));
         let weight = self.slot_weight(&own, &groups);
+        let exact_title = own.iter().any(|a| a.typo) && self.is_title_word(word);
         groups.insert(0, vec![own]);
         Slot {
             groups,
             weight,
             extra: Vec::new(),
+            exact_title,
         }
+    }
+
+    /// Whether a word, as typed or by its stem, is a word of titles: found in the titles of at least
+    /// three documents (a name met once, "Gence" in one school's title, is not what a typo meant).
+    fn is_title_word(&self, word: &str) -> bool {
+        let terms = self
+            .term_id(word)
+            .into_iter()
+            .chain(self.stem_terms(&french::stem(word)));
+        let mut docs: Vec<u32> = Vec::new();
+        for t in terms {
+            let (from, to) = (
+                self.postings_at[t as usize] as usize,
+                self.postings_at[t as usize + 1] as usize,
+            );
+            for &p in &self.postings[from..to] {
+                if p & 1 == 0 && !docs.contains(&(p >> 1)) {
+                    docs.push(p >> 1);
+                    if docs.len() >= 3 {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
     }
 
     fn slot_weight(&self, own: &[Alt], expansions: &[Vec<Vec<Alt>>]) -> f32 {
@@ -725,6 +815,7 @@ impl Engine {
                     best: &mut [f32],
                     in_title: &mut [bool],
                     touched: &mut Vec<u32>,
+                    plain: &mut [bool],
                     mass: &mut f32|
          -> Result<()> {
             for alt in word {
@@ -750,6 +841,7 @@ impl Engine {
                         best[doc] = v;
                     }
                     in_title[doc] |= title;
+                    plain[doc] |= !alt.typo;
                 }
             }
             Ok(())
@@ -762,6 +854,7 @@ impl Engine {
                     &mut s.slot,
                     &mut s.slot_title,
                     &mut s.slot_touched,
+                    &mut s.slot_plain,
                     &mut mass,
                 )?;
             }
@@ -775,6 +868,7 @@ impl Engine {
                     &mut s.word,
                     &mut s.word_title,
                     &mut s.word_touched,
+                    &mut s.slot_plain,
                     &mut mass,
                 )?;
                 for &d in &s.word_touched {
@@ -815,6 +909,7 @@ impl Engine {
                 s.slot[d] = v;
             }
             s.slot_title[d] = true;
+            s.slot_plain[d] = true;
         }
         for &d in &s.slot_touched {
             let d = d as usize;
@@ -824,8 +919,12 @@ impl Engine {
             s.total[d] += s.slot[d];
             s.matched[d] += 1;
             s.title_matched[d] += u8::from(s.slot_title[d]);
+            if slot.exact_title && !s.slot_plain[d] {
+                s.typo_only[d] = s.typo_only[d].saturating_add(1);
+            }
             s.slot[d] = 0.0;
             s.slot_title[d] = false;
+            s.slot_plain[d] = false;
         }
         s.slot_touched.clear();
         Ok(mass)
@@ -905,8 +1004,12 @@ impl Engine {
             s.total[d] = 0.0;
             s.matched[d] = 0;
             s.title_matched[d] = 0;
+            s.typo_only[d] = 0;
         }
         s.candidates.clear();
+        for &d in &s.slot_touched {
+            s.slot_plain[d as usize] = false;
+        }
         // Only what a search touched is dirty, also when it was interrupted half-way.
         for (arr, title, touched) in [
             (&mut s.word, &mut s.word_title, &mut s.word_touched),
@@ -932,7 +1035,70 @@ impl Engine {
     }
 
     pub fn search_results(&self, q: &Query) -> Result<Results> {
+        // Taken first: an interrupt while the words are read stops this search too.
         let start = self.interrupts.load(Ordering::SeqCst);
+        let reading = self.read_query(q);
+        let given = q.near.is_some() && q.near_label.is_some();
+        let mut near = q.near_label.as_ref().map(|label| super::Near {
+            label: label.clone(),
+            found_by: super::NearFrom::Given,
+            words: None,
+            said: crate::shell_text::near(label, None),
+            areas: q.near_areas.clone(),
+            point: q.near,
+        });
+        let mut owned = None;
+        if reading.text.is_some() || reading.place.is_some() {
+            let mut c = q.clone();
+            if let Some(t) = &reading.text {
+                c.text = t.clone();
+            }
+            if let Some(p) = &reading.place {
+                if p.same_as_given {
+                    if let Some(n) = near.as_mut() {
+                        n.words = Some(p.words.clone());
+                    }
+                } else {
+                    c.near = Some(p.found.point);
+                    c.near_areas = p.found.areas.clone();
+                    near = Some(super::Near {
+                        label: p.found.label.clone(),
+                        found_by: reading::found_by(p.found.found_by),
+                        words: Some(p.words.clone()),
+                        said: crate::shell_text::near(&p.found.label, p.found.centre.as_deref()),
+                        areas: p.found.areas.clone(),
+                        point: Some(p.found.point),
+                    });
+                }
+            }
+            owned = Some(c);
+        }
+        let q = owned.as_ref().unwrap_or(q);
+        let understood = Understood {
+            intent: reading.intent.as_ref().map(|i| i.0),
+            place_from_words: reading.place.as_ref().is_some_and(|p| !p.same_as_given) && !given,
+        };
+        let mut results = self.search_understood(q, understood, start)?;
+        results.notice = match (results.no_local, &near) {
+            (Some(kind), Some(n)) => Some(crate::shell_text::no_local(kind, &n.label)),
+            _ => None,
+        };
+        results.near = near;
+        results.intent = reading.intent.map(|(kind, words)| super::Intent {
+            kind,
+            words: words.join(" "),
+            said: crate::shell_text::intent(kind),
+        });
+        results.searched = q.text.clone();
+        Ok(results)
+    }
+
+    fn search_understood(
+        &self,
+        q: &Query,
+        understood: Understood,
+        start: usize,
+    ) -> Result<Results> {
         let mut words: Vec<String> = text::words(&q.text)
             .into_iter()
             .filter(|w| w.chars().count() <= MAX_WORD_LEN)
@@ -968,12 +1134,19 @@ impl Engine {
         }
         self.check(start)?;
         let mut s = self.take_scratch();
-        let result = self.rank(q, &slots, &mut s, start);
+        let result = self.rank(q, &slots, &mut s, start, understood);
         self.give_back(s);
         result
     }
 
-    fn rank(&self, q: &Query, slots: &[Slot], s: &mut Scratch, start: usize) -> Result<Results> {
+    fn rank(
+        &self,
+        q: &Query,
+        slots: &[Slot],
+        s: &mut Scratch,
+        start: usize,
+        understood: Understood,
+    ) -> Result<Results> {
         let mut mass = 0.0;
         for slot in slots {
             mass += self.score_slot(slot, s, start)?;
@@ -1009,6 +1182,11 @@ impl Engine {
                 + 0.2 * (in_title / self.title_words[d] as f32).min(1.0)
                 + 0.01 * self.prior[d]
                 + if self.kind[d] == 0 { 0.02 } else { 0.0 }
+                + if understood.intent == Some(kind_of(self.kind[d])) {
+                    INTENT_BOOST
+                } else {
+                    0.0
+                }
         };
         let wanted = q.limit.max(1);
         let today = q.today.unwrap_or_else(crate::dates::today_number);
@@ -1028,7 +1206,11 @@ impl Engine {
                     self.check(start)?;
                 }
                 let d = d as usize;
-                let (inside, distance) = self.in_area(d, area.as_ref());
+                let (mut inside, distance) = self.in_area(d, area.as_ref());
+                // Near a place read among the words, the national programmes still say what to study.
+                if understood.place_from_words && distance.is_none() && self.kind[d] == 1 {
+                    inside = true;
+                }
                 if !inside || (!no_filters && !self.passes(d, &q.filters, today)) {
                     continue;
                 }
@@ -1044,10 +1226,39 @@ impl Engine {
                 }
                 scored.push((score, d as u32, distance));
             }
+            let mut no_local = None;
+            if understood.place_from_words && !slots.is_empty() {
+                // Located results far below the best match are unrelated to the words: left out, and
+                // the page says when nothing of the kind asked is near.
+                let best = scored.iter().map(|e| e.0).fold(0.0f32, f32::max);
+                scored.retain(|e| e.2.is_none() || e.0 >= RELATED_SHARE * best);
+                let wanted_kind = match understood.intent {
+                    Some(Kind::Place) => Some(Kind::Place),
+                    Some(Kind::Job | Kind::Aid) => None,
+                    _ => Some(Kind::Training),
+                };
+                no_local = wanted_kind.filter(|&k| {
+                    !scored
+                        .iter()
+                        .any(|e| e.2.is_some() && kind_of(self.kind[e.1 as usize]) == k)
+                });
+            }
             if q.near.is_some() && !slots.is_empty() {
                 blend_distance(&mut scored);
             }
+            // An exact word never loses to a typo neighbour: what matched a word of the titles only
+            // through a look-alike ("caviste" for "cariste") comes after everything else.
+            for e in scored.iter_mut() {
+                if s.typo_only[e.1 as usize] > 0 {
+                    e.0 -= TYPO_TIER;
+                }
+            }
             let mut hits = self.top(&mut scored, wanted);
+            for hit in hits.iter_mut() {
+                if s.typo_only[hit.1 as usize] > 0 {
+                    hit.0 += TYPO_TIER;
+                }
+            }
             // A job is shown under its fiche's title when the fiche's title holds as many of the query's
             // words as the appellation that won ("Infirmier / Infirmière en soins généraux", not
             // "… en stomatothérapie").
@@ -1078,6 +1289,8 @@ impl Engine {
                     .collect(),
                 widened_to_km: widened,
                 facets: counter.finish(),
+                no_local,
+                ..Default::default()
             });
         }
     }
@@ -1434,6 +1647,41 @@ mod tests {
         docs.push(doc("job", "X2", "Pommiers et poiriers", ""));
         let e = Engine::build(&docs);
         assert_eq!(first(&e, "pommier "), "X2");
+    }
+
+    /// Issue 10: "formation cariste" put "Caviste conseiller commercial" (a typo neighbour matching
+    /// "formation" too) above the cariste trainings.
+    #[test]
+    fn an_exact_word_never_loses_to_a_typo_neighbour() {
+        let mut caviste = doc("training", "t-caviste", "Formation caviste conseiller", "");
+        caviste.prior = 50.0;
+        let docs = vec![
+            caviste,
+            doc("job", "A1422", "Caviste de chai", "formation en cave"),
+            doc("training", "t-cariste", "TP cariste d'entrepôt", ""),
+            doc("job", "N1101", "Cariste", ""),
+            doc("job", "N1112", "Chef cariste", ""),
+        ];
+        let e = Engine::build(&docs);
+        for text in [
+            "formation cariste",
+            "formation cariste ",
+            "cariste formation",
+        ] {
+            let ids: Vec<String> = e
+                .search(&Query::new(text))
+                .unwrap()
+                .into_iter()
+                .map(|h| h.id)
+                .collect();
+            let last_cariste = ids
+                .iter()
+                .rposition(|i| ["t-cariste", "N1101", "N1112"].contains(&i.as_str()));
+            let first_caviste = ids.iter().position(|i| i == "t-caviste" || i == "A1422");
+            assert!(last_cariste < first_caviste, "{text}: {ids:?}");
+        }
+        // A misspelt word still finds its neighbours: the rule only holds for a word that exists.
+        assert_eq!(first(&e, "carsite "), "N1101");
     }
 
     #[test]
@@ -1931,6 +2179,7 @@ mod storage {
             scratch: Mutex::new(Vec::new()),
             extras: std::sync::OnceLock::new(),
             acronyms: std::sync::OnceLock::new(),
+            places: std::sync::OnceLock::new(),
         };
         let per_doc = [
             e.group.len(),

@@ -78,12 +78,14 @@ impl Engine {
             Some(a) if a.quality < quality => {
                 a.quality = quality;
                 a.capped = false;
+                a.typo = false;
             }
             Some(_) => {}
             None => alts.push(Alt {
                 term,
                 quality,
                 capped: false,
+                typo: false,
             }),
         }
     }
@@ -237,6 +239,7 @@ impl Engine {
                                 term,
                                 quality: ACRONYM,
                                 capped: false,
+                                typo: false,
                             })
                             .collect()
                     })
@@ -287,6 +290,7 @@ impl Engine {
                                 term,
                                 quality: super::SYNONYM,
                                 capped: false,
+                                typo: false,
                             })
                             .collect()
                     })

@@ -89,6 +89,9 @@ pub struct Query {
     /// The area codes of `near` (its commune, postcode, département, région: "com:13055", "dep:13"…),
     /// for aids limited to a territory. Empty: only national aids are certain to apply.
     pub near_areas: Vec<String>,
+    /// Read a place among the words ("bts commerce lyon") and search near it (issue 10). False: the
+    /// words are searched as typed (the shell's "search again without this place").
+    pub read_place: bool,
 }
 
 impl Default for Query {
@@ -125,6 +128,8 @@ pub struct QueryRequest {
     pub disability_access: bool,
     /// A ROME grand domaine letter, A to N.
     pub grand_domaine: Option<String>,
+    /// Search the words as typed: no place is read among them (the removed chip of the shell).
+    pub no_place_in_words: bool,
 }
 
 impl QueryRequest {
@@ -132,6 +137,7 @@ impl QueryRequest {
         let mut q = Query::new(self.text.chars().take(MAX_TEXT_CHARS).collect::<String>());
         q.kind = self.kind;
         q.near = self.near;
+        q.read_place = !self.no_place_in_words;
         if let Some(limit) = self.limit {
             q.limit = usize::try_from(limit)
                 .ok()
@@ -196,8 +202,51 @@ impl Query {
             today: None,
             near_label: None,
             near_areas: Vec::new(),
+            read_place: true,
         }
     }
+}
+
+/// How the place searched around was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NearFrom {
+    /// Given by the user (`--near`, the shell's location).
+    Given,
+    /// A postcode among the words ("formation cariste 13001").
+    Postcode,
+    /// A commune name among the words ("bts commerce lyon", "près de Rennes").
+    Commune,
+    /// A département number among the words ("cap cuisine 13").
+    Departement,
+}
+
+/// The place a search ran around, as the page says it back (the shell's removable chip).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Near {
+    /// "Marseille (13)", "Marseille (13001)", "Bouches-du-Rhône (13)".
+    pub label: String,
+    pub found_by: NearFrom,
+    /// The words of the query read as the place ("pres de rennes"); none for a given place.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub words: Option<String>,
+    /// "près de Marseille (13)".
+    pub said: String,
+    /// Area codes of the place (its commune, postcodes, département, région), for checks and aids.
+    #[serde(skip)]
+    pub areas: Vec<String>,
+    #[serde(skip)]
+    pub point: Option<Point>,
+}
+
+/// The kind the words ask for ("formation", "BTS" → trainings first): a boost, not a filter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Intent {
+    pub kind: Kind,
+    /// The words that said it, folded ("formation", "mission locale").
+    pub words: String,
+    /// "formations en premier".
+    pub said: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
@@ -92,6 +93,24 @@ class OrientationTest {
         )
         assertEquals(minOf(domain.count, 100), filtered.items.size)
         assertTrue(filtered.items.all { it.rome!!.startsWith(domain.code) })
+    }
+
+    @Test
+    fun `a place and an intent in the words are understood`() {
+        val page = catalogue.search(SearchQuery(text = "aide soignante marseille"))
+        val near = requireNotNull(page.near)
+        assertEquals(NearFoundBy.COMMUNE, near.foundBy)
+        assertEquals("près de Marseille (13)", near.said)
+        assertEquals("marseille", near.words)
+        assertEquals("J1501", page.items.first().rome)
+        assertEquals("Aucune formation localisée trouvée près de Marseille (13)", page.notice)
+        assertNull(page.intent)
+        val asTyped = catalogue.search(SearchQuery(text = "aide soignante marseille", readPlace = false))
+        assertNull(asTyped.near)
+        val cariste = catalogue.search(SearchQuery(text = "formation cariste 13001"))
+        assertEquals(NearFoundBy.POSTCODE, cariste.near?.foundBy)
+        assertEquals(ItemKind.TRAINING, cariste.intent?.kind)
+        assertEquals("formations en premier", cariste.intent?.said)
     }
 
     @Test
