@@ -46,6 +46,8 @@ pub enum OrientationError {
     InvalidExport,
     #[error("Recherche interrompue.")]
     Interrupted,
+    #[error("Adresse refusée : HTTPS obligatoire pour le serveur de discussion et les mises à jour (http:// seulement vers cet appareil).")]
+    InsecureUrl,
     #[error("Une construction du catalogue est déjà en cours.")]
     Busy,
     #[error("Opération annulée.")]
@@ -150,6 +152,7 @@ fn chat_error(e: orientation_core::chat::ChatError) -> OrientationError {
         }
         C::RegistrationRefused => OrientationError::ChatRegistrationRefused,
         C::NoAccount | C::SessionExpired | C::OtherServer => OrientationError::ChatAccount,
+        C::InsecureServerUrl => OrientationError::InsecureUrl,
         C::BadServerUrl | C::BadUserId(_) | C::NotConfigured(_) => OrientationError::InvalidConfig,
         C::EmptyMessage | C::MessageTooLong(_) => OrientationError::InvalidMessage,
         C::UnknownMessage => OrientationError::UnknownMessage,
@@ -173,9 +176,8 @@ fn sync_error(e: orientation_core::sync::SyncError) -> OrientationError {
             tracing::warn!(error = %e, "serveur du catalogue");
             OrientationError::UpdateServerUnavailable
         }
-        S::Insecure(_) | S::BadUrl(_) | S::NoUrl | S::NoPublicKey | S::BadKey(_) => {
-            OrientationError::InvalidConfig
-        }
+        S::Insecure(_) => OrientationError::InsecureUrl,
+        S::BadUrl(_) | S::NoUrl | S::NoPublicKey | S::BadKey(_) => OrientationError::InvalidConfig,
         S::BadSignature | S::BadManifest(_) | S::Corrupt(_) | S::BadCatalogue(_) => {
             tracing::warn!(error = %e, "mise à jour du catalogue refusée");
             OrientationError::UpdateRefused

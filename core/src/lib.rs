@@ -13,6 +13,7 @@ pub mod db;
 pub mod discover;
 pub mod error;
 pub mod favourites;
+pub mod net;
 pub mod search;
 pub mod shell_text;
 #[cfg(feature = "sync")]

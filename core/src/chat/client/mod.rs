@@ -403,11 +403,18 @@ pub struct Chat {
     inner: Arc<Inner>,
 }
 
+/// The homeserver's address under the one rule of `core::net`: https, or http to this machine only.
+fn check_server_url(url: &str) -> Result<()> {
+    match crate::net::parse_remote_url(url) {
+        Ok(_) => Ok(()),
+        Err(crate::net::UrlRefusal::Insecure(_)) => Err(ChatError::InsecureServerUrl.into()),
+        Err(crate::net::UrlRefusal::Invalid(_)) => Err(ChatError::BadServerUrl.into()),
+    }
+}
+
 async fn build_client(config: &ChatConfig, passphrase: &str) -> Result<Client> {
     let url = config.homeserver_url.trim();
-    if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return Err(ChatError::BadServerUrl.into());
-    }
+    check_server_url(url)?;
     std::fs::create_dir_all(&config.store_dir).map_err(|e| Error::io(&config.store_dir, e))?;
     let requests = RequestConfig::new()
         .timeout(config.request_timeout)
@@ -430,6 +437,8 @@ impl Chat {
     /// resumed without any network request; without one, [`Chat::connect`] registers an account.
     /// Must be called within a tokio runtime; its tasks run on that runtime.
     pub async fn open(config: ChatConfig, sessions: Arc<dyn SessionStore>) -> Result<Chat> {
+        // Before anything is opened or sent: no packet to a server the rule refuses.
+        check_server_url(&config.homeserver_url)?;
         parse_user_id(&config.service_user_id)?;
         let conn = crate::db::user::open(&config.user_db)?;
         let stored = sessions.load()?;
@@ -674,5 +683,26 @@ mod tests {
         assert_eq!(p.delay(4), Duration::from_secs(4));
         assert_eq!(p.delay(6), Duration::from_secs(10));
         assert_eq!(p.delay(u32::MAX), Duration::from_secs(10));
+    }
+
+    #[test]
+    fn homeserver_is_https_or_this_machine() {
+        for ok in [
+            "https://matrix.region.fr",
+            "http://127.0.0.1:8008",
+            "http://localhost:8008/",
+        ] {
+            assert!(check_server_url(ok).is_ok(), "{ok}");
+        }
+        let err = check_server_url("http://matrix.region.invalid").unwrap_err();
+        assert!(
+            matches!(err, Error::Chat(ChatError::InsecureServerUrl)),
+            "{err}"
+        );
+        assert!(err.to_string().contains("HTTPS obligatoire"), "{err}");
+        assert!(matches!(
+            check_server_url("matrix.region.fr"),
+            Err(Error::Chat(ChatError::BadServerUrl))
+        ));
     }
 }
