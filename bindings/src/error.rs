@@ -48,6 +48,8 @@ pub enum OrientationError {
     Interrupted,
     #[error("Adresse refusée : HTTPS obligatoire pour le serveur de discussion et les mises à jour (http:// seulement vers cet appareil).")]
     InsecureUrl,
+    #[error("Vos données personnelles (favoris, notes, recherches enregistrées, discussion, quiz) n'étaient plus lisibles : la clé qui les protège a été perdue. Elles repartent de zéro ; le catalogue n'est pas touché.")]
+    PersonalDataReset,
     #[error("Une construction du catalogue est déjà en cours.")]
     Busy,
     #[error("Opération annulée.")]
@@ -122,6 +124,11 @@ impl From<CoreError> for OrientationError {
                 OrientationError::TooNew
             }
             CoreError::Interrupted => OrientationError::Interrupted,
+            CoreError::PersonalDataReset => OrientationError::PersonalDataReset,
+            CoreError::Crypt(e) => {
+                tracing::warn!(error = %e, "donnée personnelle illisible");
+                OrientationError::Storage
+            }
             // The reason (`Catalogue.checkQuery` gives it in words) may echo what the user typed.
             CoreError::Input(_) => OrientationError::InvalidQuery,
             CoreError::AmbiguousPlace { .. } => OrientationError::AmbiguousPlace,

@@ -170,7 +170,7 @@ fn out_err(e: std::io::Error) -> Error {
 }
 
 fn store(cli: &Cli) -> Result<Store> {
-    Store::open(&data_dir(cli)?.join("user.db"))
+    crate::user_store(cli)
 }
 
 /// The catalogue when it is there; listing favourites never waits for a build.

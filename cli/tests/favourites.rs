@@ -456,7 +456,9 @@ fn sigkill_while_adding_never_loses_a_committed_favourite() {
             committed.insert(id.to_string());
         }
         // The database opens and holds every id ever reported.
-        let store = Store::open(&d.join("user.db"))
+        let key = orientation_core::db::crypt::UserKey::load_or_create_file(&d.join("user.key"))
+            .unwrap_or_else(|e| panic!("round {round}: user.key does not open: {e}"));
+        let store = Store::open(&d.join("user.db"), &key)
             .unwrap_or_else(|e| panic!("round {round}: user.db does not open: {e}"));
         let present: BTreeSet<String> = store
             .list(&ListFilter::default())

@@ -11,6 +11,7 @@ use super::hours::Availability;
 use super::session::{SessionStore, StoredSession};
 use super::store::{self, Message, Placement, RemoteEvent};
 use super::ChatError;
+use crate::db::crypt::UserKey;
 use crate::error::{Error, Result};
 use matrix_sdk::authentication::matrix::MatrixSession;
 use matrix_sdk::config::{RequestConfig, SyncSettings, SyncToken};
@@ -94,7 +95,7 @@ impl RetryPolicy {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ChatConfig {
     /// The Region's homeserver (`https://matrix.region.fr`).
     pub homeserver_url: String,
@@ -104,6 +105,8 @@ pub struct ChatConfig {
     pub service_user_id: String,
     /// The user database (messages, outbox).
     pub user_db: PathBuf,
+    /// Seals the messages' text and cards in the user database (core::db::crypt).
+    pub user_key: UserKey,
     /// The Matrix SDK's own store (encryption keys, room state), encrypted with a passphrase kept in
     /// the [`SessionStore`].
     pub store_dir: PathBuf,
@@ -118,12 +121,25 @@ pub struct ChatConfig {
     pub request_timeout: Duration,
 }
 
+/// The registration token and the key stay out of logs and errors.
+impl std::fmt::Debug for ChatConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChatConfig")
+            .field("homeserver_url", &self.homeserver_url)
+            .field("service_user_id", &self.service_user_id)
+            .field("user_db", &self.user_db)
+            .field("store_dir", &self.store_dir)
+            .finish_non_exhaustive()
+    }
+}
+
 impl ChatConfig {
     /// Defaults for a data directory: `user.db` and `chat/` in it, Monday–Friday 9–17 hours.
     pub fn new(
         homeserver_url: impl Into<String>,
         service_user_id: impl Into<String>,
         data_dir: impl Into<PathBuf>,
+        user_key: UserKey,
     ) -> ChatConfig {
         let data_dir = data_dir.into();
         ChatConfig {
@@ -131,6 +147,7 @@ impl ChatConfig {
             registration_token: None,
             service_user_id: service_user_id.into(),
             user_db: data_dir.join("user.db"),
+            user_key,
             store_dir: data_dir.join("chat"),
             device_name: "Orientation".into(),
             hours: ServiceHours::default(),
@@ -440,7 +457,7 @@ impl Chat {
         // Before anything is opened or sent: no packet to a server the rule refuses.
         check_server_url(&config.homeserver_url)?;
         parse_user_id(&config.service_user_id)?;
-        let conn = crate::db::user::open(&config.user_db)?;
+        let conn = crate::db::user::open(&config.user_db, &config.user_key)?;
         let stored = sessions.load()?;
         let (client, new_passphrase) = match &stored {
             Some(s)
