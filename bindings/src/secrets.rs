@@ -28,20 +28,24 @@ pub(crate) enum KeySource {
 }
 
 impl KeySource {
-    /// The key, created and saved on first use. A secret that is not a key (damaged storage) is
-    /// replaced by a new key: the personal data sealed with the old one is then started afresh, and the
+    /// The key, created and saved on first use. A secret that is not a key, or that the store cannot
+    /// read back, is replaced by a new key: the personal data sealed with the old one is then started afresh, and the
     /// user told (`PersonalDataReset`), rather than the app refusing to start.
     pub(crate) fn key(&self) -> Result<UserKey> {
         match self {
             KeySource::File(path) => Ok(UserKey::load_or_create_file(path)?),
             KeySource::Foreign(store) => {
-                if let Some(text) = store.load()? {
-                    match UserKey::from_secret_text(&text) {
+                // A store that cannot give its secret back (the Keystore key went with a reset lock
+                // screen or a restored backup) has lost the key as surely as one that gives garbage.
+                match store.load() {
+                    Ok(Some(text)) => match UserKey::from_secret_text(&text) {
                         Ok(key) => return Ok(key),
                         Err(_) => {
                             tracing::warn!("clé des données personnelles illisible : remplacée")
                         }
-                    }
+                    },
+                    Ok(None) => {}
+                    Err(_) => tracing::warn!("clé des données personnelles perdue : remplacée"),
                 }
                 let key = UserKey::generate();
                 store.save(key.to_secret_text().to_string())?;

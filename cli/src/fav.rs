@@ -401,6 +401,8 @@ fn run_fav(cli: &Cli, action: &FavAction) -> Result<()> {
         }
         FavAction::Export { output } => {
             let text = store(cli)?.export_json()?;
+            // On stderr, so a piped export stays a clean document.
+            eprintln!("{}", orientation_core::shell_text::export_notice());
             match output {
                 Some(path) => {
                     // Written beside, then renamed: a crash never leaves half an export in place.
