@@ -124,6 +124,7 @@ fn favourites_notes_tags_searches_and_quiz_are_not_in_clear_in_the_file() {
     let store = favourites_with_notes(&db, &key);
     // Checked with the store open (the WAL holds the last writes) and after closing it.
     assert_nowhere_in_clear(&db, FAVOURITE_WORDS);
+    export_has_notes_and_no_chat(&store, &[]);
     drop(store);
     assert_nowhere_in_clear(&db, FAVOURITE_WORDS);
 }

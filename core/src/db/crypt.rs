@@ -277,7 +277,7 @@ mod tests {
         for shown in [format!("{key:?}"), format!("{:?}", FieldCipher::new(&key))] {
             assert!(!shown.contains(&hex_part[..16]), "{shown}");
         }
-        for bad in ["", "orientation-user-key-v1:zz", "abc", &hex_part[..]] {
+        for bad in ["", "orientation-user-key-v1:zz", "abc", hex_part] {
             assert_eq!(
                 UserKey::from_secret_text(bad).unwrap_err(),
                 CryptError::BadKey
