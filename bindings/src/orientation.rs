@@ -101,6 +101,9 @@ struct Shared {
     /// The key of the user database's personal fields, read once from its source.
     keys: crate::secrets::KeySource,
     key: Mutex<Option<orientation_core::db::crypt::UserKey>>,
+    /// The personal data was found sealed with another key and started afresh: `favourites()` says so
+    /// once, whoever opened the store first (the catalogue's stars do, and cannot tell the user).
+    reset_to_tell: AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -147,7 +150,18 @@ impl Shared {
         if let Some(s) = slot.as_ref() {
             return Ok(s.clone());
         }
-        let store = Arc::new(Store::open(&self.user_db, &self.user_key()?)?);
+        let key = self.user_key()?;
+        let store = match Store::open(&self.user_db, &key) {
+            Err(orientation_core::Error::PersonalDataReset) => {
+                tracing::warn!(
+                    "données personnelles illisibles avec cette clé : reparties de zéro"
+                );
+                self.reset_to_tell.store(true, Ordering::SeqCst);
+                Store::open(&self.user_db, &key)?
+            }
+            other => other?,
+        };
+        let store = Arc::new(store);
         *slot = Some(store.clone());
         Ok(store)
     }
@@ -302,6 +316,7 @@ impl Orientation {
             today,
             keys,
             key: Mutex::new(None),
+            reset_to_tell: AtomicBool::new(false),
         });
         shared.state.send_replace(shared.state_on_disk());
         tracing::info!(version = orientation_core::version(), "Orientation prêt");
@@ -318,8 +333,15 @@ impl Orientation {
 impl Orientation {
     /// The user's favourites, saved searches and comparisons (user.db in the data directory, created on
     /// first use). Works before the catalogue is built for listing; adding needs the catalogue.
+    ///
+    /// When the personal data was sealed with a key the shell no longer has (a new phone, a reset
+    /// lock screen), it was emptied: the first call after says so with `PersonalDataReset` (French text
+    /// to show), and the next works.
     pub fn favourites(&self) -> Result<Arc<Favourites>> {
         let store = self.shared.store()?;
+        if self.shared.reset_to_tell.swap(false, Ordering::SeqCst) {
+            return Err(OrientationError::PersonalDataReset);
+        }
         let shared = self.shared.clone();
         Ok(Arc::new(Favourites::new(
             store,

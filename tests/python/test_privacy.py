@@ -66,6 +66,8 @@ def test_the_shells_key_store_carries_the_key_and_a_lost_key_starts_afresh(built
     # The key lost (a new phone, a reset lock screen): said once, then an empty list; the catalogue stays.
     for lost in (MemoryKeyStore(), MemoryKeyStore(fails=True)):
         app = open_app(built, data, lost)
+        # The catalogue's stars open the user database first: the notice still reaches favourites().
+        assert app.catalogue().search(o.SearchQuery(text="boulanger")).items
         with pytest.raises(o.OrientationError.PersonalDataReset) as said:
             app.favourites()
         assert "repartent de zéro" in str(said.value)
