@@ -703,6 +703,24 @@ mod tests {
     }
 
     #[test]
+    fn the_config_never_shows_its_registration_token_or_key() {
+        let key = UserKey::generate();
+        let mut config = ChatConfig::new(
+            "https://matrix.region.fr",
+            "@conseil:region.fr",
+            "/d",
+            key.clone(),
+        );
+        config.registration_token = Some("jeton-secret-d-inscription".into());
+        let shown = format!("{config:?}");
+        assert!(shown.contains("matrix.region.fr"), "{shown}");
+        assert!(!shown.contains("jeton-secret"), "{shown}");
+        let secret = key.to_secret_text();
+        let digits = secret.rsplit(':').next().unwrap_or_default();
+        assert!(!shown.contains(&digits[..12]), "{shown}");
+    }
+
+    #[test]
     fn homeserver_is_https_or_this_machine() {
         for ok in [
             "https://matrix.region.fr",
