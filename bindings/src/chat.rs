@@ -34,16 +34,7 @@ pub struct ChatService {
     pub email: Option<String>,
 }
 
-/// Where the shell keeps the chat's secrets (access token, device, generated password, store key): one
-/// opaque string, to be kept in the Android Keystore or the iOS Keychain, never in plain preferences.
-#[uniffi::export(with_foreign)]
-pub trait SecureTokenStore: Send + Sync {
-    /// The saved secret, or `None` before the first registration.
-    fn load(&self) -> Result<Option<String>, OrientationError>;
-    fn save(&self, secret: String) -> Result<(), OrientationError>;
-    /// Forgets the secret ("delete all my data").
-    fn clear(&self) -> Result<(), OrientationError>;
-}
+pub use crate::secrets::SecureTokenStore;
 
 /// The core's session store over the shell's secure storage.
 struct ForeignSessions(Arc<dyn SecureTokenStore>);
@@ -475,9 +466,11 @@ impl Chat {
         homeserver_url: String,
         service: ChatService,
         token_store: Arc<dyn SecureTokenStore>,
+        user_key: orientation_core::db::crypt::UserKey,
         catalogue: Box<dyn Fn() -> Result<Arc<Catalogue>> + Send + Sync>,
     ) -> Result<Arc<Chat>> {
-        let mut config = ChatConfig::new(homeserver_url, service.service_user_id, data_dir);
+        let mut config =
+            ChatConfig::new(homeserver_url, service.service_user_id, data_dir, user_key);
         config.registration_token = service.registration_token;
         config.contact = ContactChannels {
             phone: service.phone,

@@ -59,6 +59,12 @@ pub fn search_hint_label() -> String {
     shell_text::search_hint().to_string()
 }
 
+/// Shown where the user exports their favourites: the file holds their notes in clear, never the chat.
+#[uniffi::export]
+pub fn export_notice_label() -> String {
+    shell_text::export_notice().to_string()
+}
+
 /// The star's action, read by screen readers: "Ajouter aux favoris" / "Retirer des favoris".
 #[uniffi::export]
 pub fn favourite_action_label(is_favourite: bool) -> String {

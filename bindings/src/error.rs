@@ -46,6 +46,10 @@ pub enum OrientationError {
     InvalidExport,
     #[error("Recherche interrompue.")]
     Interrupted,
+    #[error("Adresse refusée : HTTPS obligatoire pour le serveur de discussion et les mises à jour (http:// seulement vers cet appareil).")]
+    InsecureUrl,
+    #[error("Vos données personnelles (favoris, notes, recherches enregistrées, discussion, quiz) n'étaient plus lisibles : la clé qui les protège a été perdue. Elles repartent de zéro ; le catalogue n'est pas touché.")]
+    PersonalDataReset,
     #[error("Une construction du catalogue est déjà en cours.")]
     Busy,
     #[error("Opération annulée.")]
@@ -120,6 +124,11 @@ impl From<CoreError> for OrientationError {
                 OrientationError::TooNew
             }
             CoreError::Interrupted => OrientationError::Interrupted,
+            CoreError::PersonalDataReset => OrientationError::PersonalDataReset,
+            CoreError::Crypt(e) => {
+                tracing::warn!(error = %e, "donnée personnelle illisible");
+                OrientationError::Storage
+            }
             // The reason (`Catalogue.checkQuery` gives it in words) may echo what the user typed.
             CoreError::Input(_) => OrientationError::InvalidQuery,
             CoreError::AmbiguousPlace { .. } => OrientationError::AmbiguousPlace,
@@ -150,6 +159,7 @@ fn chat_error(e: orientation_core::chat::ChatError) -> OrientationError {
         }
         C::RegistrationRefused => OrientationError::ChatRegistrationRefused,
         C::NoAccount | C::SessionExpired | C::OtherServer => OrientationError::ChatAccount,
+        C::InsecureServerUrl => OrientationError::InsecureUrl,
         C::BadServerUrl | C::BadUserId(_) | C::NotConfigured(_) => OrientationError::InvalidConfig,
         C::EmptyMessage | C::MessageTooLong(_) => OrientationError::InvalidMessage,
         C::UnknownMessage => OrientationError::UnknownMessage,
@@ -173,9 +183,8 @@ fn sync_error(e: orientation_core::sync::SyncError) -> OrientationError {
             tracing::warn!(error = %e, "serveur du catalogue");
             OrientationError::UpdateServerUnavailable
         }
-        S::Insecure(_) | S::BadUrl(_) | S::NoUrl | S::NoPublicKey | S::BadKey(_) => {
-            OrientationError::InvalidConfig
-        }
+        S::Insecure(_) => OrientationError::InsecureUrl,
+        S::BadUrl(_) | S::NoUrl | S::NoPublicKey | S::BadKey(_) => OrientationError::InvalidConfig,
         S::BadSignature | S::BadManifest(_) | S::Corrupt(_) | S::BadCatalogue(_) => {
             tracing::warn!(error = %e, "mise à jour du catalogue refusée");
             OrientationError::UpdateRefused

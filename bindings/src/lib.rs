@@ -32,6 +32,7 @@ pub mod logging;
 pub mod orientation;
 pub mod runtime;
 pub mod search;
+pub mod secrets;
 pub mod sheets;
 #[cfg(feature = "sync")]
 pub mod updates;

@@ -98,6 +98,12 @@ struct Shared {
     /// `OrientationConfig.today` as YYYYMMDD.
     today: Option<u32>,
     store: Mutex<Option<Arc<Store>>>,
+    /// The key of the user database's personal fields, read once from its source.
+    keys: crate::secrets::KeySource,
+    key: Mutex<Option<orientation_core::db::crypt::UserKey>>,
+    /// The personal data was found sealed with another key and started afresh: `favourites()` says so
+    /// once, whoever opened the store first (the catalogue's stars do, and cannot tell the user).
+    reset_to_tell: AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -144,9 +150,30 @@ impl Shared {
         if let Some(s) = slot.as_ref() {
             return Ok(s.clone());
         }
-        let store = Arc::new(Store::open(&self.user_db)?);
+        let key = self.user_key()?;
+        let store = match Store::open(&self.user_db, &key) {
+            Err(orientation_core::Error::PersonalDataReset) => {
+                tracing::warn!(
+                    "données personnelles illisibles avec cette clé : reparties de zéro"
+                );
+                self.reset_to_tell.store(true, Ordering::SeqCst);
+                Store::open(&self.user_db, &key)?
+            }
+            other => other?,
+        };
+        let store = Arc::new(store);
         *slot = Some(store.clone());
         Ok(store)
+    }
+
+    fn user_key(&self) -> Result<orientation_core::db::crypt::UserKey> {
+        let mut slot = lock(&self.key);
+        if let Some(k) = slot.as_ref() {
+            return Ok(k.clone());
+        }
+        let key = self.keys.key()?;
+        *slot = Some(key.clone());
+        Ok(key)
     }
 
     /// Builds the catalogue from the open data, on the calling (blocking) thread. Also restores the state
@@ -231,9 +258,32 @@ impl Orientation {
 
 #[uniffi::export]
 impl Orientation {
-    /// Checks the config and the data directory (created if needed). Opens nothing else yet.
+    /// Checks the config and the data directory (created if needed). Opens nothing else yet. The key of
+    /// the personal data (notes, tags, saved searches, messages) is kept in `user.key` (0600) in the data
+    /// directory: for desktop tools and tests. Phone shells use `with_key_store`.
     #[uniffi::constructor]
     pub fn new(config: OrientationConfig) -> Result<Arc<Orientation>> {
+        let file = PathBuf::from(&config.data_dir).join("user.key");
+        Self::open(config, crate::secrets::KeySource::File(file))
+    }
+
+    /// Like `new`, with the key of the personal data kept by the shell's secure storage (Android
+    /// Keystore, iOS Keychain): created there on first use. A lost key makes the personal data
+    /// unreadable: it starts afresh and `favourites()` says so once (`PersonalDataReset`).
+    #[uniffi::constructor]
+    pub fn with_key_store(
+        config: OrientationConfig,
+        key_store: Arc<dyn crate::secrets::SecureTokenStore>,
+    ) -> Result<Arc<Orientation>> {
+        Self::open(config, crate::secrets::KeySource::Foreign(key_store))
+    }
+}
+
+impl Orientation {
+    fn open(
+        config: OrientationConfig,
+        keys: crate::secrets::KeySource,
+    ) -> Result<Arc<Orientation>> {
         if config.data_dir.trim().is_empty() {
             return Err(OrientationError::InvalidConfig);
         }
@@ -264,6 +314,9 @@ impl Orientation {
             user_db: data_dir.join("user.db"),
             store: Mutex::new(None),
             today,
+            keys,
+            key: Mutex::new(None),
+            reset_to_tell: AtomicBool::new(false),
         });
         shared.state.send_replace(shared.state_on_disk());
         tracing::info!(version = orientation_core::version(), "Orientation prêt");
@@ -274,11 +327,21 @@ impl Orientation {
             chat: crate::chat::ChatSlot::default(),
         }))
     }
+}
 
+#[uniffi::export]
+impl Orientation {
     /// The user's favourites, saved searches and comparisons (user.db in the data directory, created on
     /// first use). Works before the catalogue is built for listing; adding needs the catalogue.
+    ///
+    /// When the personal data was sealed with a key the shell no longer has (a new phone, a reset
+    /// lock screen), it was emptied: the first call after says so with `PersonalDataReset` (French text
+    /// to show), and the next works.
     pub fn favourites(&self) -> Result<Arc<Favourites>> {
         let store = self.shared.store()?;
+        if self.shared.reset_to_tell.swap(false, Ordering::SeqCst) {
+            return Err(OrientationError::PersonalDataReset);
+        }
         let shared = self.shared.clone();
         Ok(Arc::new(Favourites::new(
             store,
@@ -431,6 +494,7 @@ impl Orientation {
             url,
             service,
             token_store,
+            self.shared.user_key()?,
             Box::new(move || shared.catalogue()),
         )
         .await?;

@@ -131,7 +131,7 @@ fn config(cli: &Cli, args: &ChatArgs) -> Result<ChatConfig> {
         .clone()
         .or_else(|| env_str(&env, "advisor_user"))
         .ok_or_else(|| ChatError::NotConfigured(HOW_TO_CONFIGURE.into()))?;
-    let mut c = ChatConfig::new(url, service, data_dir(cli)?);
+    let mut c = ChatConfig::new(url, service, data_dir(cli)?, crate::user_key(cli)?);
     c.registration_token = args
         .registration_token
         .clone()
@@ -161,7 +161,12 @@ pub(crate) fn delete_my_chat_data(cli: &Cli) -> Result<Option<String>> {
     // The account's own server; the service's id does not matter to a deletion.
     let service =
         env_str(&dev_env(), "advisor_user").unwrap_or_else(|| "@conseil:localhost".into());
-    let config = ChatConfig::new(session.homeserver_url.clone(), service, dir);
+    let config = ChatConfig::new(
+        session.homeserver_url.clone(),
+        service,
+        dir,
+        crate::user_key(cli)?,
+    );
     let rt = runtime()?;
     rt.block_on(async {
         let chat = Chat::open(config, sessions).await?;

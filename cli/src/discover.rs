@@ -1,7 +1,7 @@
 //! `orientation discover`: the "Découvrir" quiz at a terminal (one question at a time, results with their
 //! reasons, then trainings near a place), and its scriptable JSON form.
 
-use super::{data_dir, open_catalogue, Cli};
+use super::{open_catalogue, Cli};
 use clap::Args;
 use orientation_core::catalogue::Catalogue;
 use orientation_core::codes;
@@ -100,7 +100,7 @@ fn filters_from(cat: &Catalogue, args: &DiscoverArgs) -> Result<ResultFilters> {
 }
 
 fn store(cli: &Cli) -> Result<Store> {
-    Store::open(&data_dir(cli)?.join("user.db"))
+    crate::user_store(cli)
 }
 
 /// The JSON form: `{"next": {...} | null, "answered": N, "jobs": [...]}` (stable; fields may be added).

@@ -170,7 +170,7 @@ fn out_err(e: std::io::Error) -> Error {
 }
 
 fn store(cli: &Cli) -> Result<Store> {
-    Store::open(&data_dir(cli)?.join("user.db"))
+    crate::user_store(cli)
 }
 
 /// The catalogue when it is there; listing favourites never waits for a build.
@@ -401,6 +401,8 @@ fn run_fav(cli: &Cli, action: &FavAction) -> Result<()> {
         }
         FavAction::Export { output } => {
             let text = store(cli)?.export_json()?;
+            // On stderr, so a piped export stays a clean document.
+            eprintln!("{}", orientation_core::shell_text::export_notice());
             match output {
                 Some(path) => {
                     // Written beside, then renamed: a crash never leaves half an export in place.

@@ -166,6 +166,27 @@ fn data_dir(cli: &Cli) -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// The key of the personal fields of user.db, kept in `<data-dir>/user.key` (mode 0600) like the chat
+/// session beside it; created on first use.
+fn user_key(cli: &Cli) -> Result<orientation_core::db::crypt::UserKey> {
+    orientation_core::db::crypt::UserKey::load_or_create_file(&data_dir(cli)?.join("user.key"))
+}
+
+/// The user database's store. When its personal data was sealed with a key this data directory no
+/// longer has, the core empties it and says so once: the sentence goes to stderr and the command goes on.
+fn user_store(cli: &Cli) -> Result<orientation_core::favourites::Store> {
+    use orientation_core::favourites::Store;
+    let path = data_dir(cli)?.join("user.db");
+    let key = user_key(cli)?;
+    match Store::open(&path, &key) {
+        Err(e @ Error::PersonalDataReset) => {
+            eprintln!("{e}");
+            Store::open(&path, &key)
+        }
+        other => other,
+    }
+}
+
 fn source(cli: &Cli) -> Result<Box<dyn Source>> {
     Ok(match &cli.source {
         Some(dir) if dir.is_dir() => Box::new(DirSource(dir.clone())),

@@ -3,7 +3,6 @@
 
 use crate::{data_dir, progress_bar, source, Cli};
 use clap::{Args, Subcommand};
-use orientation_core::favourites::Store;
 use orientation_core::sync::{
     self, CheckOutcome, Phase, PublicKey, PublishOptions, SecretKey, SyncError, UpdateConfig,
     UpdateOutcome, Updater,
@@ -164,7 +163,7 @@ pub fn run(cli: &Cli, action: &SyncAction) -> Result<()> {
             let user_db = data_dir(cli)?.join("user.db");
             // The user database is only read (saved searches' news), and only when it exists.
             let store = if user_db.exists() {
-                Some(Arc::new(Store::open(&user_db)?))
+                Some(Arc::new(crate::user_store(cli)?))
             } else {
                 None
             };

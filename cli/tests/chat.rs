@@ -297,6 +297,36 @@ fn without_a_server_to_use_send_fails_at_once_saying_what_to_pass() {
     assert!(!text(&out).contains("Message transmis"), "{}", text(&out));
 }
 
+/// `http://` to another machine is refused before any connection: run in a network namespace of its own
+/// (`unshare -n`: no interface but a down loopback), to a `.invalid` host, so nothing could leave even if
+/// the check failed; nothing is written, no message queued.
+#[test]
+fn plain_http_to_another_homeserver_is_refused_without_a_packet_leaving() {
+    let probe = Command::new("unshare").args(["-n", "true"]).output();
+    if !matches!(probe, Ok(ref o) if o.status.success()) {
+        println!("SKIPPED plain_http: `unshare -n` is not permitted here");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = Command::new("unshare")
+        .arg("-n")
+        .arg(env!("CARGO_BIN_EXE_orientation"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["chat", "--homeserver", "http://matrix.region.invalid"])
+        .args(["--service", "@conseil:region.invalid"])
+        .args(["--registration-token", "jeton", "send", "Bonjour"])
+        .env("ORIENTATION_HS_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{}", text(&out));
+    let said = text(&out);
+    assert!(said.contains("HTTPS obligatoire"), "{said}");
+    assert!(!said.contains("Message transmis"), "{said}");
+    assert!(!data.join("user.db").exists(), "nothing queued");
+}
+
 #[test]
 fn status_and_watch_tell_the_true_connection_and_the_other_channels() {
     let _one = serial();

@@ -456,7 +456,9 @@ fn sigkill_while_adding_never_loses_a_committed_favourite() {
             committed.insert(id.to_string());
         }
         // The database opens and holds every id ever reported.
-        let store = Store::open(&d.join("user.db"))
+        let key = orientation_core::db::crypt::UserKey::load_or_create_file(&d.join("user.key"))
+            .unwrap_or_else(|e| panic!("round {round}: user.key does not open: {e}"));
+        let store = Store::open(&d.join("user.db"), &key)
             .unwrap_or_else(|e| panic!("round {round}: user.db does not open: {e}"));
         let present: BTreeSet<String> = store
             .list(&ListFilter::default())
@@ -476,4 +478,68 @@ fn sigkill_while_adding_never_loses_a_committed_favourite() {
     assert_eq!(check, "ok");
     // And the real binary reads it (it may hold more: an id committed just before the kill, unprinted).
     assert!(list_json(d).len() >= committed.len());
+}
+
+/// The CLI keeps the key of the personal fields in `user.key`, readable by its owner only; the note
+/// is sealed in user.db (not in its bytes), and the export says it holds the notes in clear.
+#[test]
+fn the_key_file_is_private_the_note_sealed_and_the_export_says_it_is_clear() {
+    let dir = fresh_dir();
+    let d = dir.path();
+    let note = "refusée par la commission, retenter en juin";
+    ok(
+        d,
+        &[
+            "fav",
+            "add",
+            "D1102",
+            "--note",
+            note,
+            "--tag",
+            "santé-privé",
+        ],
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(d.join("user.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "user.key mode {mode:o}");
+    }
+    let mut bytes = std::fs::read(d.join("user.db")).unwrap();
+    if let Ok(wal) = std::fs::read(d.join("user.db-wal")) {
+        bytes.extend(wal);
+    }
+    for secret in [note, "santé-privé"] {
+        assert!(
+            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "« {secret} » in clear in user.db"
+        );
+    }
+    let export = d.join("export.json");
+    let out = orientation(d, &["fav", "export", "-o", export.to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("en clair"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("discussion"), "{}", stderr(&out));
+    assert!(std::fs::read_to_string(&export).unwrap().contains(note));
+    // The same key reads the note back on the next run.
+    assert!(ok(d, &["fav", "list"]).contains(note));
+    // Another key (the file lost): the personal data starts afresh, said once, and the CLI goes on.
+    std::fs::remove_file(d.join("user.key")).unwrap();
+    let out = orientation(d, &["fav", "list"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("repartent de zéro"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stdout(&out).contains(note));
+    let out = orientation(d, &["fav", "list"], None);
+    assert!(
+        !stderr(&out).contains("repartent"),
+        "said once: {}",
+        stderr(&out)
+    );
 }

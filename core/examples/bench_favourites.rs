@@ -33,7 +33,8 @@ fn document(n: usize) -> String {
 
 fn run(favourites: usize, pages: usize) -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
-    let store = Store::open(&dir.path().join("user.db"))?;
+    let key = orientation_core::db::crypt::UserKey::generate();
+    let store = Store::open(&dir.path().join("user.db"), &key)?;
     store.import_json(document(favourites).as_bytes())?;
     // Pages mixing kinds, about one result in five a favourite, the rest ids nobody saved.
     let mut state = 0x9e37_79b9_7f4a_7c15_u64;

@@ -18,7 +18,11 @@ fn main() {
     rt.block_on(async {
         for _ in 0..runs {
             let t0 = Instant::now();
-            let config = ChatConfig::new(url.as_str(), "@conseil:localhost", dir.as_str());
+            let key = orientation_core::db::crypt::UserKey::load_or_create_file(
+                &std::path::Path::new(dir).join("user.key"),
+            )
+            .expect("key");
+            let config = ChatConfig::new(url.as_str(), "@conseil:localhost", dir.as_str(), key);
             let sessions = Arc::new(FileSessionStore::new(
                 std::path::Path::new(dir).join("chat-session.json"),
             ));

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("base de données : {0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
     #[error("lecture de {path} : {source}")]
     Io {
         path: PathBuf,
@@ -44,12 +44,30 @@ pub enum Error {
     /// A command or call that cannot do what was asked as it was asked (the message says what to do).
     #[error("{0}")]
     Usage(&'static str),
+    /// A personal field could not be sealed or opened (docs/privacy.md).
+    #[error(transparent)]
+    Crypt(#[from] crate::db::crypt::CryptError),
+    /// The key of the personal data is not the one they were sealed with (lost, or a new device): they
+    /// were unreadable and have been emptied. Said once, at the open that found it; the catalogue and the
+    /// settings are kept.
+    #[error("vos données personnelles (favoris, notes, recherches enregistrées, discussion, quiz) n'étaient plus lisibles : la clé qui les protège a été perdue. Elles repartent de zéro ; le catalogue n'est pas touché.")]
+    PersonalDataReset,
     #[cfg(feature = "chat")]
     #[error(transparent)]
     Chat(#[from] crate::chat::ChatError),
     #[cfg(feature = "sync")]
     #[error(transparent)]
     Sync(#[from] crate::sync::SyncError),
+}
+
+/// A personal field that would not open inside a query is told apart: it is the key, not the database.
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        match crate::db::crypt::crypt_error(&e) {
+            Some(c) => Error::Crypt(c),
+            None => Error::Sql(e),
+        }
+    }
 }
 
 impl Error {

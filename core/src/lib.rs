@@ -13,7 +13,9 @@ pub mod db;
 pub mod discover;
 pub mod error;
 pub mod favourites;
+pub mod net;
 pub mod search;
+pub mod secret_file;
 pub mod shell_text;
 #[cfg(feature = "sync")]
 pub mod sync;

@@ -95,6 +95,13 @@ pub fn search_hint() -> &'static str {
     "Tape un métier, une formation, une aide ou une ville : les résultats arrivent à chaque lettre."
 }
 
+/// Said where the user exports their favourites (before sharing the file): the export is theirs to
+/// share, so it is in clear by design, and the conversation is never in it (docs/privacy.md).
+pub fn export_notice() -> &'static str {
+    "Ce fichier contient vos favoris avec leurs notes, étiquettes et recherches enregistrées, en clair : \
+     toute personne qui le reçoit peut les lire. La discussion avec les conseillers n'y figure jamais."
+}
+
 /// What the star does when tapped (read aloud by TalkBack / VoiceOver).
 pub fn favourite_action(is_favourite: bool) -> &'static str {
     if is_favourite {

@@ -445,11 +445,11 @@ fn the_profile_survives_a_restart_and_is_wiped_by_delete_all() {
     s.answer("nuit", Answer::Non).unwrap();
     s.answer("chiffres", Answer::PlutotNon).unwrap();
     {
-        let store = Store::open(&db).unwrap();
+        let store = Store::open(&db, &user_key()).unwrap();
         assert_eq!(store.discover_profile().unwrap(), None);
         store.save_discover_profile(&s.profile()).unwrap();
     }
-    let store = Store::open(&db).unwrap();
+    let store = Store::open(&db, &user_key()).unwrap();
     let saved = store.discover_profile().unwrap().expect("kept");
     assert_eq!(saved.formality, Formality::Vous);
     assert_eq!(
@@ -503,14 +503,20 @@ fn the_profile_survives_a_restart_and_is_wiped_by_delete_all() {
     store.delete_all_my_data().unwrap();
     assert_eq!(store.discover_profile().unwrap(), None);
     drop(store);
-    assert_eq!(Store::open(&db).unwrap().discover_profile().unwrap(), None);
+    assert_eq!(
+        Store::open(&db, &user_key())
+            .unwrap()
+            .discover_profile()
+            .unwrap(),
+        None
+    );
 }
 
 #[test]
 fn the_profile_travels_with_the_favourites_export() {
     let dir = tempfile::tempdir().unwrap();
-    let a = Store::open(&dir.path().join("a.db")).unwrap();
-    let b = Store::open(&dir.path().join("b.db")).unwrap();
+    let a = Store::open(&dir.path().join("a.db"), &user_key()).unwrap();
+    let b = Store::open(&dir.path().join("b.db"), &user_key()).unwrap();
     let s = session(&[("cuisine", Answer::Oui), ("weekend", Answer::Non)]);
     a.save_discover_profile(&s.profile()).unwrap();
     let json = a.export_json().unwrap();
@@ -548,4 +554,13 @@ fn the_profile_travels_with_the_favourites_export() {
     let mut v3: serde_json::Value = serde_json::from_str(&json).unwrap();
     v3["version"] = 3.into();
     assert!(b.import_json(v3.to_string().as_bytes()).is_err());
+}
+
+/// One key for the databases of this test (their personal fields are sealed with it).
+fn user_key() -> orientation_core::db::crypt::UserKey {
+    orientation_core::db::crypt::UserKey::from_secret_text(&format!(
+        "orientation-user-key-v1:{}",
+        "11".repeat(32)
+    ))
+    .unwrap()
 }

@@ -118,7 +118,7 @@ fn a_delta_brings_version_1_to_version_2_and_then_nothing_is_new() {
 fn favourites_keep_their_snapshot_and_saved_searches_get_their_news_through_a_real_update() {
     let f = fixture();
     let app = app_dir("favourites", true);
-    let store = Arc::new(Store::open(&app.join("user.db")).unwrap());
+    let store = Arc::new(Store::open(&app.join("user.db"), &user_key()).unwrap());
     let (gone_id, gone_name) = f.gone[0].clone();
     {
         let cat = Catalogue::open(&app.join("catalogue.db")).unwrap();
@@ -444,4 +444,13 @@ fn a_full_disk_is_a_clear_error_and_the_old_catalogue_stays() {
     assert_eq!(sha256_file(&mnt.join("catalogue.db")), before);
     assert!(!mnt.join("catalogue.db.new").exists());
     assert!(Catalogue::open(&mnt.join("catalogue.db")).is_ok());
+}
+
+/// One key for the databases of this test (their personal fields are sealed with it).
+fn user_key() -> orientation_core::db::crypt::UserKey {
+    orientation_core::db::crypt::UserKey::from_secret_text(&format!(
+        "orientation-user-key-v1:{}",
+        "11".repeat(32)
+    ))
+    .unwrap()
 }

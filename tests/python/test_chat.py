@@ -123,6 +123,8 @@ def test_send_the_advisor_answers_and_the_listener_gets_it(homeserver, tmp_path)
         assert user.startswith("@") and tokens.saves >= 1
         saved = json.loads(tokens.secret)
         assert saved["user_id"] == user and saved["access_token"]
+        secrets.extend(saved[k] for k in ("access_token", "password", "store_passphrase"))
+        secrets.append(hs["registration_token"])
 
         listener = Listener()
         timeline = chat.subscribe(listener)
@@ -167,17 +169,23 @@ def test_send_the_advisor_answers_and_the_listener_gets_it(homeserver, tmp_path)
         await chat.delete_conversation()
         assert chat.history(None, 50) == []
 
+    secrets = []
     logs = Logs()
     o.set_logger(logs, o.LogLevel.TRACE)
     try:
         asyncio.run(scenario())
     finally:
         o.clear_logger()
-    # Privacy: whatever the chat logs, no message text (ours or the advisor's) reaches the shell's log.
+    # Privacy: whatever the chat logs, no message text (ours or the advisor's) reaches the shell's log,
+    # and no secret either: access token, password, SDK store passphrase, registration token, and the key
+    # of the personal fields (docs/privacy.md).
+    key = (tmp_path / "app" / "user.key").read_text().strip()
+    secrets.append(key.split(":", 1)[1])
+    assert len(secrets) == 5 and all(len(x) >= 8 for x in secrets), "the secrets were collected"
     assert logs.records, "the logger heard nothing: the check below would prove nothing"
     for r in logs.records:
-        for text in ("cariste", "Quelle ville"):
-            assert text not in r.message, r.message
+        for text in ("cariste", "Quelle ville", *secrets):
+            assert text not in r.message and text not in r.target, r.message
 
 
 def test_a_second_start_resumes_the_saved_session_without_registering(homeserver, tmp_path):

@@ -120,8 +120,9 @@ def test_cancel_stops_the_download_and_the_next_update_resumes(tmp_path, publish
 
 def test_refusals_are_typed_errors(tmp_path, published):
     mine, url, key, where = published
-    with pytest.raises(o.OrientationError.InvalidConfig):
+    with pytest.raises(o.OrientationError.InsecureUrl) as insecure:
         app_for(tmp_path, "http://catalogue.invalid/", key, where).updates()
+    assert "HTTPS obligatoire" in str(insecure.value)
     with pytest.raises(o.OrientationError.InvalidConfig):
         app_for(tmp_path, url, "pas une clé", where).updates()
     broken = url.replace("/py-", "/error500/py-")

@@ -87,6 +87,9 @@ pub enum ChatError {
     OtherServer,
     #[error("adresse du serveur de discussion invalide")]
     BadServerUrl,
+    /// `http://` to another machine: the rule of `core::net`, checked before any connection.
+    #[error("adresse du serveur de discussion refusée : HTTPS obligatoire (http:// seulement vers cette machine : 127.0.0.1, ::1, localhost)")]
+    InsecureServerUrl,
     #[error("identifiant Matrix invalide : {0}")]
     BadUserId(String),
     #[error("message vide")]

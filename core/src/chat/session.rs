@@ -66,14 +66,9 @@ impl SessionStore for FileSessionStore {
     }
 
     fn save(&self, session: &StoredSession) -> Result<()> {
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        }
-        let tmp = self.path.with_extension("tmp");
         let json = serde_json::to_vec_pretty(session)
             .map_err(|_| Error::Invalid("session de discussion non sérialisable".into()))?;
-        write_private(&tmp, &json).map_err(|e| Error::io(&tmp, e))?;
-        std::fs::rename(&tmp, &self.path).map_err(|e| Error::io(&self.path, e))
+        crate::secret_file::replace(&self.path, &json)
     }
 
     fn clear(&self) -> Result<()> {
@@ -83,20 +78,6 @@ impl SessionStore for FileSessionStore {
             Err(e) => Err(Error::io(&self.path, e)),
         }
     }
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
 }
 
 #[cfg(test)]

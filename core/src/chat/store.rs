@@ -64,7 +64,9 @@ pub struct Message {
     pub retry_at_ms: Option<i64>,
 }
 
-const COLUMNS: &str = "local_id, event_id, outgoing, sender, sender_name, body, card, ts, state, \
+/// Body and card are sealed (core::db::crypt): read through `unseal`, written through `seal`.
+const COLUMNS: &str = "local_id, event_id, outgoing, sender, sender_name, \
+                       unseal('chat_message.body', body), unseal('chat_message.card', card), ts, state, \
                        read, attempts, next_attempt";
 
 fn message(r: &Row) -> rusqlite::Result<Message> {
@@ -147,7 +149,7 @@ pub fn enqueue(
     let card = card.and_then(|c| serde_json::to_string(c).ok());
     conn.execute(
         "INSERT INTO chat_message(pos, txn_id, outgoing, sender, body, card, ts, state)
-         VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, 'sending')",
+         VALUES (?1, ?2, 1, ?3, seal('chat_message.body', ?4), seal('chat_message.card', ?5), ?6, 'sending')",
         params![next_pos(conn)?, txn_id, sender, body, card, now_ms],
     )?;
     let id = conn.last_insert_rowid();
@@ -169,7 +171,8 @@ pub struct Pending {
 pub fn next_pending(conn: &Connection) -> Result<Option<Pending>> {
     Ok(conn
         .query_row(
-            "SELECT local_id, txn_id, body, card, attempts, next_attempt FROM chat_message
+            "SELECT local_id, txn_id, unseal('chat_message.body', body), unseal('chat_message.card', card),
+                    attempts, next_attempt FROM chat_message
              WHERE state = 'sending' ORDER BY pos LIMIT 1",
             [],
             |r| {
@@ -331,7 +334,7 @@ pub fn store_remote(
     let card = ev.card.as_ref().and_then(|c| serde_json::to_string(c).ok());
     conn.execute(
         "INSERT INTO chat_message(pos, event_id, outgoing, sender, sender_name, body, card, ts, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         VALUES (?1, ?2, ?3, ?4, ?5, seal('chat_message.body', ?6), seal('chat_message.card', ?7), ?8, ?9)",
         params![
             pos,
             ev.event_id,
@@ -444,7 +447,9 @@ mod tests {
 
     fn db() -> (tempfile::TempDir, Connection) {
         let dir = tempfile::tempdir().unwrap();
-        let conn = crate::db::user::open(&dir.path().join("user.db")).unwrap();
+        let conn =
+            crate::db::user::open(&dir.path().join("user.db"), &crate::db::crypt::test_key())
+                .unwrap();
         (dir, conn)
     }
 

@@ -4,6 +4,7 @@ use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 
+pub mod crypt;
 pub mod user;
 
 /// Pragmas every connection gets. `temp_store=MEMORY` because Android has no usable temp dir.
@@ -52,6 +53,14 @@ pub fn migrate<S: Schema>(conn: &mut Connection) -> Result<()> {
 
 /// Opens (creating if needed) a read-write database with our pragmas and schema.
 pub fn open<S: Schema>(path: &Path) -> Result<Connection> {
+    open_with::<S>(path, |_| Ok(()))
+}
+
+/// Like [`open`], with `prepare` run on the connection before the migrations (SQL functions they use).
+pub fn open_with<S: Schema>(
+    path: &Path,
+    prepare: impl FnOnce(&mut Connection) -> Result<()>,
+) -> Result<Connection> {
     let mut conn = Connection::open(path)?;
     if let Some(size) = S::PAGE_SIZE {
         // Only takes effect on a new, empty file, before WAL is turned on.
@@ -60,6 +69,7 @@ pub fn open<S: Schema>(path: &Path) -> Result<Connection> {
         }
     }
     apply_pragmas(&conn)?;
+    prepare(&mut conn)?;
     migrate::<S>(&mut conn)?;
     Ok(conn)
 }

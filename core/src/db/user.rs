@@ -2,15 +2,16 @@
 //! catalogue update: every schema change is an `upgrade_from` step, tested from a frozen copy of each
 //! older version.
 
+use super::crypt::{self, UserKey};
 use super::Schema;
 use crate::error::{Error, Result};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 pub struct UserSchema;
 
 impl Schema for UserSchema {
     const NAME: &'static str = "utilisateur";
-    const VERSION: i64 = 4;
+    const VERSION: i64 = 5;
     fn upgrade_from(conn: &Connection, from: i64) -> Result<()> {
         match from {
             0 => conn.execute_batch(
@@ -19,6 +20,7 @@ impl Schema for UserSchema {
             1 => conn.execute_batch(include_str!("../favourites/user_v2.sql"))?,
             2 => conn.execute_batch(CHAT_V3)?,
             3 => conn.execute_batch(include_str!("../discover/user_v4.sql"))?,
+            4 => conn.execute_batch(SEAL_V5)?,
             _ => {
                 return Err(Error::Invalid(format!(
                     "pas de migration depuis la version {from}"
@@ -54,12 +56,94 @@ CREATE INDEX chat_message_outbox ON chat_message(pos) WHERE state = 'sending';
 CREATE TABLE chat_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 ";
 
-/// Opens (creating or upgrading) the user database.
-pub fn open(path: &std::path::Path) -> Result<Connection> {
+/// Step 4 → 5: the personal fields sealed in place (core::db::crypt), in this step's one transaction, and
+/// the key's check value written. What orders, joins or is a catalogue id stays plain (docs/privacy.md).
+const SEAL_V5: &str = "
+UPDATE favourite SET note = seal('favourite.note', note), status = seal('favourite.status', status);
+UPDATE favourite_tag SET tag = seal('favourite_tag.tag', tag);
+UPDATE saved_search SET name = seal('saved_search.name', name), query = seal('saved_search.query', query);
+UPDATE chat_message SET body = seal('chat_message.body', body), card = seal('chat_message.card', card);
+UPDATE discover_answer SET answer = seal('discover_answer.answer', answer);
+INSERT INTO setting(key, value) VALUES ('personal_key_check', seal('setting.personal_key_check', 'orientation'))
+    ON CONFLICT(key) DO UPDATE SET value = excluded.value;
+";
+
+/// The first version whose personal fields are sealed.
+const SEALED_VERSION: i64 = 5;
+const KEY_CHECK: &str = "orientation";
+
+/// Whether `key` opens the check value sealed with the database's key. A missing check counts as a
+/// mismatch (nothing proves the key).
+fn key_matches(conn: &Connection) -> Result<bool> {
+    let opened = conn
+        .query_row(
+            "SELECT unseal('setting.personal_key_check', value) FROM setting WHERE key = 'personal_key_check'",
+            [],
+            |r| r.get::<_, Option<String>>(0),
+        )
+        .optional();
+    match opened {
+        Ok(Some(Some(text))) => Ok(text == KEY_CHECK),
+        Ok(_) => Ok(false),
+        Err(e) if crypt::crypt_error(&e).is_some() => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Empties the personal tables (unreadable with this key) and seals a new check value, in one
+/// transaction; settings are kept.
+fn start_personal_data_afresh(conn: &mut Connection) -> Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    for table in PERSONAL_TABLES {
+        tx.execute(&format!("DELETE FROM \"{table}\""), [])?;
+    }
+    tx.execute(
+        "INSERT INTO setting(key, value) VALUES ('personal_key_check', seal('setting.personal_key_check', ?1))
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [KEY_CHECK],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Opens (creating or upgrading) the user database, its personal fields sealed with `key`.
+///
+/// A plain database of an older version is sealed in place (one transaction), then vacuumed so no page
+/// keeps the old text. A database sealed with another key (the key was lost) has its personal tables
+/// emptied and this open returns [`Error::PersonalDataReset`], once: the next open succeeds.
+pub fn open(path: &std::path::Path, key: &UserKey) -> Result<Connection> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
-    super::open::<UserSchema>(path)
+    let mut sealing = false;
+    let mut reset = false;
+    let conn = super::open_with::<UserSchema>(path, |conn| {
+        crypt::install(conn, key)?;
+        // Freed space is zeroed: a deleted or rewritten personal field leaves no old text in the file.
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        let version = super::user_version(conn)?;
+        if version >= SEALED_VERSION {
+            if !key_matches(conn)? {
+                start_personal_data_afresh(conn)?;
+                reset = true;
+            }
+        } else if version > 0 {
+            sealing = true;
+        }
+        Ok(())
+    })?;
+    if sealing || reset {
+        // The plain text of before may still lie in free pages and in the WAL: rewrite the file, then
+        // empty the WAL. A reader elsewhere can keep the WAL busy; it is emptied at a later checkpoint.
+        if sealing {
+            conn.execute_batch("VACUUM")?;
+        }
+        let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    }
+    if reset {
+        return Err(Error::PersonalDataReset);
+    }
+    Ok(conn)
 }
 
 /// What "delete all my data" empties, children before parents, in one transaction. A module that adds a
@@ -115,13 +199,17 @@ pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
 mod tests {
     use super::*;
 
+    fn key() -> UserKey {
+        crypt::test_key()
+    }
+
     /// Version 0 is an empty file (a first start); its upgrade must give a working v1.
     #[test]
     fn upgrade_from_0_creates_settings() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("user.db");
         std::fs::write(&path, b"").unwrap();
-        let conn = open(&path).unwrap();
+        let conn = open(&path, &key()).unwrap();
         assert_eq!(crate::db::user_version(&conn).unwrap(), UserSchema::VERSION);
         set_setting(&conn, "locale", "fr").unwrap();
         set_setting(&conn, "locale", "fr-FR").unwrap();
@@ -133,9 +221,11 @@ mod tests {
     fn user_data_survives_reopening() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/user.db");
-        set_setting(&open(&path).unwrap(), "k", "v").unwrap();
+        set_setting(&open(&path, &key()).unwrap(), "k", "v").unwrap();
         assert_eq!(
-            setting(&open(&path).unwrap(), "k").unwrap().as_deref(),
+            setting(&open(&path, &key()).unwrap(), "k")
+                .unwrap()
+                .as_deref(),
             Some("v")
         );
     }
@@ -157,7 +247,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("user.db");
         frozen_v1(&path);
-        let conn = open(&path).unwrap();
+        let conn = open(&path, &key()).unwrap();
         assert_eq!(crate::db::user_version(&conn).unwrap(), UserSchema::VERSION);
         assert_eq!(setting(&conn, "locale").unwrap().as_deref(), Some("fr-FR"));
         conn.execute(
@@ -186,7 +276,7 @@ mod tests {
             .is_err());
         drop(conn);
         // Reopening an upgraded database runs no step again.
-        let conn = open(&path).unwrap();
+        let conn = open(&path, &key()).unwrap();
         let n: i64 = conn
             .query_row("SELECT count(*) FROM favourite", [], |r| r.get(0))
             .unwrap();
@@ -203,7 +293,7 @@ mod tests {
     #[test]
     fn delete_all_my_data_empties_every_personal_table_and_keeps_settings() {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = open(&dir.path().join("user.db")).unwrap();
+        let mut conn = open(&dir.path().join("user.db"), &key()).unwrap();
         conn.execute_batch(
             "INSERT INTO favourite(kind, item_id, note, position, snapshot, created_at, updated_at)
                  VALUES ('job', 'D1102', 'appeler lundi', 0, '{}', 1, 1);
@@ -233,7 +323,7 @@ mod tests {
     #[test]
     fn every_user_table_is_wiped_or_kept_on_purpose() {
         let dir = tempfile::tempdir().unwrap();
-        let conn = open(&dir.path().join("user.db")).unwrap();
+        let conn = open(&dir.path().join("user.db"), &key()).unwrap();
         let mut st = conn
             .prepare(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
@@ -277,7 +367,7 @@ mod tests {
         )
         .unwrap();
         drop(conn);
-        let conn = open(&path).unwrap();
+        let conn = open(&path, &key()).unwrap();
         assert_eq!(setting(&conn, "locale").unwrap().as_deref(), Some("fr"));
         assert_eq!(count(&conn, "favourite"), 1);
         conn.execute(
@@ -321,8 +411,8 @@ mod tests {
         )
         .unwrap();
         drop(conn);
-        let conn = open(&path).unwrap();
-        assert_eq!(crate::db::user_version(&conn).unwrap(), 4);
+        let conn = open(&path, &key()).unwrap();
+        assert_eq!(crate::db::user_version(&conn).unwrap(), UserSchema::VERSION);
         assert_eq!(setting(&conn, "locale").unwrap().as_deref(), Some("fr"));
         assert_eq!(count(&conn, "favourite"), 1);
         assert_eq!(count(&conn, "chat_message"), 1);
@@ -349,5 +439,206 @@ mod tests {
                 [],
             )
             .is_err());
+    }
+
+    /// What `user.db` and its WAL hold, bytes, for searching text in clear.
+    fn file_bytes(path: &std::path::Path) -> Vec<u8> {
+        let mut all = std::fs::read(path).unwrap();
+        let wal = std::path::PathBuf::from(format!("{}-wal", path.display()));
+        if let Ok(w) = std::fs::read(wal) {
+            all.extend(w);
+        }
+        all
+    }
+
+    fn holds(bytes: &[u8], text: &str) -> bool {
+        bytes.windows(text.len()).any(|w| w == text.as_bytes())
+    }
+
+    const SECRETS: &[&str] = &[
+        "appeler la mission locale",
+        "urgent-perso",
+        "boulangerie de nuit",
+        "boulanger apprenti",
+        "ma mère est malade",
+        "plutot_oui",
+    ];
+
+    /// Today's schema (version 4, plain), frozen from the shipped SQL, with one of each personal field.
+    fn frozen_v4_with_personal_data(path: &std::path::Path) {
+        let conn = Connection::open(path).unwrap();
+        conn.execute_batch("CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);")
+            .unwrap();
+        conn.execute_batch(include_str!("../favourites/user_v2.sql"))
+            .unwrap();
+        conn.execute_batch(CHAT_V3).unwrap();
+        conn.execute_batch(include_str!("../discover/user_v4.sql"))
+            .unwrap();
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             INSERT INTO setting VALUES ('locale', 'fr');
+             INSERT INTO favourite(id, kind, item_id, note, status, position, snapshot, created_at, updated_at)
+                 VALUES (1, 'training', 'lheo:1', 'appeler la mission locale', 'refuse', 0, '{}', 1, 1);
+             INSERT INTO favourite_tag(favourite, tag) VALUES (1, 'urgent-perso');
+             INSERT INTO saved_search(name, query, created_at)
+                 VALUES ('boulangerie de nuit', '{\"text\":\"boulanger apprenti\"}', 1);
+             INSERT INTO chat_message(pos, outgoing, sender, body, card, ts, state)
+                 VALUES (1, 1, '@moi:localhost', 'ma mère est malade', NULL, 0, 'sent');
+             INSERT INTO discover_profile(id, formality, updated_at) VALUES (1, 'tu', 1);
+             INSERT INTO discover_answer(position, question, answer) VALUES (0, 'nuit', 'plutot_oui');
+             PRAGMA user_version = 4;",
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_plain_v4_database_is_sealed_in_place_and_reads_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("user.db");
+        frozen_v4_with_personal_data(&path);
+        let before = file_bytes(&path);
+        assert!(
+            SECRETS.iter().all(|s| holds(&before, s)),
+            "test data not in clear before"
+        );
+        let conn = open(&path, &key()).unwrap();
+        assert_eq!(crate::db::user_version(&conn).unwrap(), UserSchema::VERSION);
+        let row: (String, String, String, String, String, String, String) = conn
+            .query_row(
+                "SELECT unseal('favourite.note', f.note), unseal('favourite.status', f.status),
+                        unseal('favourite_tag.tag', t.tag), unseal('saved_search.name', s.name),
+                        unseal('saved_search.query', s.query), unseal('chat_message.body', m.body),
+                        unseal('discover_answer.answer', a.answer)
+                 FROM favourite f, favourite_tag t, saved_search s, chat_message m, discover_answer a",
+                [],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                    ))
+                },
+            )
+            .unwrap();
+        assert_eq!(row.0, "appeler la mission locale");
+        assert_eq!(row.1, "refuse");
+        assert_eq!(row.2, "urgent-perso");
+        assert_eq!(row.3, "boulangerie de nuit");
+        assert_eq!(row.4, "{\"text\":\"boulanger apprenti\"}");
+        assert_eq!(row.5, "ma mère est malade");
+        assert_eq!(row.6, "plutot_oui");
+        // The card was NULL and stays NULL; ids and times are untouched.
+        let (card, item): (Option<Vec<u8>>, String) = conn
+            .query_row(
+                "SELECT m.card, f.item_id FROM chat_message m, favourite f",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((card, item.as_str()), (None, "lheo:1"));
+        assert_eq!(setting(&conn, "locale").unwrap().as_deref(), Some("fr"));
+        drop(conn);
+        let after = file_bytes(&path);
+        for secret in SECRETS {
+            assert!(
+                !holds(&after, secret),
+                "« {secret} » still in clear in the file"
+            );
+        }
+        // Reopening runs no step again and reads the same.
+        let conn = open(&path, &key()).unwrap();
+        let note: String = conn
+            .query_row(
+                "SELECT unseal('favourite.note', note) FROM favourite",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(note, "appeler la mission locale");
+    }
+
+    #[test]
+    fn a_sealing_that_fails_leaves_the_plain_database_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("user.db");
+        frozen_v4_with_personal_data(&path);
+        // The sealing step fails half-way (a trigger refuses the tags' update, after the notes were
+        // sealed): its one transaction rolls back, nothing half-sealed stays.
+        let conn = Connection::open(&path).unwrap();
+        conn.execute(
+            "CREATE TRIGGER refuse_tag BEFORE UPDATE ON favourite_tag BEGIN SELECT RAISE(ABORT, 'non'); END;",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        assert!(open(&path, &key()).is_err());
+        let conn = Connection::open(&path).unwrap();
+        assert_eq!(crate::db::user_version(&conn).unwrap(), 4);
+        let note: String = conn
+            .query_row("SELECT note FROM favourite", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(note, "appeler la mission locale");
+    }
+
+    #[test]
+    fn another_key_empties_the_personal_tables_once_says_so_and_keeps_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("user.db");
+        frozen_v4_with_personal_data(&path);
+        drop(open(&path, &key()).unwrap());
+        let lost = crypt::UserKey::generate();
+        let err = open(&path, &lost).unwrap_err();
+        assert!(matches!(err, Error::PersonalDataReset), "{err}");
+        let said = err.to_string();
+        assert!(
+            said.contains("clé") && said.contains("repartent de zéro"),
+            "{said}"
+        );
+        // The next open works, with empty personal tables and the settings kept.
+        let conn = open(&path, &lost).unwrap();
+        for table in PERSONAL_TABLES {
+            assert_eq!(count(&conn, table), 0, "{table}");
+        }
+        assert_eq!(setting(&conn, "locale").unwrap().as_deref(), Some("fr"));
+        conn.execute(
+            "INSERT INTO favourite(kind, item_id, note, position, snapshot, created_at, updated_at)
+             VALUES ('job', 'D1102', seal('favourite.note', 'nouvelle note'), 0, '{}', 1, 1)",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        // And the old key is now the wrong one in turn.
+        assert!(matches!(open(&path, &key()), Err(Error::PersonalDataReset)));
+        let after = file_bytes(&path);
+        assert!(!holds(&after, "appeler la mission locale"));
+    }
+
+    #[test]
+    fn a_damaged_sealed_field_is_a_typed_error_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("user.db");
+        let conn = open(&path, &key()).unwrap();
+        conn.execute(
+            "INSERT INTO favourite(kind, item_id, note, position, snapshot, created_at, updated_at)
+             VALUES ('job', 'D1102', x'01020304', 0, '{}', 1, 1)",
+            [],
+        )
+        .unwrap();
+        let err: Error = conn
+            .query_row(
+                "SELECT unseal('favourite.note', note) FROM favourite",
+                [],
+                |r| r.get::<_, String>(0),
+            )
+            .unwrap_err()
+            .into();
+        assert!(
+            matches!(err, Error::Crypt(crypt::CryptError::Unreadable)),
+            "{err}"
+        );
     }
 }

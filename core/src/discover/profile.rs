@@ -43,7 +43,7 @@ pub(crate) fn read(conn: &Connection) -> Result<Option<Profile>> {
         return Ok(None);
     };
     let mut st =
-        conn.prepare_cached("SELECT question, answer FROM discover_answer ORDER BY position")?;
+        conn.prepare_cached("SELECT question, unseal('discover_answer.answer', answer) FROM discover_answer ORDER BY position")?;
     let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let mut answers = Vec::new();
     for row in rows {
@@ -69,7 +69,8 @@ pub(crate) fn write(conn: &Connection, p: &Profile) -> Result<()> {
         params![p.formality.code(), p.updated_at],
     )?;
     let mut ins = conn.prepare_cached(
-        "INSERT INTO discover_answer(position, question, answer) VALUES (?1, ?2, ?3)",
+        "INSERT INTO discover_answer(position, question, answer)
+         VALUES (?1, ?2, seal('discover_answer.answer', ?3))",
     )?;
     for (i, a) in p.answers.iter().enumerate() {
         ins.execute(params![i as i64, a.question, a.answer.code()])?;

@@ -299,7 +299,8 @@ impl Store {
                     }
                     Some(here) if f.updated_at > here.updated_at => {
                         tx.execute(
-                            "UPDATE favourite SET note = ?2, status = ?3, updated_at = ?4 WHERE id = ?1",
+                            "UPDATE favourite SET note = seal('favourite.note', ?2),
+                                 status = seal('favourite.status', ?3), updated_at = ?4 WHERE id = ?1",
                             params![here.id, note, f.status.map(Status::code), f.updated_at],
                         )?;
                         store::set_tags(tx, here.id, &tags)?;
@@ -311,7 +312,7 @@ impl Store {
             for s in &doc.saved_searches {
                 let taken: Option<i64> = tx
                     .query_row(
-                        "SELECT id FROM saved_search WHERE name = ?1",
+                        "SELECT id FROM saved_search WHERE unseal('saved_search.name', name) = ?1 COLLATE NOCASE",
                         [&s.name],
                         |r| r.get(0),
                     )
@@ -323,7 +324,8 @@ impl Store {
                 let query = serde_json::to_string(&s.query)
                     .map_err(|e| Error::Invalid(format!("recherche : {e}")))?;
                 tx.execute(
-                    "INSERT INTO saved_search(name, query, created_at, seen_at) VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT INTO saved_search(name, query, created_at, seen_at)
+                     VALUES (seal('saved_search.name', ?1), seal('saved_search.query', ?2), ?3, ?4)",
                     params![s.name, query, s.created_at, s.seen_at],
                 )?;
                 let id = tx.last_insert_rowid();

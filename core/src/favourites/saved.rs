@@ -177,7 +177,8 @@ fn parse_saved(row: (i64, String, String, i64, Option<i64>)) -> Result<SavedSear
 
 pub(crate) fn all(conn: &Connection) -> Result<Vec<SavedSearch>> {
     let mut st = conn.prepare_cached(
-        "SELECT id, name, query, created_at, seen_at FROM saved_search ORDER BY name COLLATE NOCASE",
+        "SELECT id, unseal('saved_search.name', name) AS n, unseal('saved_search.query', query),
+                created_at, seen_at FROM saved_search ORDER BY n COLLATE NOCASE",
     )?;
     let rows: Vec<_> = st
         .query_map([], saved_from_row)?
@@ -262,7 +263,7 @@ impl Store {
         let id = self.write(|tx| {
             let taken: Option<i64> = tx
                 .query_row(
-                    "SELECT id FROM saved_search WHERE name = ?1",
+                    "SELECT id FROM saved_search WHERE unseal('saved_search.name', name) = ?1 COLLATE NOCASE",
                     [&name],
                     |r| r.get(0),
                 )
@@ -273,7 +274,8 @@ impl Store {
                 )));
             }
             tx.execute(
-                "INSERT INTO saved_search(name, query, created_at) VALUES (?1, ?2, ?3)",
+                "INSERT INTO saved_search(name, query, created_at)
+                 VALUES (seal('saved_search.name', ?1), seal('saved_search.query', ?2), ?3)",
                 params![name, json, now()],
             )?;
             let id = tx.last_insert_rowid();
@@ -287,7 +289,8 @@ impl Store {
     pub fn saved_search(&self, id: i64) -> Result<Option<SavedSearch>> {
         self.read(|c| {
             c.query_row(
-                "SELECT id, name, query, created_at, seen_at FROM saved_search WHERE id = ?1",
+                "SELECT id, unseal('saved_search.name', name), unseal('saved_search.query', query),
+                        created_at, seen_at FROM saved_search WHERE id = ?1",
                 [id],
                 saved_from_row,
             )

@@ -11,6 +11,7 @@ use super::{
 };
 use crate::catalogue::Catalogue;
 use crate::db;
+use crate::db::crypt::UserKey;
 use crate::error::{Error, Result};
 use crate::search::Hit;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
@@ -22,6 +23,7 @@ const POOL: usize = 4;
 
 pub struct Store {
     path: PathBuf,
+    key: UserKey,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
 }
@@ -51,10 +53,18 @@ pub struct Details<'a> {
     pub tags: &'a [&'a str],
 }
 
-const FAV_COLS: &str = "f.id, f.kind, f.item_id, f.note, f.status, f.position, f.snapshot,
-    f.created_at, f.updated_at,
-    (SELECT group_concat(tag, char(31)) FROM
-        (SELECT tag FROM favourite_tag WHERE favourite = f.id ORDER BY tag COLLATE NOCASE))";
+/// Notes, statuses and tags are sealed (core::db::crypt): read through `unseal`, written through `seal`.
+const FAV_COLS: &str = "f.id, f.kind, f.item_id, unseal('favourite.note', f.note),
+    unseal('favourite.status', f.status), f.position, f.snapshot, f.created_at, f.updated_at,
+    (SELECT group_concat(t, char(31)) FROM
+        (SELECT unseal('favourite_tag.tag', tag) AS t FROM favourite_tag WHERE favourite = f.id
+         ORDER BY t COLLATE NOCASE))";
+
+/// The filter of `list` and `count`: status and tag compared once opened (sealed values differ each time).
+const FILTER: &str = "(?1 IS NULL OR f.kind = ?1)
+           AND (?2 IS NULL OR unseal('favourite.status', f.status) = ?2)
+           AND (?3 IS NULL OR EXISTS (SELECT 1 FROM favourite_tag t WHERE t.favourite = f.id
+                AND unseal('favourite_tag.tag', t.tag) = ?3 COLLATE NOCASE))";
 
 fn favourite_from_row(r: &Row) -> rusqlite::Result<Favourite> {
     let kind: String = r.get(1)?;
@@ -140,7 +150,8 @@ pub(crate) fn insert(conn: &Connection, new: &NewFavourite) -> Result<i64> {
         serde_json::to_string(snapshot).map_err(|e| Error::Invalid(format!("instantané : {e}")))?;
     conn.execute(
         "INSERT INTO favourite(kind, item_id, note, status, position, snapshot, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(position) + 1, 0) FROM favourite), ?5, ?6, ?7)",
+         VALUES (?1, ?2, seal('favourite.note', ?3), seal('favourite.status', ?4),
+                 (SELECT coalesce(max(position) + 1, 0) FROM favourite), ?5, ?6, ?7)",
         params![
             item.kind.as_str(),
             item.id,
@@ -163,10 +174,17 @@ pub(crate) fn set_tags(conn: &Connection, id: i64, tags: &[String]) -> Result<()
         )));
     }
     conn.execute("DELETE FROM favourite_tag WHERE favourite = ?1", [id])?;
-    let mut ins =
-        conn.prepare_cached("INSERT OR IGNORE INTO favourite_tag(favourite, tag) VALUES (?1, ?2)")?;
+    let mut ins = conn.prepare_cached(
+        "INSERT INTO favourite_tag(favourite, tag) VALUES (?1, seal('favourite_tag.tag', ?2))",
+    )?;
+    // Sealed tags never collide in the primary key: the same tag in any case is kept once here.
+    let mut kept: Vec<String> = Vec::with_capacity(tags.len());
     for t in tags {
-        ins.execute(params![id, clean_tag(t)?])?;
+        let t = clean_tag(t)?;
+        if !kept.iter().any(|k| k.eq_ignore_ascii_case(&t)) {
+            ins.execute(params![id, t])?;
+            kept.push(t);
+        }
     }
     Ok(())
 }
@@ -181,10 +199,7 @@ fn touch(conn: &Connection, id: i64) -> Result<()> {
 
 pub(crate) fn list(conn: &Connection, filter: &ListFilter) -> Result<Vec<Favourite>> {
     let mut st = conn.prepare_cached(&format!(
-        "SELECT {FAV_COLS} FROM favourite f
-         WHERE (?1 IS NULL OR f.kind = ?1) AND (?2 IS NULL OR f.status = ?2)
-           AND (?3 IS NULL OR EXISTS (SELECT 1 FROM favourite_tag t WHERE t.favourite = f.id AND t.tag = ?3))
-         ORDER BY f.position, f.id"
+        "SELECT {FAV_COLS} FROM favourite f WHERE {FILTER} ORDER BY f.position, f.id"
     ))?;
     let tag = filter.tag.as_deref().map(str::trim);
     let rows = st.query_map(
@@ -199,13 +214,15 @@ pub(crate) fn list(conn: &Connection, filter: &ListFilter) -> Result<Vec<Favouri
 }
 
 impl Store {
-    /// Opens (creating or upgrading) the user database at `path`.
-    pub fn open(path: &Path) -> Result<Store> {
-        let writer = db::user::open(path)?;
+    /// Opens (creating or upgrading) the user database at `path`, its personal fields sealed with `key`
+    /// (see [`db::user::open`]: a key that is not the database's gives [`Error::PersonalDataReset`] once).
+    pub fn open(path: &Path, key: &UserKey) -> Result<Store> {
+        let writer = db::user::open(path, key)?;
         // Favourites are written at human pace: pay the fsync so a power cut loses none.
         writer.pragma_update(None, "synchronous", "FULL")?;
         Ok(Store {
             path: path.to_path_buf(),
+            key: key.clone(),
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
         })
@@ -220,7 +237,7 @@ impl Store {
         let pooled = lock(&self.readers).pop();
         let mut conn = match pooled {
             Some(c) => c,
-            None => db::user::open(&self.path)?,
+            None => db::user::open(&self.path, &self.key)?,
         };
         let result = (|| {
             let tx = conn.transaction()?;
@@ -303,7 +320,8 @@ impl Store {
                 }
                 set_tags(tx, fav.id, &all)?;
                 tx.execute(
-                    "UPDATE favourite SET note = coalesce(?2, note), status = coalesce(?3, status),
+                    "UPDATE favourite SET note = coalesce(seal('favourite.note', ?2), note),
+                         status = coalesce(seal('favourite.status', ?3), status),
                          updated_at = ?4 WHERE id = ?1",
                     params![fav.id, note, details.status.map(Status::code), now()],
                 )?;
@@ -352,7 +370,7 @@ impl Store {
         self.write(|tx| {
             let id = row_id(tx, item)?;
             tx.execute(
-                "UPDATE favourite SET note = ?2, updated_at = ?3 WHERE id = ?1",
+                "UPDATE favourite SET note = seal('favourite.note', ?2), updated_at = ?3 WHERE id = ?1",
                 params![id, note, now()],
             )?;
             get_existing(tx, item)
@@ -367,7 +385,7 @@ impl Store {
         self.write(|tx| {
             let id = row_id(tx, item)?;
             tx.execute(
-                "UPDATE favourite SET status = ?2, updated_at = ?3 WHERE id = ?1",
+                "UPDATE favourite SET status = seal('favourite.status', ?2), updated_at = ?3 WHERE id = ?1",
                 params![id, status.map(Status::code), now()],
             )?;
             get_existing(tx, item)
@@ -394,8 +412,10 @@ impl Store {
     pub fn remove_tags(&self, item: &ItemRef, tags: &[&str]) -> Result<Favourite> {
         self.write(|tx| {
             let id = row_id(tx, item)?;
-            let mut del =
-                tx.prepare_cached("DELETE FROM favourite_tag WHERE favourite = ?1 AND tag = ?2")?;
+            let mut del = tx.prepare_cached(
+                "DELETE FROM favourite_tag WHERE favourite = ?1
+                    AND unseal('favourite_tag.tag', tag) = ?2 COLLATE NOCASE",
+            )?;
             for t in tags {
                 del.execute(params![
                     id,
@@ -453,9 +473,7 @@ impl Store {
     pub fn count(&self, filter: &ListFilter) -> Result<usize> {
         self.read(|c| {
             let n: i64 = c.query_row(
-                "SELECT count(*) FROM favourite f
-                 WHERE (?1 IS NULL OR f.kind = ?1) AND (?2 IS NULL OR f.status = ?2)
-                   AND (?3 IS NULL OR EXISTS (SELECT 1 FROM favourite_tag t WHERE t.favourite = f.id AND t.tag = ?3))",
+                &format!("SELECT count(*) FROM favourite f WHERE {FILTER}"),
                 params![
                     filter.kind.map(ItemKind::as_str),
                     filter.status.map(Status::code),

@@ -80,7 +80,7 @@ fn copy_tree(from: &Path, to: &Path) {
 
 fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let s = Store::open(&dir.path().join("user.db")).unwrap();
+    let s = Store::open(&dir.path().join("user.db"), &crate::db::crypt::test_key()).unwrap();
     (dir, s)
 }
 
@@ -494,9 +494,9 @@ fn document_format_is_stable() {
 fn many_readers_and_writers_on_threads_and_a_second_store_never_see_locked() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("user.db");
-    let ui = Arc::new(Store::open(&path).unwrap());
+    let ui = Arc::new(Store::open(&path, &crate::db::crypt::test_key()).unwrap());
     // The background update opens its own store, as another component (or process) would.
-    let background = Arc::new(Store::open(&path).unwrap());
+    let background = Arc::new(Store::open(&path, &crate::db::crypt::test_key()).unwrap());
     let mut handles = Vec::new();
     for w in 0..3 {
         let s = if w == 0 {

@@ -1,31 +1,17 @@
-//! Which addresses an update may be fetched from: HTTPS anywhere, plain HTTP only to this machine
-//! (loopback: 127.0.0.0/8, ::1, localhost) for tests and development. Checked before any connection,
-//! and again on each redirect.
+//! Which addresses an update may be fetched from: the one rule of `core::net` (HTTPS anywhere, plain
+//! HTTP only to this machine). Checked before any connection, and again on each redirect.
 
 use super::error::SyncError;
 use crate::error::Result;
+use crate::net::UrlRefusal;
 use reqwest::Url;
 
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => {
-            let d = d.trim_end_matches('.').to_ascii_lowercase();
-            d == "localhost" || d.ends_with(".localhost")
-        }
-        None => false,
-    }
-}
-
-/// Refuses what is not https (or http to loopback).
+/// The shared rule of `core::net`, with the updates' own words.
 pub fn check_url(url: &Url) -> std::result::Result<(), SyncError> {
-    match url.scheme() {
-        "https" if url.host().is_some() => Ok(()),
-        "http" if is_loopback(url) => Ok(()),
-        "http" | "https" => Err(SyncError::Insecure(url.as_str().to_string())),
-        _ => Err(SyncError::BadUrl(url.as_str().to_string())),
-    }
+    crate::net::check_url(url).map_err(|e| match e {
+        UrlRefusal::Insecure(u) => SyncError::Insecure(u),
+        UrlRefusal::Invalid(u) => SyncError::BadUrl(u),
+    })
 }
 
 /// The published directory's address, made to end with "/" so file names join under it.

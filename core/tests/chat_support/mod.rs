@@ -116,7 +116,10 @@ impl Homeserver {
     /// Configuration of an app whose data lives in `dir`, with short backoffs and sync waits so that
     /// tests react quickly to a restarted server.
     pub fn app_config(&self, dir: &Path) -> ChatConfig {
-        let mut config = ChatConfig::new(&self.url, &self.advisor_user, dir);
+        // The key of the app's personal fields, kept beside its data as the CLI keeps it.
+        let key = orientation_core::db::crypt::UserKey::load_or_create_file(&dir.join("user.key"))
+            .unwrap();
+        let mut config = ChatConfig::new(&self.url, &self.advisor_user, dir, key);
         config.registration_token = Some(self.registration_token.clone());
         config.retry = RetryPolicy {
             initial: Duration::from_millis(200),

@@ -11,6 +11,7 @@ use super::hours::Availability;
 use super::session::{SessionStore, StoredSession};
 use super::store::{self, Message, Placement, RemoteEvent};
 use super::ChatError;
+use crate::db::crypt::UserKey;
 use crate::error::{Error, Result};
 use matrix_sdk::authentication::matrix::MatrixSession;
 use matrix_sdk::config::{RequestConfig, SyncSettings, SyncToken};
@@ -94,7 +95,7 @@ impl RetryPolicy {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ChatConfig {
     /// The Region's homeserver (`https://matrix.region.fr`).
     pub homeserver_url: String,
@@ -104,6 +105,8 @@ pub struct ChatConfig {
     pub service_user_id: String,
     /// The user database (messages, outbox).
     pub user_db: PathBuf,
+    /// Seals the messages' text and cards in the user database (core::db::crypt).
+    pub user_key: UserKey,
     /// The Matrix SDK's own store (encryption keys, room state), encrypted with a passphrase kept in
     /// the [`SessionStore`].
     pub store_dir: PathBuf,
@@ -118,12 +121,25 @@ pub struct ChatConfig {
     pub request_timeout: Duration,
 }
 
+/// The registration token and the key stay out of logs and errors.
+impl std::fmt::Debug for ChatConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChatConfig")
+            .field("homeserver_url", &self.homeserver_url)
+            .field("service_user_id", &self.service_user_id)
+            .field("user_db", &self.user_db)
+            .field("store_dir", &self.store_dir)
+            .finish_non_exhaustive()
+    }
+}
+
 impl ChatConfig {
     /// Defaults for a data directory: `user.db` and `chat/` in it, Monday–Friday 9–17 hours.
     pub fn new(
         homeserver_url: impl Into<String>,
         service_user_id: impl Into<String>,
         data_dir: impl Into<PathBuf>,
+        user_key: UserKey,
     ) -> ChatConfig {
         let data_dir = data_dir.into();
         ChatConfig {
@@ -131,6 +147,7 @@ impl ChatConfig {
             registration_token: None,
             service_user_id: service_user_id.into(),
             user_db: data_dir.join("user.db"),
+            user_key,
             store_dir: data_dir.join("chat"),
             device_name: "Orientation".into(),
             hours: ServiceHours::default(),
@@ -403,11 +420,18 @@ pub struct Chat {
     inner: Arc<Inner>,
 }
 
+/// The homeserver's address under the one rule of `core::net`: https, or http to this machine only.
+fn check_server_url(url: &str) -> Result<()> {
+    match crate::net::parse_remote_url(url) {
+        Ok(_) => Ok(()),
+        Err(crate::net::UrlRefusal::Insecure(_)) => Err(ChatError::InsecureServerUrl.into()),
+        Err(crate::net::UrlRefusal::Invalid(_)) => Err(ChatError::BadServerUrl.into()),
+    }
+}
+
 async fn build_client(config: &ChatConfig, passphrase: &str) -> Result<Client> {
     let url = config.homeserver_url.trim();
-    if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return Err(ChatError::BadServerUrl.into());
-    }
+    check_server_url(url)?;
     std::fs::create_dir_all(&config.store_dir).map_err(|e| Error::io(&config.store_dir, e))?;
     let requests = RequestConfig::new()
         .timeout(config.request_timeout)
@@ -430,8 +454,10 @@ impl Chat {
     /// resumed without any network request; without one, [`Chat::connect`] registers an account.
     /// Must be called within a tokio runtime; its tasks run on that runtime.
     pub async fn open(config: ChatConfig, sessions: Arc<dyn SessionStore>) -> Result<Chat> {
+        // Before anything is opened or sent: no packet to a server the rule refuses.
+        check_server_url(&config.homeserver_url)?;
         parse_user_id(&config.service_user_id)?;
-        let conn = crate::db::user::open(&config.user_db)?;
+        let conn = crate::db::user::open(&config.user_db, &config.user_key)?;
         let stored = sessions.load()?;
         let (client, new_passphrase) = match &stored {
             Some(s)
@@ -674,5 +700,44 @@ mod tests {
         assert_eq!(p.delay(4), Duration::from_secs(4));
         assert_eq!(p.delay(6), Duration::from_secs(10));
         assert_eq!(p.delay(u32::MAX), Duration::from_secs(10));
+    }
+
+    #[test]
+    fn the_config_never_shows_its_registration_token_or_key() {
+        let key = UserKey::generate();
+        let mut config = ChatConfig::new(
+            "https://matrix.region.fr",
+            "@conseil:region.fr",
+            "/d",
+            key.clone(),
+        );
+        config.registration_token = Some("jeton-secret-d-inscription".into());
+        let shown = format!("{config:?}");
+        assert!(shown.contains("matrix.region.fr"), "{shown}");
+        assert!(!shown.contains("jeton-secret"), "{shown}");
+        let secret = key.to_secret_text();
+        let digits = secret.rsplit(':').next().unwrap_or_default();
+        assert!(!shown.contains(&digits[..12]), "{shown}");
+    }
+
+    #[test]
+    fn homeserver_is_https_or_this_machine() {
+        for ok in [
+            "https://matrix.region.fr",
+            "http://127.0.0.1:8008",
+            "http://localhost:8008/",
+        ] {
+            assert!(check_server_url(ok).is_ok(), "{ok}");
+        }
+        let err = check_server_url("http://matrix.region.invalid").unwrap_err();
+        assert!(
+            matches!(err, Error::Chat(ChatError::InsecureServerUrl)),
+            "{err}"
+        );
+        assert!(err.to_string().contains("HTTPS obligatoire"), "{err}");
+        assert!(matches!(
+            check_server_url("matrix.region.fr"),
+            Err(Error::Chat(ChatError::BadServerUrl))
+        ));
     }
 }

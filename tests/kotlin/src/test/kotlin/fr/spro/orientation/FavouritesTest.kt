@@ -146,4 +146,47 @@ class FavouritesTest {
             assertTrue(page.items.all { it.isFavourite })
         }
     }
+
+    private class MemoryKeyStore(var secret: String? = null) : SecureTokenStore {
+        override fun load(): String? = secret
+
+        override fun save(secret: String) {
+            this.secret = secret
+        }
+
+        override fun clear() {
+            secret = null
+        }
+    }
+
+    private fun bytesOf(dir: File): String {
+        val wal = File(dir, "user.db-wal")
+        val all = File(dir, "user.db").readBytes() + (if (wal.exists()) wal.readBytes() else ByteArray(0))
+        return String(all, Charsets.ISO_8859_1)
+    }
+
+    @Test
+    fun `the shell's key store carries the key of the personal data - a lost key starts afresh`(@TempDir dir: Path) =
+        runBlocking {
+            val data = dir.resolve("donnees")
+            val note = "note privée : le foyer ferme en juin"
+            val config = OrientationConfig(dataDir = data.toString(), catalogueSource = CatalogueSource.File(catalogueFile))
+            val keys = MemoryKeyStore()
+            Orientation.withKeyStore(config, keys).use { app ->
+                val job = app.catalogue().search(SearchQuery(text = "infirmier", kind = ItemKind.JOB)).items.first()
+                app.favourites().add(job.id, details = FavouriteDetails(note = note))
+            }
+            assertTrue(keys.secret!!.startsWith("orientation-user-key-v1:"))
+            assertFalse(File(data.toFile(), "user.key").exists())
+            val needle = String(note.toByteArray(Charsets.UTF_8), Charsets.ISO_8859_1)
+            assertFalse(bytesOf(data.toFile()).contains(needle), "the note is sealed in user.db")
+            Orientation.withKeyStore(config, MemoryKeyStore(keys.secret)).use { app ->
+                assertEquals(listOf(note), app.favourites().listOf().map { it.note })
+            }
+            Orientation.withKeyStore(config, MemoryKeyStore()).use { app ->
+                val said = assertThrows<OrientationException.PersonalDataReset> { app.favourites() }
+                assertTrue(said.message!!.contains("repartent de zéro"))
+                assertTrue(app.favourites().listOf().isEmpty())
+            }
+        }
 }

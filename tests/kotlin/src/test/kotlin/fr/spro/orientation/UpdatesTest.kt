@@ -107,7 +107,8 @@ class UpdatesTest {
                 })
             }
         }
-        assertThrows<OrientationException.InvalidConfig> { newApp("http://catalogue.invalid/").updates() }
+        val insecure = assertThrows<OrientationException.InsecureUrl> { newApp("http://catalogue.invalid/").updates() }
+        assertTrue(insecure.message!!.contains("HTTPS obligatoire"))
         assertThrows<OrientationException.UpdateServerUnavailable> {
             runBlocking { newApp(baseUrl + "error500/" + published("500")).updates().check() }
         }

@@ -13,18 +13,23 @@ import javax.crypto.SecretKey
 import javax.crypto.spec.GCMParameterSpec
 
 /**
- * The chat's session secret, encrypted with an AES-GCM key that never leaves the Android Keystore; only
- * the ciphertext (IV + data, Base64) is in the app's private preferences.
+ * A secret (the chat's session; the key of the user database's personal fields), encrypted with an AES-GCM
+ * key that never leaves the Android Keystore; only the ciphertext (IV + data, Base64) is in the app's
+ * private preferences. One store per secret: its own Keystore alias and preference.
  */
-class KeystoreTokenStore(context: Context) : SecureTokenStore {
+class KeystoreTokenStore(
+    context: Context,
+    private val alias: String = CHAT_ALIAS,
+    private val pref: String = CHAT_PREF,
+) : SecureTokenStore {
     private val prefs = context.getSharedPreferences("orientation.chat", Context.MODE_PRIVATE)
 
     private fun key(): SecretKey {
         val ks = KeyStore.getInstance(KEYSTORE).apply { load(null) }
-        (ks.getKey(ALIAS, null) as? SecretKey)?.let { return it }
+        (ks.getKey(alias, null) as? SecretKey)?.let { return it }
         val gen = KeyGenerator.getInstance(KeyProperties.KEY_ALGORITHM_AES, KEYSTORE)
         gen.init(
-            KeyGenParameterSpec.Builder(ALIAS, KeyProperties.PURPOSE_ENCRYPT or KeyProperties.PURPOSE_DECRYPT)
+            KeyGenParameterSpec.Builder(alias, KeyProperties.PURPOSE_ENCRYPT or KeyProperties.PURPOSE_DECRYPT)
                 .setBlockModes(KeyProperties.BLOCK_MODE_GCM)
                 .setEncryptionPaddings(KeyProperties.ENCRYPTION_PADDING_NONE)
                 .setKeySize(256)
@@ -34,7 +39,7 @@ class KeystoreTokenStore(context: Context) : SecureTokenStore {
     }
 
     override fun load(): String? {
-        val stored = prefs.getString(PREF, null) ?: return null
+        val stored = prefs.getString(pref, null) ?: return null
         return try {
             val bytes = Base64.decode(stored, Base64.NO_WRAP)
             val cipher = Cipher.getInstance(TRANSFORMATION)
@@ -51,26 +56,29 @@ class KeystoreTokenStore(context: Context) : SecureTokenStore {
             val cipher = Cipher.getInstance(TRANSFORMATION)
             cipher.init(Cipher.ENCRYPT_MODE, key())
             val out = cipher.iv + cipher.doFinal(secret.toByteArray(Charsets.UTF_8))
-            prefs.edit().putString(PREF, Base64.encodeToString(out, Base64.NO_WRAP)).apply()
+            prefs.edit().putString(pref, Base64.encodeToString(out, Base64.NO_WRAP)).apply()
         } catch (e: Exception) {
             throw OrientationException.Storage("secret non enregistré")
         }
     }
 
     override fun clear() {
-        prefs.edit().remove(PREF).apply()
+        prefs.edit().remove(pref).apply()
         try {
-            KeyStore.getInstance(KEYSTORE).apply { load(null) }.deleteEntry(ALIAS)
+            KeyStore.getInstance(KEYSTORE).apply { load(null) }.deleteEntry(alias)
         } catch (e: Exception) {
             throw OrientationException.Storage("clé non effacée")
         }
     }
 
-    private companion object {
-        const val KEYSTORE = "AndroidKeyStore"
-        const val ALIAS = "orientation-chat-session"
-        const val PREF = "session"
-        const val TRANSFORMATION = "AES/GCM/NoPadding"
-        const val IV_BYTES = 12
+    companion object {
+        private const val KEYSTORE = "AndroidKeyStore"
+        const val CHAT_ALIAS = "orientation-chat-session"
+        const val CHAT_PREF = "session"
+        /** The key of user.db's sealed fields (notes, tags, saved searches, messages): docs/privacy.md. */
+        const val USER_DATA_ALIAS = "orientation-user-data"
+        const val USER_DATA_PREF = "user-data-key"
+        private const val TRANSFORMATION = "AES/GCM/NoPadding"
+        private const val IV_BYTES = 12
     }
 }

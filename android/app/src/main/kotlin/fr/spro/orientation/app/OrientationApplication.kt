@@ -19,12 +19,18 @@ class OrientationApplication : Application() {
     val platform by lazy { AndroidPlatform(this) }
 
     val core: Orientation by lazy {
-        Orientation(
+        // The key of the personal fields of user.db lives in the Keystore, not beside the database.
+        Orientation.withKeyStore(
             OrientationConfig(
                 dataDir = filesDir.path,
                 catalogueSource = catalogueSource(),
                 homeserverUrl = HOMESERVER,
                 locale = "fr-FR",
+            ),
+            KeystoreTokenStore(
+                this,
+                alias = KeystoreTokenStore.USER_DATA_ALIAS,
+                pref = KeystoreTokenStore.USER_DATA_PREF,
             ),
         )
     }
