@@ -632,6 +632,27 @@ fn an_exact_word_ranks_above_its_typo_neighbours() {
     assert_eq!(hits(&p)[0]["kind"], "training");
 }
 
+/// Issue 10: "infirmier marseille" is the D.E. Infirmier (IFSI) offers of Parcoursup around Marseille.
+#[test]
+fn infirmier_marseille_ranks_nearby_ifsi_offers_in_the_top_five() {
+    let p = page(&["infirmier marseille"]);
+    assert_eq!(p["near"]["label"], "Marseille (13)", "{p}");
+    let top: Vec<serde_json::Value> = hits(&p).into_iter().take(5).collect();
+    let ifsi: Vec<&serde_json::Value> = top
+        .iter()
+        .filter(|h| {
+            let id = h["id"].as_str().unwrap_or("");
+            let t = h["title"].as_str().unwrap_or("").to_lowercase();
+            id.starts_with("parcoursup:") && t.contains("infirmier")
+        })
+        .collect();
+    assert!(!ifsi.is_empty(), "{top:?}");
+    for h in ifsi {
+        let d = h["distance_km"].as_f64().unwrap_or(f64::MAX);
+        assert!(d <= 30.0, "{h}");
+    }
+}
+
 /// Issue 10: a place among the words is where the search runs, and the page says so.
 #[test]
 fn a_place_in_the_words_is_understood_and_said() {

@@ -305,6 +305,9 @@ mod tests {
             url: Some("javascript:alert(1)".into()),
             details: None,
             at_commune_centre: false,
+            status: None,
+            status_label: None,
+            status_warning: None,
         }
     }
 
