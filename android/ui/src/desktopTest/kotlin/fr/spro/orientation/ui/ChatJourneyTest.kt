@@ -88,21 +88,21 @@ class ChatJourneyTest {
                 setContent { app.Content() }
                 waitReady(app)
                 onNodeWithTag(Tags.tab(Tab.CHAT)).performClick()
-                waitUntil(timeoutMillis = WAIT_MS * 2) { app.model.chat.connection == fr.spro.orientation.ChatConnection.ONLINE }
+                waitFor(timeoutMillis = WAIT_MS * 2) { app.model.chat.connection == fr.spro.orientation.ChatConnection.ONLINE }
 
                 // send: the local echo at once, then sent
                 onNodeWithTag(Tags.CHAT_INPUT).performTextInput("Bonjour, je cherche un CAP cuisine")
                 onNodeWithContentDescription("Envoyer").performClick()
-                waitUntil(timeoutMillis = WAIT_MS) { app.model.chat.messages.any { !it.isAdvisor } }
+                waitFor(timeoutMillis = WAIT_MS) { app.model.chat.messages.any { !it.isAdvisor } }
                 onNodeWithText("Bonjour, je cherche un CAP cuisine").assertIsDisplayed()
                 val got = runBlocking { advisor.nextMessage((WAIT_MS).toULong()) }
                 assertNotNull(got)
                 assertEquals("Bonjour, je cherche un CAP cuisine", got!!.body)
-                waitUntil(timeoutMillis = WAIT_MS) { app.model.chat.messages.first { !it.isAdvisor }.state == MessageState.SENT }
+                waitFor(timeoutMillis = WAIT_MS) { app.model.chat.messages.first { !it.isAdvisor }.state == MessageState.SENT }
 
                 // the advisor answers: the answer and who wrote it
                 runBlocking { advisor.reply(got.roomId, "Bonjour ! Dans quelle ville ?") }
-                waitUntil(timeoutMillis = WAIT_MS) { app.model.chat.messages.any { it.isAdvisor } }
+                waitFor(timeoutMillis = WAIT_MS) { app.model.chat.messages.any { it.isAdvisor } }
                 waitForIdle()
                 val answer = app.model.chat.messages.first { it.isAdvisor }
                 onNodeWithText("Bonjour ! Dans quelle ville ?").assertIsDisplayed()
@@ -113,7 +113,7 @@ class ChatJourneyTest {
                 assertEquals(out, 0, stopped)
                 onNodeWithTag(Tags.CHAT_INPUT).performTextInput("Tu es là ?")
                 onNodeWithContentDescription("Envoyer").performClick()
-                waitUntil(timeoutMillis = WAIT_MS) { app.model.chat.messages.any { it.body == "Tu es là ?" } }
+                waitFor(timeoutMillis = WAIT_MS) { app.model.chat.messages.any { it.body == "Tu es là ?" } }
                 val pending = app.model.chat.messages.first { it.body == "Tu es là ?" }
                 assertEquals(MessageState.SENDING, pending.state)
                 waitForIdle()
@@ -123,7 +123,7 @@ class ChatJourneyTest {
                 assertEquals(MessageState.SENDING, app.model.chat.messages.first { it.body == "Tu es là ?" }.state)
                 val (restarted, out2) = script("start")
                 assertEquals(out2, 0, restarted)
-                waitUntil(timeoutMillis = WAIT_MS * 3) { app.model.chat.messages.first { it.body == "Tu es là ?" }.state == MessageState.SENT }
+                waitFor(timeoutMillis = WAIT_MS * 3) { app.model.chat.messages.first { it.body == "Tu es là ?" }.state == MessageState.SENT }
                 val again = runBlocking { advisor.nextMessage(WAIT_MS.toULong()) }
                 assertEquals("Tu es là ?", again?.body)
                 waitForIdle()
@@ -147,12 +147,12 @@ class ChatJourneyTest {
                 onNodeWithTag(Tags.tab(Tab.SETTINGS)).performClick()
                 onNodeWithText("Supprimer toutes mes données").performScrollTo().performClick()
                 onNodeWithText("Supprimer").performClick()
-                waitUntil(timeoutMillis = WAIT_MS) { app.model.notice != null }
+                waitFor(timeoutMillis = WAIT_MS) { app.model.notice != null }
                 assertTrue(app.model.chat.messages.isEmpty())
                 assertEquals(null, app.platform.tokens.secret)
                 // coming back to the chat starts a new, empty conversation
                 onNodeWithTag(Tags.tab(Tab.CHAT)).performClick()
-                waitUntil(timeoutMillis = WAIT_MS) { app.model.chat.connection == fr.spro.orientation.ChatConnection.ONLINE }
+                waitFor(timeoutMillis = WAIT_MS) { app.model.chat.connection == fr.spro.orientation.ChatConnection.ONLINE }
                 waitForIdle()
                 onNodeWithText("Bonjour ! Dans quelle ville ?").assertDoesNotExist()
                 assertTrue(app.model.chat.messages.isEmpty())
