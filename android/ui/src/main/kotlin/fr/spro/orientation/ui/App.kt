@@ -32,6 +32,7 @@ import androidx.compose.material3.TextButton
 import androidx.compose.material3.TopAppBar
 import androidx.compose.material3.VerticalDivider
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.saveable.rememberSaveableStateHolder
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.vector.ImageVector
@@ -211,6 +212,7 @@ private fun TabRoot(model: AppModel, twoPane: Boolean) {
 
 @Composable
 private fun DetailPane(model: AppModel, detail: Detail, closable: Boolean = false) {
+    val states = rememberSaveableStateHolder()
     Column(Modifier.fillMaxSize()) {
         if (closable) {
             Row(verticalAlignment = Alignment.CenterVertically) {
@@ -220,9 +222,18 @@ private fun DetailPane(model: AppModel, detail: Detail, closable: Boolean = fals
                 Text(detailTitle(detail), style = MaterialTheme.typography.titleMedium, color = MaterialTheme.colorScheme.onSurface)
             }
         }
-        when (detail) {
-            is Detail.Item -> SheetScreen(model, detail.id)
-            is Detail.Compare -> CompareScreen(model, detail.ids)
+        // Each detail has its own state (scroll position, loaded sheet): a sheet opened from another one
+        // starts at its top, and going back finds the previous one where it was left.
+        states.SaveableStateProvider(detailKey(detail)) {
+            when (detail) {
+                is Detail.Item -> SheetScreen(model, detail.id)
+                is Detail.Compare -> CompareScreen(model, detail.ids)
+            }
         }
     }
+}
+
+private fun detailKey(d: Detail): String = when (d) {
+    is Detail.Item -> "item:${d.id}"
+    is Detail.Compare -> "compare:${d.ids.joinToString(",")}"
 }
