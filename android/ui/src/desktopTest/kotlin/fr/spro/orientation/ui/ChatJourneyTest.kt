@@ -7,6 +7,8 @@ import androidx.compose.ui.test.hasText
 import androidx.compose.ui.test.onNodeWithContentDescription
 import androidx.compose.ui.test.onNodeWithTag
 import androidx.compose.ui.test.onNodeWithText
+import androidx.compose.ui.test.onRoot
+import androidx.compose.ui.test.printToString
 import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performScrollTo
 import androidx.compose.ui.test.performTextInput
@@ -116,9 +118,21 @@ class ChatJourneyTest {
                 waitFor(timeoutMillis = WAIT_MS) { app.model.chat.messages.any { it.body == "Tu es là ?" } }
                 val pending = app.model.chat.messages.first { it.body == "Tu es là ?" }
                 assertEquals(MessageState.SENDING, pending.state)
-                waitForIdle()
-                onNode(hasText(messageStateLabel(MessageState.SENDING, false, pending.attempts)) and
-                    androidx.compose.ui.test.hasAnyAncestor(hasTestTag(Tags.message(pending.localId)))).assertExists()
+                // the bubble shows the core's words for where the message is: "envoi…", then "nouvel essai…"
+                // once the core has retried (the attempts go on while the server is away)
+                fun shown() = app.model.chat.messages.first { it.localId == pending.localId }.let { m ->
+                    m.state == MessageState.SENDING && onAllNodes(
+                        hasText(messageStateLabel(m.state, m.read, m.attempts)) and
+                            androidx.compose.ui.test.hasAnyAncestor(hasTestTag(Tags.message(m.localId))),
+                    ).fetchSemanticsNodes().isNotEmpty()
+                }
+                try {
+                    waitFor(timeoutMillis = WAIT_MS) { shown() }
+                } catch (e: AssertionError) {
+                    println(app.model.chat.messages.joinToString("\n"))
+                    println(onRoot(useUnmergedTree = true).printToString(Int.MAX_VALUE))
+                    throw e
+                }
                 Thread.sleep(2_000)
                 assertEquals(MessageState.SENDING, app.model.chat.messages.first { it.body == "Tu es là ?" }.state)
                 val (restarted, out2) = script("start")
@@ -148,6 +162,7 @@ class ChatJourneyTest {
                 onNodeWithText("Supprimer toutes mes données").performScrollTo().performClick()
                 onNodeWithText("Supprimer").performClick()
                 waitFor(timeoutMillis = WAIT_MS) { app.model.notice != null }
+                assertEquals("Tes données ont été supprimées de cet appareil.", app.model.notice)
                 assertTrue(app.model.chat.messages.isEmpty())
                 assertEquals(null, app.platform.tokens.secret)
                 // coming back to the chat starts a new, empty conversation
