@@ -7,6 +7,8 @@ import androidx.compose.ui.test.hasText
 import androidx.compose.ui.test.onNodeWithContentDescription
 import androidx.compose.ui.test.onNodeWithTag
 import androidx.compose.ui.test.onNodeWithText
+import androidx.compose.ui.test.onRoot
+import androidx.compose.ui.test.printToString
 import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performScrollTo
 import androidx.compose.ui.test.performTextInput
@@ -88,21 +90,21 @@ class ChatJourneyTest {
                 setContent { app.Content() }
                 waitReady(app)
                 onNodeWithTag(Tags.tab(Tab.CHAT)).performClick()
-                waitUntil(timeoutMillis = WAIT_MS * 2) { app.model.chat.connection == fr.spro.orientation.ChatConnection.ONLINE }
+                waitFor(timeoutMillis = WAIT_MS * 2) { app.model.chat.connection == fr.spro.orientation.ChatConnection.ONLINE }
 
                 // send: the local echo at once, then sent
                 onNodeWithTag(Tags.CHAT_INPUT).performTextInput("Bonjour, je cherche un CAP cuisine")
                 onNodeWithContentDescription("Envoyer").performClick()
-                waitUntil(timeoutMillis = WAIT_MS) { app.model.chat.messages.any { !it.isAdvisor } }
+                waitFor(timeoutMillis = WAIT_MS) { app.model.chat.messages.any { !it.isAdvisor } }
                 onNodeWithText("Bonjour, je cherche un CAP cuisine").assertIsDisplayed()
                 val got = runBlocking { advisor.nextMessage((WAIT_MS).toULong()) }
                 assertNotNull(got)
                 assertEquals("Bonjour, je cherche un CAP cuisine", got!!.body)
-                waitUntil(timeoutMillis = WAIT_MS) { app.model.chat.messages.first { !it.isAdvisor }.state == MessageState.SENT }
+                waitFor(timeoutMillis = WAIT_MS) { app.model.chat.messages.first { !it.isAdvisor }.state == MessageState.SENT }
 
                 // the advisor answers: the answer and who wrote it
                 runBlocking { advisor.reply(got.roomId, "Bonjour ! Dans quelle ville ?") }
-                waitUntil(timeoutMillis = WAIT_MS) { app.model.chat.messages.any { it.isAdvisor } }
+                waitFor(timeoutMillis = WAIT_MS) { app.model.chat.messages.any { it.isAdvisor } }
                 waitForIdle()
                 val answer = app.model.chat.messages.first { it.isAdvisor }
                 onNodeWithText("Bonjour ! Dans quelle ville ?").assertIsDisplayed()
@@ -113,17 +115,29 @@ class ChatJourneyTest {
                 assertEquals(out, 0, stopped)
                 onNodeWithTag(Tags.CHAT_INPUT).performTextInput("Tu es là ?")
                 onNodeWithContentDescription("Envoyer").performClick()
-                waitUntil(timeoutMillis = WAIT_MS) { app.model.chat.messages.any { it.body == "Tu es là ?" } }
+                waitFor(timeoutMillis = WAIT_MS) { app.model.chat.messages.any { it.body == "Tu es là ?" } }
                 val pending = app.model.chat.messages.first { it.body == "Tu es là ?" }
                 assertEquals(MessageState.SENDING, pending.state)
-                waitForIdle()
-                onNode(hasText(messageStateLabel(MessageState.SENDING, false, pending.attempts)) and
-                    androidx.compose.ui.test.hasAnyAncestor(hasTestTag(Tags.message(pending.localId)))).assertExists()
+                // the bubble shows the core's words for where the message is: "envoi…", then "nouvel essai…"
+                // once the core has retried (the attempts go on while the server is away)
+                fun shown() = app.model.chat.messages.first { it.localId == pending.localId }.let { m ->
+                    m.state == MessageState.SENDING && onAllNodes(
+                        hasText(messageStateLabel(m.state, m.read, m.attempts)) and
+                            androidx.compose.ui.test.hasAnyAncestor(hasTestTag(Tags.message(m.localId))),
+                    ).fetchSemanticsNodes().isNotEmpty()
+                }
+                try {
+                    waitFor(timeoutMillis = WAIT_MS) { shown() }
+                } catch (e: AssertionError) {
+                    println(app.model.chat.messages.joinToString("\n"))
+                    println(onRoot(useUnmergedTree = true).printToString(Int.MAX_VALUE))
+                    throw e
+                }
                 Thread.sleep(2_000)
                 assertEquals(MessageState.SENDING, app.model.chat.messages.first { it.body == "Tu es là ?" }.state)
                 val (restarted, out2) = script("start")
                 assertEquals(out2, 0, restarted)
-                waitUntil(timeoutMillis = WAIT_MS * 3) { app.model.chat.messages.first { it.body == "Tu es là ?" }.state == MessageState.SENT }
+                waitFor(timeoutMillis = WAIT_MS * 3) { app.model.chat.messages.first { it.body == "Tu es là ?" }.state == MessageState.SENT }
                 val again = runBlocking { advisor.nextMessage(WAIT_MS.toULong()) }
                 assertEquals("Tu es là ?", again?.body)
                 waitForIdle()
@@ -147,12 +161,13 @@ class ChatJourneyTest {
                 onNodeWithTag(Tags.tab(Tab.SETTINGS)).performClick()
                 onNodeWithText("Supprimer toutes mes données").performScrollTo().performClick()
                 onNodeWithText("Supprimer").performClick()
-                waitUntil(timeoutMillis = WAIT_MS) { app.model.notice != null }
+                waitFor(timeoutMillis = WAIT_MS) { app.model.notice != null }
+                assertEquals("Tes données ont été supprimées de cet appareil.", app.model.notice)
                 assertTrue(app.model.chat.messages.isEmpty())
                 assertEquals(null, app.platform.tokens.secret)
                 // coming back to the chat starts a new, empty conversation
                 onNodeWithTag(Tags.tab(Tab.CHAT)).performClick()
-                waitUntil(timeoutMillis = WAIT_MS) { app.model.chat.connection == fr.spro.orientation.ChatConnection.ONLINE }
+                waitFor(timeoutMillis = WAIT_MS) { app.model.chat.connection == fr.spro.orientation.ChatConnection.ONLINE }
                 waitForIdle()
                 onNodeWithText("Bonjour ! Dans quelle ville ?").assertDoesNotExist()
                 assertTrue(app.model.chat.messages.isEmpty())

@@ -36,9 +36,12 @@ import java.nio.file.Files
 object TestCore {
     val data: String = System.getProperty("orientation.data") ?: error("orientation.data not set")
     val root = File(System.getProperty("orientation.root") ?: File(data).parent)
-    private val shared: File = Files.createTempDirectory("orientation-ui-catalogue").toFile()
+    /** -Dui.catalogue.dir=DIR keeps the built catalogue there for the next runs (delete it when data/ or the core changes). */
+    private val kept: File? = System.getProperty("ui.catalogue.dir")?.let { File(it).apply { mkdirs() } }
+    private val shared: File = kept ?: Files.createTempDirectory("orientation-ui-catalogue").toFile()
 
     val catalogueFile: File by lazy {
+        File(shared, "catalogue.db").takeIf { kept != null && it.isFile }?.let { return@lazy it }
         val started = System.nanoTime()
         Orientation(OrientationConfig(dataDir = shared.path, catalogueSource = CatalogueSource.OpenData(data))).use { app ->
             runBlocking { app.openCatalogue { }.close() }
@@ -48,7 +51,7 @@ object TestCore {
     }
 
     init {
-        Runtime.getRuntime().addShutdownHook(Thread { shared.deleteRecursively() })
+        if (kept == null) Runtime.getRuntime().addShutdownHook(Thread { shared.deleteRecursively() })
     }
 
     fun newUserDir(): File = Files.createTempDirectory("orientation-ui-user").toFile().also { it.deleteOnExit() }
@@ -114,9 +117,22 @@ class TestApp(homeserver: String? = null, val chatService: ChatService? = null) 
 
 const val WAIT_MS = 60_000L
 
+/**
+ * waitUntil that fails when the time is up. Compose Multiplatform 1.7.3's desktop waitUntil builds its
+ * timeout message and never throws it: a condition that never comes true loops forever (the surefire fork
+ * timeout was the only way out). Every test waits through this one.
+ */
+@OptIn(ExperimentalTestApi::class)
+fun ComposeUiTest.waitFor(timeoutMillis: Long = WAIT_MS, condition: () -> Boolean) {
+    val deadline = System.nanoTime() + timeoutMillis * 1_000_000
+    waitUntil(timeoutMillis = timeoutMillis) {
+        condition() || if (System.nanoTime() > deadline) throw AssertionError("condition not met within $timeoutMillis ms") else false
+    }
+}
+
 @OptIn(ExperimentalTestApi::class)
 fun ComposeUiTest.waitReady(app: TestApp) {
-    waitUntil(timeoutMillis = WAIT_MS * 3) { app.isReady() }
+    waitFor(timeoutMillis = WAIT_MS * 3) { app.isReady() }
     waitForIdle()
     if (System.getProperty("ui.debug") != null) println(onRoot().printToString(Int.MAX_VALUE))
 }

@@ -34,7 +34,6 @@ import fr.spro.orientation.fundingLabel
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertTrue
 import org.junit.Assert.fail
-import org.junit.Ignore
 import org.junit.Test
 import java.io.File
 
@@ -51,7 +50,6 @@ private val isChip = SemanticsMatcher.expectValue(SemanticsProperties.Role, Role
 @OptIn(ExperimentalTestApi::class)
 class JourneysTest {
     /** (1) On a phone: "prof de sprot" letter by letter → the sports-teacher job → its trainings → star one → Favoris. */
-    @Ignore("never goes idle on the desktop harness once the training sheet opens: android/README.md, known problem")
     @Test
     fun journey1_phone_typo_letter_by_letter_to_a_starred_training() = uiTest(PHONE) {
         TestApp().use { app ->
@@ -60,7 +58,7 @@ class JourneysTest {
             onNodeWithTag(Tags.tab(Tab.SEARCH)).performClick()
             val typed = "prof de sprot"
             for (c in typed) onNodeWithTag(Tags.SEARCH_FIELD).performTextInput(c.toString())
-            waitUntil(timeoutMillis = WAIT_MS) { app.model.pageText == typed }
+            waitFor(timeoutMillis = WAIT_MS) { app.model.pageText == typed }
             waitForIdle()
             val accepted = evalCodes("prof de sport")
             val jobs = app.model.page!!.items.filter { it.kind == ItemKind.JOB && it.id in accepted }
@@ -69,20 +67,20 @@ class JourneysTest {
             val job = jobs.first { (app.model.catalogue!!.sheet(it.id) as Sheet.Job).sheet.trainings.isNotEmpty() }
             onNodeWithTag(Tags.RESULTS).performScrollToNode(hasTestTag(Tags.result(job.id)))
             onNodeWithTag(Tags.result(job.id)).assertIsDisplayed().performClick()
-            waitUntil(timeoutMillis = WAIT_MS) { onAllNodesWithTag(Tags.SHEET_TITLE).fetchSemanticsNodes().isNotEmpty() }
+            waitFor(timeoutMillis = WAIT_MS) { onAllNodesWithTag(Tags.SHEET_TITLE).fetchSemanticsNodes().isNotEmpty() }
             onNodeWithText("Formations qui y mènent").performScrollTo().assertIsDisplayed()
             val training = (app.model.catalogue!!.sheet(job.id) as Sheet.Job).sheet.trainings.first()
             onAllNodes(hasText(training.title) and hasClickAction()).onFirst().performScrollTo().performClick()
-            waitUntil(timeoutMillis = WAIT_MS) {
+            waitFor(timeoutMillis = WAIT_MS) {
                 onAllNodesWithTag(Tags.SHEET_TITLE).fetchSemanticsNodes().any {
                     it.config.getOrNull(SemanticsProperties.Text)?.joinToString() == training.title
                 }
             }
-            waitUntil(timeoutMillis = WAIT_MS) {
+            waitFor(timeoutMillis = WAIT_MS) {
                 onAllNodes(hasContentDescription(favouriteActionLabel(false))).fetchSemanticsNodes().isNotEmpty()
             }
             onNodeWithContentDescription(favouriteActionLabel(false)).performClick()
-            waitUntil(timeoutMillis = WAIT_MS) { app.model.isFavourite(training.id) }
+            waitFor(timeoutMillis = WAIT_MS) { app.model.isFavourite(training.id) }
             onNodeWithContentDescription(favouriteActionLabel(true)).assertExists()
             onNodeWithTag(Tags.tab(Tab.FAVOURITES)).performClick()
             waitForIdle()
@@ -101,14 +99,14 @@ class JourneysTest {
             onNodeWithTag(Tags.kind(ItemKind.TRAINING)).performClick()
             onNodeWithTag(Tags.NEAR_FIELD).performTextInput("13001")
             onNode(hasText("Inscriptions ouvertes") and isChip).performScrollTo().performClick()
-            waitUntil(timeoutMillis = WAIT_MS) { app.model.page != null && app.model.pageQuery == app.model.query() }
+            waitFor(timeoutMillis = WAIT_MS) { app.model.page != null && app.model.pageQuery == app.model.query() }
             // The Région when the data near 13001 has it, else the first funder the facets offer (the chips
             // come from the facets: a funder nobody offers here has no chip).
             val counts = app.model.page!!.facets.funding.filter { it.count > 0 }
             val funder = counts.firstOrNull { it.funding == Funding.REGION } ?: counts.firstOrNull()
             if (funder != null) {
                 onNode(hasText(fundingLabel(funder.funding), substring = true) and isChip).performScrollTo().performClick()
-                waitUntil(timeoutMillis = WAIT_MS) { app.model.pageQuery?.filters?.funding == listOf(funder.funding) }
+                waitFor(timeoutMillis = WAIT_MS) { app.model.pageQuery?.filters?.funding == listOf(funder.funding) }
             } else {
                 println("journey 2: no funding facet near 13001 with registration open in data/")
             }
@@ -124,7 +122,7 @@ class JourneysTest {
                 // data/ has too few open registrations near 13001 to compare two: compare among all of them
                 println("journey 2: ${app.model.page!!.items.size} training(s) near 13001 with registration open in data/")
                 onNode(hasText("Inscriptions ouvertes") and isChip).performScrollTo().performClick()
-                waitUntil(timeoutMillis = WAIT_MS) { app.model.pageQuery == app.model.query() && app.model.page != null }
+                waitFor(timeoutMillis = WAIT_MS) { app.model.pageQuery == app.model.query() && app.model.page != null }
                 waitForIdle()
             }
             val items = app.model.page!!.items
@@ -133,14 +131,14 @@ class JourneysTest {
             // beside the list: the search field stays on screen, no back button needed
             val (a, b) = items[0] to items[1]
             onNodeWithTag(Tags.result(a.id)).performClick()
-            waitUntil(timeoutMillis = WAIT_MS) { onAllNodesWithTag(Tags.SHEET_TITLE).fetchSemanticsNodes().isNotEmpty() }
+            waitFor(timeoutMillis = WAIT_MS) { onAllNodesWithTag(Tags.SHEET_TITLE).fetchSemanticsNodes().isNotEmpty() }
             onNodeWithTag(Tags.SHEET_TITLE).assertIsDisplayed()
             onNodeWithTag(Tags.SEARCH_FIELD).assertIsDisplayed()
 
             // star both from the list
             for (it in listOf(a, b)) {
                 onNode(hasContentDescription(favouriteActionLabel(false)) and hasAnyAncestorTag(Tags.row(it.id))).performClick()
-                waitUntil(timeoutMillis = WAIT_MS) { app.model.isFavourite(it.id) }
+                waitFor(timeoutMillis = WAIT_MS) { app.model.isFavourite(it.id) }
             }
             onNodeWithTag(Tags.tab(Tab.FAVOURITES)).performClick()
             waitForIdle()
@@ -148,7 +146,7 @@ class JourneysTest {
             onNode(hasContentDescription("Comparer ${titles[a.id]}") and hasAnyAncestorTag(Tags.favourite(a.id))).performClick()
             onNode(hasContentDescription("Comparer ${titles[b.id]}") and hasAnyAncestorTag(Tags.favourite(b.id))).performClick()
             onNodeWithText("Comparer 2 formations").performClick()
-            waitUntil(timeoutMillis = WAIT_MS) { onAllNodesWithTag(Tags.COMPARE_TABLE).fetchSemanticsNodes().isNotEmpty() }
+            waitFor(timeoutMillis = WAIT_MS) { onAllNodesWithTag(Tags.COMPARE_TABLE).fetchSemanticsNodes().isNotEmpty() }
             // the table's criteria are the core's rows
             val expected = app.core.favourites().compare(listOf(a.id, b.id), Location.Typed("13001"))
             assertTrue(expected.rows.size >= 5)
@@ -160,12 +158,12 @@ class JourneysTest {
             onNodeWithTag(Tags.favourite(a.id)).assertIsDisplayed()
             onNode(hasText(titles[a.id]!!) and hasClickAction() and hasAnyAncestorTag(Tags.favourite(a.id))).performClick()
             val toContact = applicationStatusLabel(ApplicationStatus.TO_CONTACT)
-            waitUntil(timeoutMillis = WAIT_MS) { onAllNodes(hasText(toContact) and isChip).fetchSemanticsNodes().isNotEmpty() }
+            waitFor(timeoutMillis = WAIT_MS) { onAllNodes(hasText(toContact) and isChip).fetchSemanticsNodes().isNotEmpty() }
             onNode(hasText(toContact) and isChip).performScrollTo().performClick()
-            waitUntil(timeoutMillis = WAIT_MS) { app.model.favourites.first { it.itemId == a.id }.status == ApplicationStatus.TO_CONTACT }
+            waitFor(timeoutMillis = WAIT_MS) { app.model.favourites.first { it.itemId == a.id }.status == ApplicationStatus.TO_CONTACT }
             onNodeWithTag(Tags.NOTE_FIELD).performScrollTo().performTextInput("appeler lundi")
             onNodeWithText("Enregistrer la note").performScrollTo().performClick()
-            waitUntil(timeoutMillis = WAIT_MS) { app.model.favourites.first { it.itemId == a.id }.note == "appeler lundi" }
+            waitFor(timeoutMillis = WAIT_MS) { app.model.favourites.first { it.itemId == a.id }.note == "appeler lundi" }
             // the list beside shows both
             onNode(hasText("Note : appeler lundi")).assertIsDisplayed()
             onNode(hasText(toContact) and hasAnyAncestorTag(Tags.favourite(a.id))).assertIsDisplayed()
@@ -182,14 +180,14 @@ class JourneysTest {
             waitReady(app)
             onNodeWithTag(Tags.tab(Tab.SEARCH)).performClick()
             onNodeWithTag(Tags.SEARCH_FIELD).performTextInput("boulanger")
-            waitUntil(timeoutMillis = WAIT_MS) { app.model.pageText == "boulanger" }
+            waitFor(timeoutMillis = WAIT_MS) { app.model.pageText == "boulanger" }
             val first = app.model.page!!.items.first()
             onNode(hasContentDescription(favouriteActionLabel(false)) and hasAnyAncestorTag(Tags.row(first.id))).performClick()
-            waitUntil(timeoutMillis = WAIT_MS) { app.model.favourites.isNotEmpty() }
+            waitFor(timeoutMillis = WAIT_MS) { app.model.favourites.isNotEmpty() }
             onNodeWithTag(Tags.tab(Tab.SETTINGS)).performClick()
             onNodeWithText("Supprimer toutes mes données").performScrollTo().performClick()
             onNodeWithText("Supprimer").performClick()
-            waitUntil(timeoutMillis = WAIT_MS) { app.model.favourites.isEmpty() && app.model.notice != null }
+            waitFor(timeoutMillis = WAIT_MS) { app.model.favourites.isEmpty() && app.model.notice != null }
             assertTrue(app.core.favourites().list(fr.spro.orientation.FavouriteFilter()).isEmpty())
             onNodeWithTag(Tags.tab(Tab.FAVOURITES)).performClick()
             onNodeWithText("Tu n'as pas encore de favori", substring = true).assertIsDisplayed()
@@ -210,7 +208,7 @@ class JourneysTest {
                 e.message!!
             }
             runOnIdle { app.model.openItem("inconnu-404") }
-            waitUntil(timeoutMillis = WAIT_MS) { onAllNodesWithTag(Tags.SHEET_ERROR).fetchSemanticsNodes().isNotEmpty() }
+            waitFor(timeoutMillis = WAIT_MS) { onAllNodesWithTag(Tags.SHEET_ERROR).fetchSemanticsNodes().isNotEmpty() }
             onNodeWithText(expected).assertIsDisplayed()
             onNodeWithContentDescription("Retour").performClick()
 
@@ -224,13 +222,13 @@ class JourneysTest {
             onNodeWithTag(Tags.tab(Tab.SEARCH)).performClick()
             onNodeWithTag(Tags.kind(ItemKind.TRAINING)).performClick()
             onNodeWithTag(Tags.NEAR_FIELD).performTextInput("00000")
-            waitUntil(timeoutMillis = WAIT_MS) { app.model.searchError != null }
+            waitFor(timeoutMillis = WAIT_MS) { app.model.searchError != null }
             onNodeWithText(unknownPlace).assertIsDisplayed()
             // and the search still works once the place is fixed
             onNodeWithContentDescription("Effacer la recherche").assertDoesNotExist()
             runOnIdle { app.model.nearTyped("") }
             onNodeWithTag(Tags.SEARCH_FIELD).performTextInput("cuisto")
-            waitUntil(timeoutMillis = WAIT_MS) { app.model.pageText == "cuisto" && app.model.page != null }
+            waitFor(timeoutMillis = WAIT_MS) { app.model.pageText == "cuisto" && app.model.page != null }
             assertTrue(app.model.page!!.items.isNotEmpty())
             assertEquals(null, app.model.searchError)
         }

@@ -38,7 +38,7 @@ class KeystrokeBench {
             val t0 = System.nanoTime()
             TestApp().use { app ->
                 setContent { app.Content() }
-                waitUntil(timeoutMillis = WAIT_MS) { runCatching { app.model.startup is Startup.Ready }.getOrDefault(false) }
+                waitFor(timeoutMillis = WAIT_MS) { runCatching { app.model.startup is Startup.Ready }.getOrDefault(false) }
                 onNodeWithTag(Tags.tab(Tab.SEARCH)).performClick()
                 onNodeWithTag(Tags.SEARCH_FIELD).assertIsDisplayed()
                 val cold = (System.nanoTime() - t0) / 1e6
@@ -49,7 +49,7 @@ class KeystrokeBench {
                 val times = ArrayList<Double>()
                 // warm-up: one query, not counted
                 for (c in "boulanger") onNodeWithTag(Tags.SEARCH_FIELD).performTextInput(c.toString())
-                waitUntil(timeoutMillis = WAIT_MS) { app.model.pageText == "boulanger" }
+                waitFor(timeoutMillis = WAIT_MS) { app.model.pageText == "boulanger" }
                 for (q in qs) {
                     runOnIdle { app.model.onText("") }
                     waitForIdle()
@@ -59,7 +59,7 @@ class KeystrokeBench {
                         val start = System.nanoTime()
                         onNodeWithTag(Tags.SEARCH_FIELD).performTextInput(c.toString())
                         val want = prefix
-                        waitUntil(timeoutMillis = WAIT_MS) { app.model.pageText == want || (want.isBlank() && app.model.page == null) }
+                        waitFor(timeoutMillis = WAIT_MS) { app.model.pageText == want || (want.isBlank() && app.model.page == null) }
                         waitForIdle()
                         times += (System.nanoTime() - start) / 1e6
                     }

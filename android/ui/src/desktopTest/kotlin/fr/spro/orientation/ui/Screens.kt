@@ -39,7 +39,7 @@ class ScreenTour(private val test: ComposeUiTest, private val app: TestApp) {
     val aidId by lazy { first(ItemKind.AID, "permis") }
 
     private fun settle(until: () -> Boolean = { true }) {
-        test.waitUntil(timeoutMillis = WAIT_MS) { until() }
+        test.waitFor(timeoutMillis = WAIT_MS) { until() }
         test.waitForIdle()
     }
 

@@ -32,14 +32,19 @@ import androidx.compose.material3.TextButton
 import androidx.compose.material3.TopAppBar
 import androidx.compose.material3.VerticalDivider
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.saveable.rememberSaveableStateHolder
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.vector.ImageVector
+import androidx.compose.ui.platform.LocalDensity
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.liveRegion
 import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.text.rememberTextMeasurer
+import androidx.compose.ui.text.style.TextOverflow
+import androidx.compose.ui.unit.Dp
 import androidx.compose.ui.unit.dp
 
 private fun Tab.icon(): ImageVector = when (this) {
@@ -57,7 +62,7 @@ fun OrientationApp(model: AppModel, dark: Boolean = false, fontScale: Float? = n
         Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
             when (val s = model.startup) {
                 is Startup.Ready -> BoxWithConstraints(Modifier.fillMaxSize()) {
-                    if (maxWidth < 600.dp) PhoneLayout(model) else TabletLayout(model)
+                    if (maxWidth < 600.dp) PhoneLayout(model, maxWidth) else TabletLayout(model)
                 }
                 else -> StartupScreen(s)
             }
@@ -89,8 +94,9 @@ fun StartupScreen(s: Startup) {
 
 @OptIn(ExperimentalMaterial3Api::class)
 @Composable
-private fun PhoneLayout(model: AppModel) {
+private fun PhoneLayout(model: AppModel, width: Dp) {
     val detail = model.detail()
+    val labels = bottomBarLabels(width)
     Scaffold(
         topBar = {
             TopAppBar(
@@ -109,12 +115,20 @@ private fun PhoneLayout(model: AppModel) {
         bottomBar = {
             NavigationBar {
                 Tab.entries.forEach { t ->
+                    val selected = model.tab == t
+                    // When the five labels do not fit (large font scale), only the selected tab shows its
+                    // label, on a wider item; the others are icons whose label is read aloud.
+                    val showLabel = labels.all || selected
                     NavigationBarItem(
-                        selected = model.tab == t,
+                        selected = selected,
                         onClick = { model.select(t) },
-                        icon = { Icon(t.icon(), contentDescription = null) },
-                        label = { Text(t.label, maxLines = 1, softWrap = false, style = MaterialTheme.typography.labelSmall) },
-                        modifier = Modifier.testTag(Tags.tab(t)),
+                        icon = { Icon(t.icon(), contentDescription = if (showLabel) null else t.label) },
+                        label = if (showLabel) {
+                            { Text(t.label, maxLines = 1, overflow = TextOverflow.Ellipsis, style = MaterialTheme.typography.labelSmall) }
+                        } else {
+                            null
+                        },
+                        modifier = Modifier.weight(if (!labels.all && selected) labels.selectedWeight else 1f).testTag(Tags.tab(t)),
                     )
                 }
             }
@@ -127,6 +141,25 @@ private fun PhoneLayout(model: AppModel) {
             }
         }
     }
+}
+
+/** Whether every bottom-bar label fits its fifth of the width; if not, the weight that fits the selected one. */
+private class BarLabels(val all: Boolean, val selectedWeight: Float)
+
+@Composable
+private fun bottomBarLabels(width: Dp): BarLabels {
+    val measurer = rememberTextMeasurer()
+    val style = MaterialTheme.typography.labelSmall
+    val density = LocalDensity.current
+    val widest = with(density) { Tab.entries.maxOf { measurer.measure(it.label, style, maxLines = 1).size.width }.toDp() }
+    val n = Tab.entries.size
+    // Material's NavigationBar puts 8 dp between items and 4 dp on each side of a label (2 dp for rounding)
+    val items = width - 8.dp * (n - 1)
+    val needed = widest + 10.dp
+    if (needed <= items / n) return BarLabels(true, 1f)
+    // the selected item gets `needed`, the n - 1 others share the rest (icons only, never under 48 dp)
+    val rest = ((items - needed) / (n - 1)).coerceAtLeast(48.dp)
+    return BarLabels(false, (needed / rest).coerceAtLeast(1f))
 }
 
 @Composable
@@ -211,6 +244,7 @@ private fun TabRoot(model: AppModel, twoPane: Boolean) {
 
 @Composable
 private fun DetailPane(model: AppModel, detail: Detail, closable: Boolean = false) {
+    val states = rememberSaveableStateHolder()
     Column(Modifier.fillMaxSize()) {
         if (closable) {
             Row(verticalAlignment = Alignment.CenterVertically) {
@@ -220,9 +254,18 @@ private fun DetailPane(model: AppModel, detail: Detail, closable: Boolean = fals
                 Text(detailTitle(detail), style = MaterialTheme.typography.titleMedium, color = MaterialTheme.colorScheme.onSurface)
             }
         }
-        when (detail) {
-            is Detail.Item -> SheetScreen(model, detail.id)
-            is Detail.Compare -> CompareScreen(model, detail.ids)
+        // Each detail has its own state (scroll position, loaded sheet): a sheet opened from another one
+        // starts at its top, and going back finds the previous one where it was left.
+        states.SaveableStateProvider(detailKey(detail)) {
+            when (detail) {
+                is Detail.Item -> SheetScreen(model, detail.id)
+                is Detail.Compare -> CompareScreen(model, detail.ids)
+            }
         }
     }
+}
+
+private fun detailKey(d: Detail): String = when (d) {
+    is Detail.Item -> "item:${d.id}"
+    is Detail.Compare -> "compare:${d.ids.joinToString(",")}"
 }

@@ -396,8 +396,7 @@ class AppModel(
     fun deleteAllMyData() {
         scope.launch {
             notice = try {
-                chat.deleteEverything()
-                withContext(io) { core.deleteAllMyData() }
+                chat.deleteEverything { withContext(io) { core.deleteAllMyData() } }
                 platform.tokens.clear()
                 compareSelection = emptyList()
                 stacks.clear()

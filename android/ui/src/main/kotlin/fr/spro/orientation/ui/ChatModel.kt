@@ -138,14 +138,20 @@ class ChatModel(private val app: AppModel) {
     }
 
     /**
-     * "Delete all my data": closes the account on the server when it can be reached (else the local
-     * history only goes, with the rest of the user's data), then forgets the conversation.
+     * "Delete all my data", chat side. [deleteAll] is the core's deletion, which deletes the chat's part
+     * through the open chat (room left, account closed on the server, local copy and session wiped; nothing
+     * at all when the server cannot be reached, so the user can try again). Deleting the chat here first
+     * left the core a deleted chat, on which its own deletion failed (NoAccount) and the favourites stayed.
      */
-    internal suspend fun deleteEverything() {
+    internal suspend fun deleteEverything(deleteAll: suspend () -> Unit) {
         opening?.join()
-        val c = chat
-        if (c != null) {
-            try { c.deleteAllData() } catch (e: OrientationException) { /* offline: the local data still goes */ }
+        try {
+            deleteAll()
+        } catch (e: OrientationException.ChatNotOpen) {
+            // a conversation from an earlier run: open it (no network) so that the core can delete it
+            val service = app.chatService ?: throw e
+            chat = app.core.chat(app.platform.tokens, service)
+            deleteAll()
         }
         close()
         forget()
