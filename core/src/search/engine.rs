@@ -1244,7 +1244,14 @@ impl Engine {
                 });
             }
             if q.near.is_some() && !slots.is_empty() {
-                blend_distance(&mut scored);
+                // A place named among the words asks for what is there: results with no place (a
+                // job, a national programme) then rank as if a little beyond the nearest offer.
+                let unlocated_km = if understood.place_from_words {
+                    UNLOCATED_BEYOND_NEAREST_KM
+                } else {
+                    0.0
+                };
+                blend_distance(&mut scored, unlocated_km);
             }
             // An exact word never loses to a typo neighbour: what matched a word of the titles only
             // through a look-alike ("caviste" for "cariste") comes after everything else.
@@ -1399,12 +1406,17 @@ impl Engine {
     }
 }
 
+/// "infirmier marseille": how far beyond the nearest located result a job or a national programme
+/// ranks, in its band of text score, when the place was named among the words. A few km: the nearest
+/// offers come first, then the job, then the farther offers.
+const UNLOCATED_BEYOND_NEAREST_KM: f64 = 3.0;
+
 /// Near a place, among results whose words match comparably, nearest comes first: results are put in
 /// bands of text score (fifths of the best), and within a band they order by distance, then by text.
 /// A result matching every word so stays above a nearer one matching half of them, while "agence",
 /// "lycée", "mission locale" (the same words in every title) list nearest first. Results with no place
-/// (jobs, aids) rank in their band as the nearest does.
-fn blend_distance(scored: &mut [(f32, u32, Option<f64>)]) {
+/// (jobs, aids) rank in their band as a result `unlocated_km` beyond the nearest does.
+fn blend_distance(scored: &mut [(f32, u32, Option<f64>)], unlocated_km: f64) {
     const BANDS: f32 = 5.0;
     const SCALE_KM: f64 = 5.0;
     let best = scored.iter().map(|s| s.0).fold(0.0f32, f32::max);
@@ -1420,8 +1432,8 @@ fn blend_distance(scored: &mut [(f32, u32, Option<f64>)]) {
         let share = (s.0 / best).clamp(0.0, 1.0);
         // The best result's band is the top one (share 1.0 would start a band of its own).
         let band = (share * BANDS).floor().min(BANDS - 1.0);
-        let near =
-            s.2.map_or(1.0, |d| ((SCALE_KM + nearest) / (SCALE_KM + d)) as f32);
+        let d = s.2.unwrap_or(nearest + unlocated_km);
+        let near = ((SCALE_KM + nearest) / (SCALE_KM + d)) as f32;
         s.0 = band * 10.0 + near + share * 0.01;
     }
 }
