@@ -22,6 +22,8 @@ pub mod sync;
 pub mod territory;
 pub mod text;
 pub mod text_fr;
+#[cfg(any(feature = "chat", feature = "sync"))]
+mod tls;
 
 pub use error::{Error, Result};
 

@@ -329,6 +329,34 @@ fn plain_http_to_another_host_is_refused_before_any_connection() {
     assert!(err.to_string().contains("HTTPS obligatoire"), "{err}");
 }
 
+#[test]
+fn https_opens_with_a_tls_handshake_and_a_server_that_hangs_up_is_a_clear_error() {
+    // A loopback server that reads what the updater sends to an https:// address, then hangs up. A
+    // ClientHello means the TLS stack and its crypto provider (ring, core::tls) made their key shares.
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        let mut head = [0u8; 6];
+        stream.read_exact(&mut head).unwrap();
+        head
+    });
+    let app = app_dir("tls", true);
+    let err = runtime()
+        .block_on(updater(&format!("https://127.0.0.1:{port}/"), &app).check())
+        .unwrap_err();
+    let head = server.join().unwrap();
+    assert_eq!(head[0], 0x16, "a TLS handshake record, got {head:?}");
+    assert_eq!(head[1], 0x03, "TLS record version, got {head:?}");
+    assert_eq!(head[5], 0x01, "a ClientHello, got {head:?}");
+    assert!(matches!(err, Error::Sync(SyncError::Offline)), "{err}");
+    assert_eq!(installed(&app), Some(1));
+}
+
 /// Waits until the app's .part file holds at least `bytes`.
 fn wait_for_part(app: &std::path::Path, bytes: u64) {
     let end = std::time::Instant::now() + Duration::from_secs(60);

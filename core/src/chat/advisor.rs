@@ -65,6 +65,7 @@ fn err(e: &matrix_sdk::Error) -> Error {
 }
 
 async fn advisor_client(homeserver_url: &str, store_dir: &Path) -> Result<Client> {
+    crate::tls::install_crypto_provider();
     Client::builder()
         .homeserver_url(homeserver_url)
         .sqlite_store(store_dir, None)

@@ -262,6 +262,7 @@ impl Updater {
     /// Checks the address (refused before any connection when it is not HTTPS or loopback).
     pub fn new(config: UpdateConfig) -> Result<Updater> {
         let base = base_url(&config.base_url)?;
+        crate::tls::install_crypto_provider();
         let client = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .read_timeout(config.stall_timeout)

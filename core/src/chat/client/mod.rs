@@ -437,6 +437,7 @@ async fn build_client(config: &ChatConfig, passphrase: &str) -> Result<Client> {
         .timeout(config.request_timeout)
         .retry_limit(2)
         .max_retry_time(config.request_timeout);
+    crate::tls::install_crypto_provider();
     Client::builder()
         .homeserver_url(url)
         .sqlite_store(&config.store_dir, Some(passphrase))
