@@ -196,7 +196,7 @@ pub fn import(ctx: &mut Ctx) -> Result<()> {
         }
     }
     for list in points_of.values_mut() {
-        list.sort_by(|a, b| b.1.cmp(&a.1));
+        list.sort_by_key(|e| std::cmp::Reverse(e.1));
     }
 
     let communes = commune_grid(ctx)?;
