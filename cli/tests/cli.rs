@@ -653,6 +653,24 @@ fn infirmier_marseille_ranks_nearby_ifsi_offers_in_the_top_five() {
     }
 }
 
+/// A lycée option at its commune's centre: "… · Lycée X · à Marseille", the town said once.
+#[test]
+fn a_result_at_its_commune_centre_names_the_town_once() {
+    let p = page(&["", "--near", "13001", "--kind", "training", "--limit", "40"]);
+    let at_town: Vec<serde_json::Value> = hits(&p)
+        .into_iter()
+        .filter(|h| h["location"].as_str().is_some_and(|l| l.starts_with("à ")))
+        .collect();
+    assert!(!at_town.is_empty(), "{p}");
+    for h in &at_town {
+        let location = h["location"].as_str().unwrap_or("");
+        let town = location.trim_start_matches("à ").split(',').next().unwrap_or("");
+        let subtitle = h["subtitle"].as_str().unwrap_or("");
+        assert!(subtitle.contains("Lycée") || subtitle.contains("lycée"), "{h}");
+        assert!(!subtitle.ends_with(town), "{h}");
+    }
+}
+
 /// Issue 10: a place among the words is where the search runs, and the page says so.
 #[test]
 fn a_place_in_the_words_is_understood_and_said() {

@@ -1366,7 +1366,22 @@ impl Engine {
     }
 
     fn hit(&self, d: usize, score: f32, distance: Option<f64>, today: u32) -> Hit {
-        let subtitle = self.subtitles.get(d);
+        let location = self.location(d, distance);
+        let mut subtitle = self.subtitles.get(d);
+        // "BTS · Lycée X · Marseille" beside "à Marseille": the town is said once, by the location.
+        let name = self.place_names.get(d);
+        if !name.is_empty()
+            && location
+                .as_deref()
+                .is_some_and(|l| l.strip_prefix("à ").is_some_and(|l| l.starts_with(name)))
+        {
+            if let Some(rest) = subtitle
+                .strip_suffix(name)
+                .and_then(|r| r.strip_suffix(" · "))
+            {
+                subtitle = rest;
+            }
+        }
         let rome = self.romes.get(d);
         Hit {
             badges: self.badges(d, today),
@@ -1377,7 +1392,7 @@ impl Engine {
             rome: (!rome.is_empty()).then(|| rome.to_string()),
             score: (score as f64 * 1000.0).round() / 1000.0,
             distance_km: distance.map(|d| (d * 10.0).round() / 10.0),
-            location: self.location(d, distance),
+            location,
         }
     }
 
