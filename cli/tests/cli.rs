@@ -664,9 +664,16 @@ fn a_result_at_its_commune_centre_names_the_town_once() {
     assert!(!at_town.is_empty(), "{p}");
     for h in &at_town {
         let location = h["location"].as_str().unwrap_or("");
-        let town = location.trim_start_matches("à ").split(',').next().unwrap_or("");
+        let town = location
+            .trim_start_matches("à ")
+            .split(',')
+            .next()
+            .unwrap_or("");
         let subtitle = h["subtitle"].as_str().unwrap_or("");
-        assert!(subtitle.contains("Lycée") || subtitle.contains("lycée"), "{h}");
+        assert!(
+            subtitle.contains("Lycée") || subtitle.contains("lycée"),
+            "{h}"
+        );
         assert!(!subtitle.ends_with(town), "{h}");
     }
 }
