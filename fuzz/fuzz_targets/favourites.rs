@@ -3,14 +3,20 @@
 //! document again must add nothing.
 #![no_main]
 
+use orientation_core::db::crypt::UserKey;
 use orientation_core::favourites::{export, Store};
+use std::sync::OnceLock;
+
+/// One key for the whole run: a fresh one per input would only cost time (the key is not what is fuzzed).
+static KEY: OnceLock<UserKey> = OnceLock::new();
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let path = orientation_fuzz::cache_dir().join(format!("favourites-{}.db", std::process::id()));
     for suffix in ["", "-wal", "-shm", "-journal"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
-    let store = Store::open(&path).unwrap_or_else(|e| panic!("base utilisateur : {e}"));
+    let store = Store::open(&path, KEY.get_or_init(UserKey::generate))
+        .unwrap_or_else(|e| panic!("base utilisateur : {e}"));
     let parsed = export::parse(data);
     let imported = store.import_json(data);
     assert_eq!(

@@ -8,8 +8,8 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use orientation_core::search::filters::Filters;
-use orientation_core::territory::Point;
 use orientation_core::search::{Kind, Query};
+use orientation_core::territory::Point;
 
 #[derive(Arbitrary, Debug)]
 enum Near {
