@@ -2,12 +2,13 @@
 
 The bindings and the library come from `scripts/gen-bindings --test-hooks python` (scripts/test runs it),
 in target/bindings/python/ (or $ORIENTATION_PY_BINDINGS). The catalogue is built once per session from the
-repository's data/.
+repository's data/; the tests of the build itself build a reduced copy of it (`small_data`).
 """
 
 import asyncio
 import os
 import pathlib
+import subprocess
 import sys
 
 import pytest
@@ -39,6 +40,22 @@ def new_app(data_dir, source=None):
     return o.Orientation(
         o.OrientationConfig(data_dir=str(data_dir), catalogue_source=source, today=SAMPLES_DAY)
     )
+
+
+@pytest.fixture(scope="session")
+def small_data(tmp_path_factory):
+    """data/ cut to its first 400 rows per CSV (scripts/reduce-data.py): real rows, a catalogue built in
+    about a second instead of forty in a test build, for the tests of the build itself (progress, cancel,
+    one build at a time, state changes) that build several."""
+    dest = tmp_path_factory.mktemp("donnees-reduites")
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "reduce-data.py"), str(DATA), str(dest), "400"], check=True
+    )
+    return dest
+
+
+def small_app(data_dir, small_data):
+    return new_app(data_dir, o.CatalogueSource.OPEN_DATA(dir=str(small_data)))
 
 
 @pytest.fixture(scope="session")

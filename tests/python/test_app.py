@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from conftest import ROOT, new_app, o
+from conftest import ROOT, new_app, o, small_app
 
 
 def catalogue_file(app):
@@ -69,8 +69,8 @@ def test_before_a_build_there_is_no_catalogue(tmp_path):
         app.catalogue()
 
 
-def test_build_reports_progress_and_its_sources(tmp_path):
-    app = new_app(tmp_path)
+def test_build_reports_progress_and_its_sources(tmp_path, small_data):
+    app = small_app(tmp_path, small_data)
     progress = Progress()
     report = asyncio.run(app.build_catalogue(progress))
     assert [p.done for p in progress.seen] == list(range(progress.seen[-1].total + 1))
@@ -82,14 +82,14 @@ def test_build_reports_progress_and_its_sources(tmp_path):
     assert app.catalogue().search(o.SearchQuery(text="boulanger")).items
 
 
-def test_open_catalogue_builds_once_then_opens(tmp_path):
-    app = new_app(tmp_path)
+def test_open_catalogue_builds_once_then_opens(tmp_path, small_data):
+    app = small_app(tmp_path, small_data)
     progress = Progress()
     first = asyncio.run(app.open_catalogue(progress))
     assert progress.seen, "the first open builds"
     assert first.search(o.SearchQuery(text="infirmier")).items
     again = Progress()
-    asyncio.run(new_app(tmp_path).open_catalogue(again))
+    asyncio.run(small_app(tmp_path, small_data).open_catalogue(again))
     assert again.seen == [], "a built catalogue is opened, not rebuilt"
 
 
@@ -108,8 +108,8 @@ def test_a_catalogue_file_is_opened_where_it_is(built, tmp_path):
         missing.catalogue()
 
 
-def test_cancel_keeps_the_previous_catalogue(built, tmp_path):
-    app = new_app(tmp_path)
+def test_cancel_keeps_the_previous_catalogue(tmp_path, small_data):
+    app = small_app(tmp_path, small_data)
     asyncio.run(app.build_catalogue(None))
     before = app.catalogue().search(o.SearchQuery(text="boulanger"))
     progress = Progress(on_first=app.cancel_catalogue_build)
@@ -117,14 +117,14 @@ def test_cancel_keeps_the_previous_catalogue(built, tmp_path):
         asyncio.run(app.build_catalogue(progress))
     assert progress.seen[-1].done < progress.seen[-1].total
     assert app.catalogue_state() == o.CatalogueState.READY()
-    fresh = new_app(tmp_path).catalogue()
+    fresh = small_app(tmp_path, small_data).catalogue()
     assert fresh.search(o.SearchQuery(text="boulanger")) == before
     # The slot is free again: a new build runs to the end.
     asyncio.run(app.build_catalogue(None))
 
 
-def test_cancelling_the_task_cancels_the_build(tmp_path):
-    app = new_app(tmp_path)
+def test_cancelling_the_task_cancels_the_build(tmp_path, small_data):
+    app = small_app(tmp_path, small_data)
     started = threading.Event()
 
     async def main():
@@ -148,8 +148,8 @@ def test_cancelling_the_task_cancels_the_build(tmp_path):
         app.catalogue()
 
 
-def test_a_second_build_while_one_runs_is_refused(tmp_path):
-    app = new_app(tmp_path)
+def test_a_second_build_while_one_runs_is_refused(tmp_path, small_data):
+    app = small_app(tmp_path, small_data)
     release = threading.Event()
     reached = threading.Event()
 
@@ -171,8 +171,8 @@ def test_a_second_build_while_one_runs_is_refused(tmp_path):
     assert asyncio.run(main()).rows_kept > 0
 
 
-def test_watch_gives_the_state_then_changes_until_cancelled(tmp_path):
-    app = new_app(tmp_path)
+def test_watch_gives_the_state_then_changes_until_cancelled(tmp_path, small_data):
+    app = small_app(tmp_path, small_data)
     states = States()
     handle = app.watch_catalogue(states)
     states.wait_for(1)
@@ -193,12 +193,12 @@ def test_watch_gives_the_state_then_changes_until_cancelled(tmp_path):
     assert len(states.seen) == count
 
 
-def test_a_failing_listener_does_not_fail_the_build(tmp_path):
+def test_a_failing_listener_does_not_fail_the_build(tmp_path, small_data):
     class Broken(o.BuildProgressListener):
         def on_progress(self, progress):
             raise ValueError("bug de l'application")
 
-    report = asyncio.run(new_app(tmp_path).build_catalogue(Broken()))
+    report = asyncio.run(small_app(tmp_path, small_data).build_catalogue(Broken()))
     assert report.rows_kept > 0
 
 
