@@ -1,5 +1,7 @@
 //! The `orientation` binary as a person or a script uses it, on the real data.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -13,14 +15,14 @@ fn data() -> PathBuf {
 fn data_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
-        let out = orientation(&dir, &["catalogue", "build"], None);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        dir
+        common::built_data_dir(|dir| {
+            let out = orientation(dir, &["catalogue", "build"], None);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        })
     })
 }
 

@@ -1,5 +1,7 @@
 //! `orientation discover` driven as a script and as a person at a terminal, on the real data.
 
+mod common;
+
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -16,14 +18,14 @@ fn data() -> PathBuf {
 fn built() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
-        let out = orientation(&dir, &["catalogue", "build"], None);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        dir
+        common::built_data_dir(|dir| {
+            let out = orientation(dir, &["catalogue", "build"], None);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        })
     })
 }
 

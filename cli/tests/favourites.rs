@@ -1,6 +1,8 @@
 //! `orientation fav|saved|compare|delete-my-data` as a person or a script uses them, on the real data; and
 //! the crash test: a process adding favourites killed with SIGKILL, fifty times, loses nothing committed.
 
+mod common;
+
 use orientation_core::catalogue::Catalogue;
 use orientation_core::favourites::{ListFilter, Store};
 use std::collections::BTreeSet;
@@ -18,10 +20,11 @@ fn data() -> PathBuf {
 fn catalogue() -> &'static Path {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     PATH.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
-        let out = orientation(&dir, &["catalogue", "build"], None);
-        assert!(out.status.success(), "{}", stderr(&out));
-        dir.join("catalogue.db")
+        common::built_data_dir(|dir| {
+            let out = orientation(dir, &["catalogue", "build"], None);
+            assert!(out.status.success(), "{}", stderr(&out));
+        })
+        .join("catalogue.db")
     })
 }
 

@@ -75,7 +75,7 @@ fn truncated_latin1_and_unknown_code_rows_are_reported_and_skipped() {
 fn a_missing_source_file_fails_the_build_and_keeps_the_previous_catalogue() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
-    let (before, _) = build(&data_dir(), &db);
+    let before = data_catalogue(&db);
     let jobs = count(&before, "SELECT count(*) FROM job");
     drop(before);
     let src = dir.path().join("data");

@@ -173,7 +173,7 @@ fn every_source_is_counted_and_every_kind_is_there() {
 #[test]
 fn sheets_join_what_hangs_off_them() {
     let dir = tempfile::tempdir().unwrap();
-    let (cat, _) = build(&data_dir(), &dir.path().join("c.db"));
+    let cat = data_catalogue(&dir.path().join("c.db"));
     // A training joins its actions, sessions, places and jobs: the plaquiste offer (AFPA Veigné) has two
     // actions with one session each, a training site in Veigné and the ROME code F1604 (plaquiste).
     let Sheet::Training(t) = cat.show("lheo:07_10").unwrap() else {

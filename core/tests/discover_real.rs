@@ -25,7 +25,7 @@ fn shared() -> &'static Shared {
     S.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap().keep();
         let path = dir.join("catalogue.db");
-        let (cat, _) = common::build(&common::data_dir(), &path);
+        let cat = common::data_catalogue(&path);
         let quiz = Arc::new(Quiz::load(&cat).unwrap());
         Shared { path, quiz }
     })

@@ -14,7 +14,7 @@ fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap().keep();
-        let (cat, _) = build(&data_dir(), &dir.join("c.db"));
+        let cat = data_catalogue(&dir.join("c.db"));
         cat.engine().unwrap()
     })
 }

@@ -8,6 +8,7 @@ repository's data/; the tests of the build itself build a reduced copy of it (`s
 import asyncio
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 
@@ -60,9 +61,16 @@ def small_app(data_dir, small_data):
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """An app whose catalogue is built, shared by the tests that only read it."""
-    app = new_app(tmp_path_factory.mktemp("built"))
-    asyncio.run(app.build_catalogue(None))
+    """An app whose catalogue is built, shared by the tests that only read it: a copy of the one
+    scripts/test built once for the whole run (ORIENTATION_TEST_CATALOGUE, same data/ and same code), else
+    built here."""
+    data_dir = tmp_path_factory.mktemp("built")
+    shared = os.environ.get("ORIENTATION_TEST_CATALOGUE")
+    if shared:
+        shutil.copyfile(shared, data_dir / "catalogue.db")
+    app = new_app(data_dir)
+    if not shared:
+        asyncio.run(app.build_catalogue(None))
     return app
 
 

@@ -28,13 +28,21 @@ fn build(source: &Path, db: &Path) -> Catalogue {
     Catalogue::open(db).unwrap()
 }
 
-/// One catalogue of the real data, built once for the tests that only read it.
+/// One catalogue of the real data for the tests that only read it: the one scripts/test built for the
+/// whole run (`ORIENTATION_TEST_CATALOGUE`, as in core/tests/common), else built once here.
 fn pristine() -> Catalogue {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     let path = PATH.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap().keep();
         let path = dir.join("catalogue.db");
-        build(&data_dir(), &path);
+        match std::env::var_os("ORIENTATION_TEST_CATALOGUE") {
+            Some(built) => {
+                std::fs::copy(built, &path).unwrap();
+            }
+            None => {
+                build(&data_dir(), &path);
+            }
+        }
         path
     });
     Catalogue::open(path).unwrap()

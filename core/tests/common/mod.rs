@@ -21,6 +21,19 @@ pub fn build(source: &Path, db: &Path) -> (Catalogue, Report) {
     (Catalogue::open(db).expect("open built catalogue"), report)
 }
 
+/// The catalogue of data/ as a test that only reads it needs, at `db`: a copy of the one scripts/test built
+/// once for the whole run (`ORIENTATION_TEST_CATALOGUE`, from the same data/ and the same code), else built
+/// here. A build from data/ costs about forty seconds in a test build, and a dozen test binaries read one.
+pub fn data_catalogue(db: &Path) -> Catalogue {
+    match std::env::var_os("ORIENTATION_TEST_CATALOGUE") {
+        Some(built) => {
+            std::fs::copy(built, db).expect("copy of ORIENTATION_TEST_CATALOGUE");
+            Catalogue::open(db).expect("open ORIENTATION_TEST_CATALOGUE")
+        }
+        None => build(&data_dir(), db).0,
+    }
+}
+
 /// Copies the data tree to `dest`, so a test can damage files without touching data/.
 pub fn copy_data(dest: &Path) {
     fn copy(from: &Path, to: &Path) {

@@ -46,6 +46,8 @@ class OrientationTest {
 
     @BeforeAll
     fun buildOnce() = runBlocking {
+        // scripts/test builds one catalogue of data/ for the whole run (same data/, same code): opened, not rebuilt.
+        System.getenv("ORIENTATION_TEST_CATALOGUE")?.let { File(it).copyTo(shared.resolve("catalogue.db").toFile()) }
         app = Orientation(config(shared))
         catalogue = app.openCatalogue { }
     }

@@ -42,6 +42,10 @@ object TestCore {
 
     val catalogueFile: File by lazy {
         File(shared, "catalogue.db").takeIf { kept != null && it.isFile }?.let { return@lazy it }
+        // scripts/test builds one catalogue of data/ for the whole run (same data/, same code).
+        System.getenv("ORIENTATION_TEST_CATALOGUE")?.let { built ->
+            return@lazy File(built).copyTo(File(shared, "catalogue.db"), overwrite = true)
+        }
         val started = System.nanoTime()
         Orientation(OrientationConfig(dataDir = shared.path, catalogueSource = CatalogueSource.OpenData(data))).use { app ->
             runBlocking { app.openCatalogue { }.close() }
