@@ -14,16 +14,7 @@ fn data() -> PathBuf {
 /// One catalogue built for all tests of this file (the first call builds it through the CLI itself).
 fn data_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        common::built_data_dir(|dir| {
-            let out = orientation(dir, &["catalogue", "build"], None);
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        })
-    })
+    DIR.get_or_init(common::built_data_dir)
 }
 
 fn orientation(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {

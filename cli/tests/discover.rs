@@ -17,16 +17,7 @@ fn data() -> PathBuf {
 /// that profiles do not mix.
 fn built() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        common::built_data_dir(|dir| {
-            let out = orientation(dir, &["catalogue", "build"], None);
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        })
-    })
+    DIR.get_or_init(common::built_data_dir)
 }
 
 fn fresh_dir() -> PathBuf {

@@ -19,13 +19,7 @@ fn data() -> PathBuf {
 /// One catalogue built (through the CLI) for every test of this file.
 fn catalogue() -> &'static Path {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
-    PATH.get_or_init(|| {
-        common::built_data_dir(|dir| {
-            let out = orientation(dir, &["catalogue", "build"], None);
-            assert!(out.status.success(), "{}", stderr(&out));
-        })
-        .join("catalogue.db")
-    })
+    PATH.get_or_init(|| common::built_data_dir().join("catalogue.db"))
 }
 
 /// A data directory of its own (its own user.db) sharing the built catalogue.
