@@ -12,7 +12,7 @@ use crate::error::{OrientationError, Result};
 use crate::runtime::{self, TaskHandle};
 use orientation_core::chat::{
     self as core_chat, Card as CoreCard, CardKind as CoreCardKind, Chat as CoreChat, ChatConfig,
-    ContactChannels, SendState, ServiceHours, SessionStore, StoredSession,
+    ChatError, ContactChannels, SendState, ServiceHours, SessionStore, StoredSession,
 };
 use std::future::Future;
 use std::path::PathBuf;
@@ -40,7 +40,7 @@ pub use crate::secrets::SecureTokenStore;
 struct ForeignSessions(Arc<dyn SecureTokenStore>);
 
 fn unreadable() -> orientation_core::Error {
-    orientation_core::Error::Invalid("session de discussion illisible".into())
+    ChatError::LocalStore("session illisible").into()
 }
 
 impl SessionStore for ForeignSessions {
@@ -55,13 +55,13 @@ impl SessionStore for ForeignSessions {
     fn save(&self, session: &StoredSession) -> orientation_core::Result<()> {
         let json = serde_json::to_string(session).map_err(|_| unreadable())?;
         self.0.save(json).map_err(|_| {
-            orientation_core::Error::Invalid("session de discussion non enregistrée".into())
+            orientation_core::Error::from(ChatError::LocalStore("session non enregistrée"))
         })
     }
 
     fn clear(&self) -> orientation_core::Result<()> {
         self.0.clear().map_err(|_| {
-            orientation_core::Error::Invalid("session de discussion non effacée".into())
+            orientation_core::Error::from(ChatError::LocalStore("session non effacée"))
         })
     }
 }

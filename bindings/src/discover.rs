@@ -376,13 +376,6 @@ fn progress(s: &core::Session, p: &core::Progress) -> DiscoverProgress {
     }
 }
 
-fn unknown_question(e: orientation_core::Error) -> OrientationError {
-    match e {
-        orientation_core::Error::Invalid(_) => OrientationError::InvalidInput,
-        other => other.into(),
-    }
-}
-
 #[uniffi::export]
 impl Orientation {
     /// The "Découvrir" quiz, resumed from the saved profile when there is one (`restart` forgets it first).
@@ -437,8 +430,7 @@ impl DiscoverSession {
         answer: DiscoverAnswer,
     ) -> Result<Option<DiscoverQuestion>> {
         let mut s = lock(&self.session);
-        s.answer(&question_id, answer.into())
-            .map_err(unknown_question)?;
+        s.answer(&question_id, answer.into())?;
         self.save(&s)?;
         Ok(s.next_question().map(|q| self.view(&s, q)))
     }

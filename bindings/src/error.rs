@@ -137,10 +137,23 @@ impl From<CoreError> for OrientationError {
             CoreError::Chat(e) => chat_error(e),
             #[cfg(feature = "sync")]
             CoreError::Sync(e) => sync_error(e),
-            CoreError::Invalid(_) => {
-                // From the bindings the core only says Invalid about damaged data (an engine index that
-                // does not load, an unexpected schema): our own query checks never reach it.
-                tracing::warn!("donnée invalide dans le catalogue");
+            // The reason may echo what the user typed: the public message says what is accepted.
+            CoreError::Refused(_) => OrientationError::InvalidInput,
+            CoreError::BadExport(_) => OrientationError::InvalidExport,
+            CoreError::Corrupt(_) => {
+                tracing::warn!("données endommagées");
+                OrientationError::Internal
+            }
+            CoreError::BadSource { file, .. } => {
+                tracing::warn!(%file, "fichier source illisible");
+                OrientationError::Internal
+            }
+            CoreError::Encode(e) => {
+                tracing::warn!(error = %e, "mise en JSON impossible");
+                OrientationError::Internal
+            }
+            CoreError::Internal(what) => {
+                tracing::warn!(what, "erreur interne");
                 OrientationError::Internal
             }
         }
@@ -151,7 +164,7 @@ impl From<CoreError> for OrientationError {
 fn chat_error(e: orientation_core::chat::ChatError) -> OrientationError {
     use orientation_core::chat::ChatError as C;
     match e {
-        C::Offline => OrientationError::ChatOffline,
+        C::Offline | C::TimedOut(_) => OrientationError::ChatOffline,
         // The code is the server's (M_FORBIDDEN…), never user text.
         C::Refused(code) => {
             tracing::warn!(%code, "refus du serveur de discussion");
@@ -250,7 +263,29 @@ mod tests {
                 CoreError::Sql(rusqlite::Error::InvalidQuery),
                 OrientationError::Storage,
             ),
-            (CoreError::Invalid("x".into()), OrientationError::Internal),
+            (
+                CoreError::Refused(orientation_core::Refusal::NoteTooLong { max: 10_000 }),
+                OrientationError::InvalidInput,
+            ),
+            (
+                CoreError::BadExport("le document est tronqué".into()),
+                OrientationError::InvalidExport,
+            ),
+            (
+                CoreError::Corrupt("index de recherche endommagé".into()),
+                OrientationError::Internal,
+            ),
+            (
+                CoreError::BadSource {
+                    file: "rome/x.csv".into(),
+                    why: "UTF-8 invalide".into(),
+                },
+                OrientationError::Internal,
+            ),
+            (
+                CoreError::Internal("installation interrompue"),
+                OrientationError::Internal,
+            ),
         ];
         for (core, public) in cases {
             assert_eq!(OrientationError::from(core), public);

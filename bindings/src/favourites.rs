@@ -306,15 +306,6 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// The core says `Invalid` for input it refuses (a note too long, a status on a job, a name taken):
-/// here that is the user's input, not damaged data.
-fn refused(e: orientation_core::Error) -> OrientationError {
-    match e {
-        orientation_core::Error::Invalid(_) => OrientationError::InvalidInput,
-        other => other.into(),
-    }
-}
-
 /// The favourites of the user, their saved searches, and the comparison of trainings. Every method may
 /// be called from any thread (many readers, one writer at a time; a writer waits rather than failing);
 /// they touch the disk: call them off the main thread.
@@ -392,8 +383,7 @@ impl Favourites {
         };
         let (fav, _) = self
             .store
-            .add_with(&cat.db(), &id, kind.map(Into::into), &core_details)
-            .map_err(refused)?;
+            .add_with(&cat.db(), &id, kind.map(Into::into), &core_details)?;
         self.favourite(fav)
     }
 
@@ -409,10 +399,7 @@ impl Favourites {
         id: String,
         note: Option<String>,
     ) -> Result<Favourite> {
-        let fav = self
-            .store
-            .set_note(&item(kind, &id), note.as_deref())
-            .map_err(refused)?;
+        let fav = self.store.set_note(&item(kind, &id), note.as_deref())?;
         self.favourite(fav)
     }
 
@@ -425,8 +412,7 @@ impl Favourites {
     ) -> Result<Favourite> {
         let fav = self
             .store
-            .set_status(&item(kind, &id), status.map(Into::into))
-            .map_err(refused)?;
+            .set_status(&item(kind, &id), status.map(Into::into))?;
         self.favourite(fav)
     }
 
@@ -437,10 +423,7 @@ impl Favourites {
         tags: Vec<String>,
     ) -> Result<Favourite> {
         let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
-        let fav = self
-            .store
-            .add_tags(&item(kind, &id), &tags)
-            .map_err(refused)?;
+        let fav = self.store.add_tags(&item(kind, &id), &tags)?;
         self.favourite(fav)
     }
 
@@ -451,10 +434,7 @@ impl Favourites {
         tags: Vec<String>,
     ) -> Result<Favourite> {
         let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
-        let fav = self
-            .store
-            .remove_tags(&item(kind, &id), &tags)
-            .map_err(refused)?;
+        let fav = self.store.remove_tags(&item(kind, &id), &tags)?;
         self.favourite(fav)
     }
 
@@ -462,7 +442,7 @@ impl Favourites {
     pub fn move_to(&self, kind: FavouriteKind, id: String, index: u32) -> Result<()> {
         self.store
             .move_to(&item(kind, &id), index as usize)
-            .map_err(refused)
+            .map_err(OrientationError::from)
     }
 
     /// In the user's order.
@@ -494,10 +474,7 @@ impl Favourites {
     /// The user has seen how the item changed: keep what the catalogue says now as the snapshot.
     pub fn acknowledge_change(&self, kind: FavouriteKind, id: String) -> Result<Favourite> {
         let cat = (self.catalogue)()?;
-        let fav = self
-            .store
-            .refresh_snapshot(&cat.db(), &item(kind, &id))
-            .map_err(refused)?;
+        let fav = self.store.refresh_snapshot(&cat.db(), &item(kind, &id))?;
         self.favourite(fav)
     }
 
@@ -508,8 +485,7 @@ impl Favourites {
         let q = query.to_core(|l| crate::search::locate(&cat.db(), l))?;
         let saved = self
             .store
-            .save_search(&cat.db(), cat.engine(), &name, &q, cat.today())
-            .map_err(refused)?;
+            .save_search(&cat.db(), cat.engine(), &name, &q, cat.today())?;
         Ok((&saved).into())
     }
 
@@ -549,7 +525,7 @@ impl Favourites {
         let db = cat.db();
         self.store
             .mark_seen(&db, cat.engine(), &saved, cat.today())
-            .map_err(refused)
+            .map_err(OrientationError::from)
     }
 
     /// Two to four trainings side by side, with distances from `from` when given. `InvalidInput` for
@@ -565,7 +541,7 @@ impl Favourites {
             Some(Location::Typed { text }) => Some(db.resolve_place(&text)?.point),
         };
         let ids: Vec<&str> = training_ids.iter().map(String::as_str).collect();
-        let comparison = core_compare::compare(&db, &ids, from, cat.today()).map_err(refused)?;
+        let comparison = core_compare::compare(&db, &ids, from, cat.today())?;
         Ok(comparison.into())
     }
 
@@ -596,10 +572,7 @@ impl Favourites {
             tracing::warn!(kind = %e.kind(), "lecture de l'export impossible");
             OrientationError::Storage
         })?;
-        let s = self.store.import_json(&bytes).map_err(|e| match e {
-            orientation_core::Error::Invalid(_) => OrientationError::InvalidExport,
-            other => other.into(),
-        })?;
+        let s = self.store.import_json(&bytes)?;
         Ok(ImportSummary {
             favourites_added: count(s.favourites_added),
             favourites_updated: count(s.favourites_updated),

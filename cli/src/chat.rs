@@ -288,9 +288,10 @@ async fn send(chat: &Chat, args: &ChatArgs, has_token: bool, body: SendBody) -> 
     match sent.map(|m| m.state) {
         Some(SendState::Sent) => println!("Envoyé."),
         Some(SendState::Failed) => {
-            return Err(Error::Invalid(
-                "le serveur a refusé le message (voir `orientation chat history`)".into(),
-            ))
+            return Err(ChatError::Refused(
+                "message refusé, voir `orientation chat history`".into(),
+            )
+            .into())
         }
         _ => println!(
             "Pas encore envoyé ({left} en attente) : le message partira à la prochaine connexion."
@@ -414,7 +415,7 @@ fn ms(d: Duration) -> f64 {
 /// the advisor answers and the app's listener gets it. One message at a time.
 async fn bench(chat: &Chat, cli: &Cli, n: usize) -> Result<()> {
     let env = dev_env().ok_or_else(|| {
-        Error::Invalid(
+        ChatError::NotConfigured(
             "banc d'essai : lancez d'abord scripts/dev-homeserver (env.json introuvable)".into(),
         )
     })?;
@@ -423,7 +424,7 @@ async fn bench(chat: &Chat, cli: &Cli, n: usize) -> Result<()> {
         env_str(&Some(env.clone()), "advisor_user"),
         env_str(&Some(env), "advisor_password"),
     ) else {
-        return Err(Error::Invalid("env.json incomplet".into()));
+        return Err(ChatError::NotConfigured("banc d'essai : env.json incomplet".into()).into());
     };
     let store = data_dir(cli)?.join("bench-advisor");
     let mut advisor = Advisor::login(&url, &user, &password, &store).await?;
@@ -452,7 +453,7 @@ async fn bench(chat: &Chat, cli: &Cli, n: usize) -> Result<()> {
             _ => None,
         })
         .await
-        .ok_or_else(|| Error::Invalid("le conseiller n'a rien reçu".into()))?;
+        .ok_or_else(|| ChatError::TimedOut("le conseiller n'a rien reçu".into()))?;
     advisor.send(&room, "bench: bonjour").await?;
     while rx
         .recv()
@@ -478,7 +479,7 @@ async fn bench(chat: &Chat, cli: &Cli, n: usize) -> Result<()> {
                 _ => None,
             })
             .await
-            .ok_or_else(|| Error::Invalid(format!("message {i} jamais reçu")))?;
+            .ok_or_else(|| ChatError::TimedOut(format!("message {i} jamais reçu")))?;
         up.push(t1 - t0);
         let answer = format!("réponse {i}");
         let t0 = Instant::now();
@@ -488,7 +489,7 @@ async fn bench(chat: &Chat, cli: &Cli, n: usize) -> Result<()> {
                 .await
                 .ok()
                 .flatten()
-                .ok_or_else(|| Error::Invalid(format!("réponse {i} jamais reçue")))?;
+                .ok_or_else(|| ChatError::TimedOut(format!("réponse {i} jamais reçue")))?;
             if b == answer {
                 down.push(at - t0);
                 break;
@@ -540,7 +541,7 @@ pub fn run(cli: &Cli, args: &ChatArgs) -> Result<()> {
                 let mut out = std::io::stdout().lock();
                 if *json {
                     let text = serde_json::to_string_pretty(&s)
-                        .map_err(|e| Error::Invalid(e.to_string()))?;
+                        .map_err(Error::Encode)?;
                     return writeln!(out, "{text}").map_err(out_err);
                 }
                 let w = |out: &mut std::io::StdoutLock, k: &str, v: &str| {
@@ -604,7 +605,7 @@ pub fn run(cli: &Cli, args: &ChatArgs) -> Result<()> {
             }
             ChatAction::Share { .. } => match card {
                 Some(c) => send(&chat, args, has_token, SendBody::Card(c)).await,
-                None => Err(Error::Invalid("fiche absente".into())),
+                None => Err(Error::Usage("fiche à partager absente")),
             },
             ChatAction::History { limit, older, json } => {
                 // The page loaded goes above the `limit` newest messages, so it is what one sees first.
@@ -622,7 +623,7 @@ pub fn run(cli: &Cli, args: &ChatArgs) -> Result<()> {
                 let mut out = std::io::stdout().lock();
                 if *json {
                     let text = serde_json::to_string_pretty(&messages)
-                        .map_err(|e| Error::Invalid(e.to_string()))?;
+                        .map_err(Error::Encode)?;
                     return writeln!(out, "{text}").map_err(out_err);
                 }
                 if messages.is_empty() {

@@ -11,7 +11,7 @@ use orientation_core::discover::{
 };
 use orientation_core::error::InputError;
 use orientation_core::favourites::Store;
-use orientation_core::{Error, Result};
+use orientation_core::{Error, Refusal, Result};
 use serde_json::{json, Value};
 use std::io::{BufRead, Write};
 use std::sync::Arc;
@@ -61,12 +61,7 @@ fn out_err(e: std::io::Error) -> Error {
 }
 
 fn parse_answer(text: &str) -> Result<(String, Answer)> {
-    let bad = || {
-        Error::Invalid(format!(
-            "réponse invalide « {} » : QUESTION=VALEUR attendu, VALEUR parmi oui, plutot_oui, plutot_non, non, ne_sais_pas",
-            text.chars().take(60).collect::<String>()
-        ))
-    };
+    let bad = || Error::from(Refusal::Answer(text.chars().take(60).collect()));
     let (q, a) = text.split_once('=').ok_or_else(bad)?;
     let a = Answer::parse(a).ok_or_else(bad)?;
     Ok((q.trim().to_string(), a))
@@ -177,7 +172,7 @@ pub fn run(cli: &Cli, args: &DiscoverArgs) -> Result<()> {
         let next = session.next_question();
         let jobs = session.results(&filters);
         let text = serde_json::to_string_pretty(&json_of(&session, next.as_ref(), &jobs))
-            .map_err(|e| Error::Invalid(e.to_string()))?;
+            .map_err(Error::Encode)?;
         let mut out = std::io::stdout().lock();
         return writeln!(out, "{text}").map_err(out_err);
     }
@@ -192,8 +187,8 @@ fn trainings_of(
     args: &DiscoverArgs,
 ) -> Result<()> {
     let (Some(point), Some(place)) = (filters.near, args.near.as_deref()) else {
-        return Err(Error::Invalid(
-            "indiquez un lieu avec --near (code postal, commune ou « lat,lon »)".into(),
+        return Err(Error::Usage(
+            "indiquez un lieu avec --near (code postal, commune ou « lat,lon »)",
         ));
     };
     let job = quiz
@@ -216,7 +211,7 @@ fn trainings_of(
             "trainings": found,
             "elsewhere": elsewhere,
         });
-        let text = serde_json::to_string_pretty(&v).map_err(|e| Error::Invalid(e.to_string()))?;
+        let text = serde_json::to_string_pretty(&v).map_err(Error::Encode)?;
         return writeln!(out, "{text}").map_err(out_err);
     }
     let f = if args.vous {

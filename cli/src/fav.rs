@@ -12,7 +12,7 @@ use orientation_core::favourites::{
 };
 use orientation_core::{dates, text_fr};
 
-use orientation_core::{Error, Result};
+use orientation_core::{Error, Refusal, Result};
 use serde::Serialize;
 use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
@@ -184,8 +184,10 @@ fn kind_arg(kind: &Option<String>) -> Option<ItemKind> {
 
 fn status_arg(text: &str) -> Result<Status> {
     Status::parse(text).ok_or_else(|| {
-        let known: Vec<&str> = Status::ALL.iter().map(|s| s.label()).collect();
-        Error::Invalid(format!("statut inconnu « {text} » ({})", known.join(", ")))
+        Error::from(Refusal::UnknownStatus {
+            given: text.chars().take(40).collect(),
+            known: Status::ALL.iter().map(|s| s.label()).collect(),
+        })
     })
 }
 
@@ -208,22 +210,13 @@ fn target(store: &Store, t: &Target) -> Result<ItemRef> {
     }
     let found = store.find(&t.id)?;
     match found.as_slice() {
-        [] => Err(Error::Invalid(format!(
-            "« {} » n'est pas dans vos favoris",
-            t.id.trim()
-        ))),
+        [] => Err(Refusal::NotFavourite(t.id.trim().chars().take(80).collect()).into()),
         [one] => Ok(one.item()),
-        many => {
-            let kinds: Vec<String> = many
-                .iter()
-                .map(|f| format!("--kind {}", f.kind.as_str()))
-                .collect();
-            Err(Error::Invalid(format!(
-                "plusieurs favoris ont l'identifiant « {} » : précisez {}",
-                t.id.trim(),
-                kinds.join(" ou ")
-            )))
+        many => Err(Refusal::AmbiguousFavourite {
+            id: t.id.trim().chars().take(80).collect(),
+            kinds: many.iter().map(|f| f.kind.as_str()).collect(),
         }
+        .into()),
     }
 }
 
@@ -297,10 +290,7 @@ fn run_fav(cli: &Cli, action: &FavAction) -> Result<()> {
             let item = target(&store, t)?;
             let f = store.get(&item)?;
             if !store.remove(&item)? {
-                return Err(Error::Invalid(format!(
-                    "« {} » n'est pas dans vos favoris",
-                    item.id
-                )));
+                return Err(Refusal::NotFavourite(item.id.chars().take(80).collect()).into());
             }
             if let Some(f) = f {
                 writeln!(out, "Retiré des favoris : {}", describe(&f)).map_err(out_err)?;
@@ -393,8 +383,7 @@ fn run_fav(cli: &Cli, action: &FavAction) -> Result<()> {
                         availability,
                     })
                     .collect();
-                let text = serde_json::to_string_pretty(&rows)
-                    .map_err(|e| Error::Invalid(e.to_string()))?;
+                let text = serde_json::to_string_pretty(&rows).map_err(Error::Encode)?;
                 return writeln!(out, "{text}").map_err(out_err);
             }
             list_text(&mut out, &favs, &states).map_err(out_err)
@@ -494,11 +483,9 @@ fn list_text(
 }
 
 fn find_saved(store: &Store, name: &str) -> Result<SavedSearch> {
-    store.find_saved_search(name)?.ok_or_else(|| {
-        Error::Invalid(format!(
-            "aucune recherche enregistrée ne s'appelle « {name} »"
-        ))
-    })
+    store
+        .find_saved_search(name)?
+        .ok_or_else(|| Error::from(Refusal::NoSuchSearch(name.chars().take(80).collect())))
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -569,8 +556,8 @@ fn run_saved(cli: &Cli, action: &SavedAction) -> Result<()> {
     match action {
         SavedAction::Add { name, search } => {
             if search.jsonl {
-                return Err(Error::Invalid(
-                    "--jsonl ne s'applique pas à une recherche enregistrée".into(),
+                return Err(Error::Usage(
+                    "--jsonl ne s'applique pas à une recherche enregistrée",
                 ));
             }
             let text = search.query.as_deref().unwrap_or("");
@@ -588,8 +575,7 @@ fn run_saved(cli: &Cli, action: &SavedAction) -> Result<()> {
         SavedAction::List { json } => {
             let all = store(cli)?.saved_searches()?;
             if *json {
-                let text = serde_json::to_string_pretty(&all)
-                    .map_err(|e| Error::Invalid(e.to_string()))?;
+                let text = serde_json::to_string_pretty(&all).map_err(Error::Encode)?;
                 return writeln!(out, "{text}").map_err(out_err);
             }
             if all.is_empty() {
@@ -638,8 +624,7 @@ fn run_saved(cli: &Cli, action: &SavedAction) -> Result<()> {
                 all.push(store.check_saved_search(&cat, &engine, s, today)?);
             }
             if *json {
-                let text = serde_json::to_string_pretty(&all)
-                    .map_err(|e| Error::Invalid(e.to_string()))?;
+                let text = serde_json::to_string_pretty(&all).map_err(Error::Encode)?;
                 writeln!(out, "{text}").map_err(out_err)?;
             } else if all.is_empty() {
                 writeln!(out, "Aucune recherche enregistrée.").map_err(out_err)?;
@@ -748,7 +733,7 @@ fn run_compare(cli: &Cli, args: &CompareArgs) -> Result<()> {
     let c = compare::compare(&cat, &ids, from, today)?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        let text = serde_json::to_string_pretty(&c).map_err(|e| Error::Invalid(e.to_string()))?;
+        let text = serde_json::to_string_pretty(&c).map_err(Error::Encode)?;
         return writeln!(out, "{text}").map_err(out_err);
     }
     compare_text(&mut out, &c).map_err(out_err)
@@ -761,8 +746,8 @@ pub fn run(cli: &Cli, command: &UserCommand) -> Result<()> {
         UserCommand::Compare(args) => run_compare(cli, args),
         UserCommand::DeleteMyData { yes } => {
             if !yes {
-                return Err(Error::Invalid(
-                    "rien n'a été supprimé : ajoutez --yes pour confirmer la suppression de toutes vos données".into(),
+                return Err(Error::Usage(
+                    "rien n'a été supprimé : ajoutez --yes pour confirmer la suppression de toutes vos données",
                 ));
             }
             // The chat first: it needs the server, and if it fails nothing is deleted.

@@ -78,11 +78,11 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Invalid(format!("démarrage impossible : {e}")))
+        .map_err(|e| Error::io("<tokio>", e))
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<()> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Invalid(e.to_string()))?;
+    let text = serde_json::to_string_pretty(value).map_err(Error::Encode)?;
     writeln!(std::io::stdout(), "{text}").map_err(|e| Error::io("<sortie standard>", e))
 }
 

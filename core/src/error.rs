@@ -39,8 +39,26 @@ pub enum Error {
         name: String,
         candidates: Vec<crate::territory::PlaceChoice>,
     },
-    #[error("{0}")]
-    Invalid(String),
+    /// Personal input refused (a note too long, a status on a job, a name already taken): the reason
+    /// says what to give.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// A favourites document this version cannot read: refused whole, nothing was changed.
+    #[error("import refusé : {0} ; rien n'a été modifié")]
+    BadExport(String),
+    /// Data this application wrote reads back damaged (the search index, a stored search, a schema
+    /// version it never wrote): rebuilding or reinstalling mends it, the user's input cannot.
+    #[error("données endommagées : {0}")]
+    Corrupt(String),
+    /// An open-data or bundled source file that cannot be read as its format says.
+    #[error("fichier source illisible ({file}) : {why}")]
+    BadSource { file: String, why: String },
+    /// Our own values could not be written as JSON (a bug, never the user's doing).
+    #[error("mise en JSON impossible : {0}")]
+    Encode(serde_json::Error),
+    /// A worker of ours stopped before its answer, or a row just written is not there: a bug.
+    #[error("erreur interne : {0}")]
+    Internal(&'static str),
     /// A command or call that cannot do what was asked as it was asked (the message says what to do).
     #[error("{0}")]
     Usage(&'static str),
@@ -104,4 +122,64 @@ pub enum InputError {
     Hours,
     #[error("sorte inconnue « {0} » (job, training, place ou aid)")]
     Kind(String),
+}
+
+/// Personal input refused, one variant per rule, with the French message both faces show. In the FFI
+/// they are all `InvalidInput` (the message may echo what the user typed).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Refusal {
+    #[error("note trop longue (au plus {max} caractères)")]
+    NoteTooLong { max: usize },
+    #[error("étiquette vide")]
+    EmptyTag,
+    #[error("étiquette invalide (au plus {max} caractères, sans caractère de contrôle)")]
+    BadTag { max: usize },
+    #[error("trop d'étiquettes (au plus {max})")]
+    TooManyTags { max: usize },
+    #[error("identifiant de favori vide ou invalide")]
+    BadItemId,
+    #[error("une certification ne se met pas en favori : ajoutez une formation qui y prépare")]
+    CertificationFavourite,
+    #[error("« {0} » n'est pas dans vos favoris")]
+    NotFavourite(String),
+    #[error("plusieurs favoris ont l'identifiant « {id} » : précisez {}", .kinds.iter().map(|k| format!("--kind {k}")).collect::<Vec<_>>().join(" ou "))]
+    AmbiguousFavourite {
+        id: String,
+        kinds: Vec<&'static str>,
+    },
+    #[error("un statut ne s'applique qu'aux formations et à leurs sessions")]
+    StatusNotTraining,
+    #[error("statut inconnu « {given} » ({})", .known.join(", "))]
+    UnknownStatus {
+        given: String,
+        known: Vec<&'static str>,
+    },
+    #[error("instantané trop long")]
+    SnapshotTooLong,
+    #[error("comparer demande de {min} à {max} formations, pas {given}")]
+    CompareCount {
+        min: usize,
+        max: usize,
+        given: usize,
+    },
+    #[error("la formation « {0} » est donnée deux fois")]
+    CompareTwice(String),
+    #[error("« {0} » n'est pas une formation : seules les formations se comparent")]
+    CompareNotTraining(String),
+    #[error("nom de recherche vide ou trop long (au plus {max} caractères)")]
+    SearchName { max: usize },
+    #[error("une recherche s'appelle déjà « {0} »")]
+    SearchNameTaken(String),
+    #[error("aucune recherche enregistrée ne s'appelle « {0} »")]
+    NoSuchSearch(String),
+    #[error("la recherche « {0} » n'existe plus")]
+    SearchGone(String),
+    #[error("recherche enregistrée : {0}")]
+    SearchQuery(&'static str),
+    #[error("question inconnue « {0} »")]
+    UnknownQuestion(String),
+    #[error("réponse invalide « {0} » : QUESTION=VALEUR attendu, VALEUR parmi oui, plutot_oui, plutot_non, non, ne_sais_pas")]
+    Answer(String),
+    #[error("profil du quiz : {0}")]
+    QuizProfile(&'static str),
 }

@@ -25,7 +25,7 @@ pub mod text_fr;
 #[cfg(any(feature = "chat", feature = "sync"))]
 mod tls;
 
-pub use error::{Error, Result};
+pub use error::{Error, Refusal, Result};
 
 pub fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")

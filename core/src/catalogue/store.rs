@@ -23,7 +23,7 @@ impl Schema for CatalogueSchema {
                 .prepare("SELECT programme FROM training LIMIT 0")
                 .is_ok() => {}
             _ => {
-                return Err(Error::Invalid(format!(
+                return Err(Error::Corrupt(format!(
                     "catalogue version {from} inattendue"
                 )))
             }

@@ -103,6 +103,9 @@ pub enum ChatError {
     /// The face (CLI, shell) lacks what the chat needs; the text says what to give.
     #[error("{0}")]
     NotConfigured(String),
+    /// An awaited answer did not come in time (the CLI's chat bench).
+    #[error("délai dépassé : {0}")]
+    TimedOut(String),
     #[error("erreur interne de la discussion ({0})")]
     Internal(&'static str),
 }

@@ -1,6 +1,7 @@
 //! Where the chat account's secrets live. The shells implement [`SessionStore`] over the Android
 //! Keystore or the iOS Keychain; [`FileSessionStore`] is for the CLI and the tests.
 
+use crate::chat::ChatError;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -62,12 +63,11 @@ impl SessionStore for FileSessionStore {
         };
         serde_json::from_slice(&bytes)
             .map(Some)
-            .map_err(|_| Error::Invalid("session de discussion illisible".into()))
+            .map_err(|_| Error::Chat(ChatError::LocalStore("session illisible")))
     }
 
     fn save(&self, session: &StoredSession) -> Result<()> {
-        let json = serde_json::to_vec_pretty(session)
-            .map_err(|_| Error::Invalid("session de discussion non sérialisable".into()))?;
+        let json = serde_json::to_vec_pretty(session).map_err(Error::Encode)?;
         crate::secret_file::replace(&self.path, &json)
     }
 

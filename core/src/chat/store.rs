@@ -153,7 +153,7 @@ pub fn enqueue(
         params![next_pos(conn)?, txn_id, sender, body, card, now_ms],
     )?;
     let id = conn.last_insert_rowid();
-    get(conn, id)?.ok_or_else(|| crate::Error::Invalid("message introuvable".into()))
+    get(conn, id)?.ok_or_else(|| crate::Error::Internal("message introuvable après écriture"))
 }
 
 /// An outbox entry ready to go.

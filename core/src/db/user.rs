@@ -22,8 +22,8 @@ impl Schema for UserSchema {
             3 => conn.execute_batch(include_str!("../discover/user_v4.sql"))?,
             4 => conn.execute_batch(SEAL_V5)?,
             _ => {
-                return Err(Error::Invalid(format!(
-                    "pas de migration depuis la version {from}"
+                return Err(Error::Corrupt(format!(
+                    "base personnelle en version {from} inconnue : pas de migration"
                 )))
             }
         }

@@ -4,7 +4,7 @@
 
 use super::questions::{Answer, Formality};
 use super::session::{Profile, ProfileAnswer};
-use crate::error::{Error, Result};
+use crate::error::{Refusal, Result};
 use crate::favourites::Store;
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -15,17 +15,17 @@ const MAX_QUESTION_ID: usize = 80;
 /// Checks a profile from outside (an import): sizes, ids, no question twice.
 pub fn check(p: &Profile) -> Result<()> {
     if p.answers.len() > MAX_ANSWERS {
-        return Err(Error::Invalid("profil du quiz : trop de réponses".into()));
+        return Err(Refusal::QuizProfile("trop de réponses").into());
     }
     let mut seen = std::collections::HashSet::new();
     for a in &p.answers {
         let id = a.question.as_str();
         if id.is_empty() || id.chars().count() > MAX_QUESTION_ID || id.chars().any(char::is_control)
         {
-            return Err(Error::Invalid("profil du quiz : question invalide".into()));
+            return Err(Refusal::QuizProfile("question invalide").into());
         }
         if !seen.insert(id) {
-            return Err(Error::Invalid("profil du quiz : question en double".into()));
+            return Err(Refusal::QuizProfile("question en double").into());
         }
     }
     Ok(())

@@ -164,8 +164,9 @@ fn list(cell: &str) -> Vec<String> {
 /// Reads a questions file. Every line must be well formed: a broken question file is a bug of ours, so it
 /// is refused whole, with the line, rather than half-read.
 pub fn parse(text: &str) -> Result<Vec<Question>> {
-    let bad = |line: usize, why: String| {
-        Error::Invalid(format!("questions du quiz, ligne {line} : {why}"))
+    let bad = |line: usize, why: String| Error::BadSource {
+        file: "questions du quiz".into(),
+        why: format!("ligne {line} : {why}"),
     };
     let mut out: Vec<Question> = Vec::new();
     let mut header = false;
@@ -245,7 +246,10 @@ pub fn parse(text: &str) -> Result<Vec<Question>> {
         out.push(q);
     }
     if out.is_empty() {
-        return Err(Error::Invalid("questions du quiz : aucune question".into()));
+        return Err(Error::BadSource {
+            file: "questions du quiz".into(),
+            why: "aucune question".into(),
+        });
     }
     Ok(out)
 }

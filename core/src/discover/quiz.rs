@@ -5,7 +5,7 @@
 
 use super::questions::{self, Answer, Question};
 use crate::catalogue::Catalogue;
-use crate::error::{Error, Result};
+use crate::error::{Error, InputError, Result};
 use crate::territory::{self, Point};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -184,16 +184,22 @@ impl Quiz {
                 .iter()
                 .find(|c| !interest_labels.contains_key(*c))
             {
-                return Err(Error::Invalid(format!(
-                    "question « {} » : centre d'intérêt « {c} » absent du ROME",
-                    q.id
-                )));
+                return Err(Error::BadSource {
+                    file: "questions du quiz".into(),
+                    why: format!(
+                        "question « {} » : centre d'intérêt « {c} » absent du ROME",
+                        q.id
+                    ),
+                });
             }
             if let Some(c) = q.contexts.iter().find(|c| !context_labels.contains_key(*c)) {
-                return Err(Error::Invalid(format!(
-                    "question « {} » : contexte de travail « {c} » absent du ROME",
-                    q.id
-                )));
+                return Err(Error::BadSource {
+                    file: "questions du quiz".into(),
+                    why: format!(
+                        "question « {} » : contexte de travail « {c} » absent du ROME",
+                        q.id
+                    ),
+                });
             }
         }
         let mut jobs = load_jobs(conn)?;
@@ -363,9 +369,10 @@ impl Quiz {
             return Err(Error::UnknownId(rome.chars().take(20).collect()));
         };
         if !(radius_km.is_finite() && radius_km > 0.0) {
-            return Err(Error::Invalid(
-                "le rayon doit être un nombre de km positif".into(),
-            ));
+            return Err(InputError::Radius {
+                max: crate::search::MAX_RADIUS_KM,
+            }
+            .into());
         }
         let mut out: Vec<NearTraining> = self
             .spots_by_rome

@@ -13,7 +13,7 @@
 
 use super::questions::{Answer, Formality};
 use super::quiz::{HiringLevel, HiringSignal, Quiz, TagKind, UsualLevel};
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::territory::Point;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -222,9 +222,8 @@ impl Session {
     /// Answers a question, or changes an earlier answer (it keeps its place in the order).
     pub fn answer(&mut self, question: &str, a: Answer) -> Result<()> {
         let q = self.quiz.question_index(question).ok_or_else(|| {
-            Error::Invalid(format!(
-                "question inconnue « {} »",
-                question.chars().take(40).collect::<String>()
+            Error::from(Refusal::UnknownQuestion(
+                question.chars().take(40).collect(),
             ))
         })?;
         self.set(q, a);

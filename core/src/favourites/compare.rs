@@ -6,7 +6,7 @@ use crate::catalogue::sheet::{Sheet, TrainingSheet};
 use crate::catalogue::Catalogue;
 use crate::codes::{self, TeachingMode};
 use crate::dates::iso_number as date_number;
-use crate::error::{Error, Result};
+use crate::error::{Refusal, Result};
 use crate::territory::{distance_km, Point};
 use crate::text_fr::{self, date as date_fr, period, range};
 use serde::Serialize;
@@ -220,26 +220,24 @@ pub fn compare(
     today: u32,
 ) -> Result<Comparison> {
     if !(MIN..=MAX).contains(&ids.len()) {
-        return Err(Error::Invalid(format!(
-            "comparer demande de {MIN} à {MAX} formations, pas {}",
-            ids.len()
-        )));
+        return Err(Refusal::CompareCount {
+            min: MIN,
+            max: MAX,
+            given: ids.len(),
+        }
+        .into());
     }
     let mut trainings = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         if ids[..i].iter().any(|x| x.trim() == id.trim()) {
-            return Err(Error::Invalid(format!(
-                "la formation « {} » est donnée deux fois",
-                id.trim()
-            )));
+            return Err(Refusal::CompareTwice(id.trim().chars().take(80).collect()).into());
         }
         match cat.show_on(id, today)? {
             Sheet::Training(t) => trainings.push(column(cat, *t, from, today)?),
             _ => {
-                return Err(Error::Invalid(format!(
-                    "« {} » n'est pas une formation : seules les formations se comparent",
-                    id.trim().chars().take(80).collect::<String>()
-                )))
+                return Err(
+                    Refusal::CompareNotTraining(id.trim().chars().take(80).collect()).into(),
+                )
             }
         }
     }

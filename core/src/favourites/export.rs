@@ -8,7 +8,7 @@ use super::{
     check_item_id, clean_note, clean_tag, ItemKind, ItemRef, ListFilter, Snapshot, Status, Store,
     MAX_TAGS,
 };
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::search::{Kind, Query};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -79,7 +79,7 @@ pub struct ImportSummary {
 }
 
 fn invalid(what: impl std::fmt::Display) -> Error {
-    Error::Invalid(format!("import refusé : {what} ; rien n'a été modifié"))
+    Error::BadExport(what.to_string())
 }
 
 /// Reads and checks a whole document, without touching any database.
@@ -191,14 +191,11 @@ pub fn parse(bytes: &[u8]) -> Result<Document> {
 fn check_favourite(rec: &FavouriteRecord) -> Result<()> {
     check_item_id(&rec.id)?;
     if rec.status.is_some() && !rec.kind.has_status() {
-        return Err(Error::Invalid(format!(
-            "statut sur un(e) {} alors qu'il ne s'applique qu'aux formations",
-            rec.kind.label()
-        )));
+        return Err(Refusal::StatusNotTraining.into());
     }
     clean_note(rec.note.as_deref())?;
     if rec.tags.len() > MAX_TAGS {
-        return Err(Error::Invalid("trop d'étiquettes".into()));
+        return Err(Refusal::TooManyTags { max: MAX_TAGS }.into());
     }
     for t in &rec.tags {
         clean_tag(t)?;
@@ -206,7 +203,7 @@ fn check_favourite(rec: &FavouriteRecord) -> Result<()> {
     let s = &rec.snapshot;
     let texts = [Some(&s.title), s.subtitle.as_ref(), s.place.as_ref()];
     if texts.iter().flatten().any(|t| t.chars().count() > 2_000) || s.dates.len() > 1_000 {
-        return Err(Error::Invalid("instantané trop long".into()));
+        return Err(Refusal::SnapshotTooLong.into());
     }
     Ok(())
 }
@@ -265,8 +262,7 @@ impl Store {
 
     /// The export document as pretty JSON text.
     pub fn export_json(&self) -> Result<String> {
-        serde_json::to_string_pretty(&self.export_document()?)
-            .map_err(|e| Error::Invalid(format!("export : {e}")))
+        serde_json::to_string_pretty(&self.export_document()?).map_err(Error::Encode)
     }
 
     /// Imports a document into this database, merging: new favourites go to the end of the list in the
@@ -321,8 +317,7 @@ impl Store {
                     sum.searches_kept += 1;
                     continue;
                 }
-                let query = serde_json::to_string(&s.query)
-                    .map_err(|e| Error::Invalid(format!("recherche : {e}")))?;
+                let query = serde_json::to_string(&s.query).map_err(Error::Encode)?;
                 tx.execute(
                     "INSERT INTO saved_search(name, query, created_at, seen_at)
                      VALUES (seal('saved_search.name', ?1), seal('saved_search.query', ?2), ?3, ?4)",

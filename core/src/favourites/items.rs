@@ -3,7 +3,7 @@
 
 use super::{Availability, Favourite, ItemKind, ItemRef, SessionDates, Snapshot};
 use crate::catalogue::Catalogue;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// Finds `id` in the catalogue (of `kind`, or of the first kind that has it: job, training, place, aid,
@@ -46,10 +46,7 @@ pub(crate) fn resolve(
         .optional()?
         .is_some();
     if is_certification && kind.is_none() {
-        return Err(Error::Invalid(
-            "une certification ne se met pas en favori : ajoutez une formation qui y prépare"
-                .into(),
-        ));
+        return Err(Refusal::CertificationFavourite.into());
     }
     Err(Error::UnknownId(id.chars().take(80).collect()))
 }

@@ -18,7 +18,7 @@ mod tests;
 pub use items::availability;
 pub use store::{Details, Store};
 
-use crate::error::{Error, Result};
+use crate::error::{Refusal, Result};
 use crate::search::Kind;
 use serde::{Deserialize, Serialize};
 
@@ -252,9 +252,10 @@ pub(crate) fn clean_note(note: Option<&str>) -> Result<Option<String>> {
         return Ok(None);
     };
     if note.chars().count() > MAX_NOTE_CHARS {
-        return Err(Error::Invalid(format!(
-            "note trop longue (au plus {MAX_NOTE_CHARS} caractères)"
-        )));
+        return Err(Refusal::NoteTooLong {
+            max: MAX_NOTE_CHARS,
+        }
+        .into());
     }
     Ok(Some(note.to_string()))
 }
@@ -263,12 +264,10 @@ pub(crate) fn clean_note(note: Option<&str>) -> Result<Option<String>> {
 pub(crate) fn clean_tag(tag: &str) -> Result<String> {
     let tag = tag.split_whitespace().collect::<Vec<_>>().join(" ");
     if tag.is_empty() {
-        return Err(Error::Invalid("étiquette vide".into()));
+        return Err(Refusal::EmptyTag.into());
     }
     if tag.chars().count() > MAX_TAG_CHARS || tag.chars().any(char::is_control) {
-        return Err(Error::Invalid(format!(
-            "étiquette invalide (au plus {MAX_TAG_CHARS} caractères, sans caractère de contrôle)"
-        )));
+        return Err(Refusal::BadTag { max: MAX_TAG_CHARS }.into());
     }
     Ok(tag)
 }
@@ -276,9 +275,7 @@ pub(crate) fn clean_tag(tag: &str) -> Result<String> {
 pub(crate) fn check_item_id(id: &str) -> Result<()> {
     if id.trim().is_empty() || id.chars().count() > MAX_ID_CHARS || id.chars().any(char::is_control)
     {
-        return Err(Error::Invalid(
-            "identifiant de favori vide ou invalide".into(),
-        ));
+        return Err(Refusal::BadItemId.into());
     }
     Ok(())
 }

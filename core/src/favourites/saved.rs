@@ -4,7 +4,7 @@
 
 use super::{now, Store};
 use crate::catalogue::Catalogue;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::search::engine::Engine;
 use crate::search::filters::SessionInfo;
 use crate::search::{Hit, Kind, Query};
@@ -66,7 +66,7 @@ struct Observed {
 
 /// Checks a query read from the database or a document: a stored query is data from outside.
 pub(crate) fn check_query(q: &Query) -> Result<()> {
-    let bad = |what: &str| Err(Error::Invalid(format!("recherche enregistrée : {what}")));
+    let bad = |what: &'static str| Err(Refusal::SearchQuery(what).into());
     if q.text.chars().count() > MAX_QUERY_CHARS {
         return bad("texte trop long");
     }
@@ -90,9 +90,10 @@ pub(crate) fn clean_name(name: &str) -> Result<String> {
         || name.chars().count() > MAX_NAME_CHARS
         || name.chars().any(char::is_control)
     {
-        return Err(Error::Invalid(format!(
-            "nom de recherche vide ou trop long (au plus {MAX_NAME_CHARS} caractères)"
-        )));
+        return Err(Refusal::SearchName {
+            max: MAX_NAME_CHARS,
+        }
+        .into());
     }
     Ok(name)
 }
@@ -164,7 +165,7 @@ fn saved_from_row(r: &rusqlite::Row) -> rusqlite::Result<(i64, String, String, i
 fn parse_saved(row: (i64, String, String, i64, Option<i64>)) -> Result<SavedSearch> {
     let (id, name, query, created_at, seen_at) = row;
     let query: Query = serde_json::from_str(&query).map_err(|_| {
-        Error::Invalid(format!("la recherche enregistrée « {name} » est illisible"))
+        Error::Corrupt(format!("la recherche enregistrée « {name} » est illisible"))
     })?;
     Ok(SavedSearch {
         id,
@@ -257,8 +258,7 @@ impl Store {
         // "Registration open" is judged on the day of each check, never on the day it was saved.
         query.today = None;
         check_query(&query)?;
-        let json = serde_json::to_string(&query)
-            .map_err(|e| Error::Invalid(format!("recherche : {e}")))?;
+        let json = serde_json::to_string(&query).map_err(Error::Encode)?;
         let observed = observe(cat, engine, &query, today)?;
         let id = self.write(|tx| {
             let taken: Option<i64> = tx
@@ -269,9 +269,7 @@ impl Store {
                 )
                 .optional()?;
             if taken.is_some() {
-                return Err(Error::Invalid(format!(
-                    "une recherche s'appelle déjà « {name} »"
-                )));
+                return Err(Refusal::SearchNameTaken(name.clone()).into());
             }
             tx.execute(
                 "INSERT INTO saved_search(name, query, created_at)
@@ -282,8 +280,9 @@ impl Store {
             record_seen(tx, id, &observed)?;
             Ok(id)
         })?;
-        self.saved_search(id)?
-            .ok_or_else(|| Error::Invalid("recherche enregistrée introuvable".into()))
+        self.saved_search(id)?.ok_or(Error::Internal(
+            "recherche enregistrée introuvable après écriture",
+        ))
     }
 
     pub fn saved_search(&self, id: i64) -> Result<Option<SavedSearch>> {
@@ -362,10 +361,7 @@ impl Store {
                 )
                 .optional()?;
             if exists.is_none() {
-                return Err(Error::Invalid(format!(
-                    "la recherche « {} » n'existe plus",
-                    search.name
-                )));
+                return Err(Refusal::SearchGone(search.name.clone()).into());
             }
             record_seen(tx, search.id, &observed)
         })

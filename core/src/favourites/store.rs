@@ -12,7 +12,7 @@ use super::{
 use crate::catalogue::Catalogue;
 use crate::db;
 use crate::db::crypt::UserKey;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::search::Hit;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -35,14 +35,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 fn not_found(item: &ItemRef) -> Error {
-    Error::Invalid(format!(
-        "« {} » n'est pas dans vos favoris",
-        item.id.chars().take(80).collect::<String>()
-    ))
+    Refusal::NotFavourite(item.id.chars().take(80).collect()).into()
 }
 
 fn no_status() -> Error {
-    Error::Invalid("un statut ne s'applique qu'aux formations et à leurs sessions".into())
+    Refusal::StatusNotTraining.into()
 }
 
 /// What `add_with` sets besides adding.
@@ -146,8 +143,7 @@ pub(crate) fn insert(conn: &Connection, new: &NewFavourite) -> Result<i64> {
         created_at,
         updated_at,
     } = *new;
-    let snapshot =
-        serde_json::to_string(snapshot).map_err(|e| Error::Invalid(format!("instantané : {e}")))?;
+    let snapshot = serde_json::to_string(snapshot).map_err(Error::Encode)?;
     conn.execute(
         "INSERT INTO favourite(kind, item_id, note, status, position, snapshot, created_at, updated_at)
          VALUES (?1, ?2, seal('favourite.note', ?3), seal('favourite.status', ?4),
@@ -169,9 +165,7 @@ pub(crate) fn insert(conn: &Connection, new: &NewFavourite) -> Result<i64> {
 
 pub(crate) fn set_tags(conn: &Connection, id: i64, tags: &[String]) -> Result<()> {
     if tags.len() > MAX_TAGS {
-        return Err(Error::Invalid(format!(
-            "trop d'étiquettes (au plus {MAX_TAGS})"
-        )));
+        return Err(Refusal::TooManyTags { max: MAX_TAGS }.into());
     }
     conn.execute("DELETE FROM favourite_tag WHERE favourite = ?1", [id])?;
     let mut ins = conn.prepare_cached(
@@ -522,8 +516,7 @@ impl Store {
         self.write(|tx| {
             let id = row_id(tx, item)?;
             if let Some(snapshot) = fresh {
-                let json = serde_json::to_string(&snapshot)
-                    .map_err(|e| Error::Invalid(format!("instantané : {e}")))?;
+                let json = serde_json::to_string(&snapshot).map_err(Error::Encode)?;
                 tx.execute(
                     "UPDATE favourite SET snapshot = ?2, updated_at = ?3 WHERE id = ?1",
                     params![id, json, now()],

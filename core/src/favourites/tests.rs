@@ -11,6 +11,7 @@ use crate::catalogue::import::source::DirSource;
 use crate::catalogue::Catalogue;
 use crate::search::Query;
 use crate::territory::Point;
+use crate::{Error, Refusal};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -171,14 +172,27 @@ fn add_note_status_tags_order_list_count_remove() {
         .set_status(&item(ItemKind::Job, "D1102"), Some(Status::Applied))
         .unwrap_err();
     assert!(err.to_string().contains("formations"), "{err}");
+    assert!(
+        matches!(err, Error::Refused(Refusal::StatusNotTraining)),
+        "{err:?}"
+    );
     // Unknown favourites are a clear error.
     let err = s
         .set_note(&item(ItemKind::Job, "Z9999"), Some("x"))
         .unwrap_err();
     assert!(err.to_string().contains("pas dans vos favoris"), "{err}");
+    assert!(
+        matches!(err, Error::Refused(Refusal::NotFavourite(_))),
+        "{err:?}"
+    );
     // A note too long is refused, not cut; blank clears.
     let long = "é".repeat(MAX_NOTE_CHARS + 1);
-    assert!(s.set_note(&t, Some(&long)).is_err());
+    assert!(matches!(
+        s.set_note(&t, Some(&long)),
+        Err(Error::Refused(Refusal::NoteTooLong {
+            max: MAX_NOTE_CHARS
+        }))
+    ));
     assert_eq!(
         s.get(&t).unwrap().unwrap().note.as_deref(),
         Some("Appeler l'AFPA lundi")
@@ -468,7 +482,9 @@ fn bad_documents_are_refused_and_change_nothing() {
         "nom",
     ));
     for (text, expected) in &cases {
-        let err = s.import_json(text.as_bytes()).unwrap_err().to_string();
+        let err = s.import_json(text.as_bytes()).unwrap_err();
+        assert!(matches!(err, Error::BadExport(_)), "{err:?}");
+        let err = err.to_string();
         assert!(err.contains(expected), "{expected:?} not in {err:?}");
         assert!(err.contains("rien n'a été modifié"), "{err}");
         assert_eq!(content(&s), before, "changed by {text:.80}");
@@ -717,7 +733,9 @@ fn compare_two_to_four_trainings() {
         (&["lheo:07_10", "D1102"][..], "n'est pas une formation"),
         (&["lheo:07_10", "lheo:07_10"][..], "deux fois"),
     ] {
-        let err = compare(&cat, ids, None, today).unwrap_err().to_string();
+        let err = compare(&cat, ids, None, today).unwrap_err();
+        assert!(matches!(err, Error::Refused(_)), "{err:?}");
+        let err = err.to_string();
         assert!(err.contains(expected), "{err}");
     }
     assert!(matches!(

@@ -2099,7 +2099,7 @@ mod storage {
     }
 
     fn damaged() -> Error {
-        Error::Invalid("index de recherche endommagé : reconstruisez le catalogue".into())
+        Error::Corrupt("index de recherche endommagé : reconstruisez le catalogue".into())
     }
 
     impl<R: Read> Reader<R> {
@@ -2349,7 +2349,10 @@ mod storage_tests {
             );
         }
         assert!(Engine::from_bytes(&bytes[..bytes.len() - 3]).is_err());
-        assert!(Engine::from_bytes(b"garbage").is_err());
+        assert!(matches!(
+            Engine::from_bytes(b"garbage"),
+            Err(Error::Corrupt(_))
+        ));
         let mut flipped = bytes.clone();
         let last = flipped.len() - 1;
         flipped[last] = 0xff; // a posting pointing past the last document

@@ -494,12 +494,12 @@ impl Updater {
             verify_and_install(&manifest, &target, &part, &catalogue, &p, &c)
         })
         .await
-        .map_err(|_| Error::Invalid("installation interrompue".into()))??;
+        .map_err(|_| Error::Internal("installation interrompue"))??;
 
         let news = match store {
             Some(store) => tokio::task::spawn_blocking(move || news(&store, &installed_cat))
                 .await
-                .map_err(|_| Error::Invalid("nouveautés interrompues".into()))?
+                .map_err(|_| Error::Internal("nouveautés interrompues"))?
                 .unwrap_or_else(|e| {
                     tracing::warn!(error = %e, "nouveautés des recherches enregistrées");
                     Vec::new()

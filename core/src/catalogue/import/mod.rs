@@ -245,7 +245,10 @@ impl<'a> Ctx<'a> {
             Ok(())
         };
         let reader = self.source.open(info.path)?;
-        let io_error = |e: csv::Error| Error::Invalid(format!("lecture de {} : {e}", info.path));
+        let io_error = |e: csv::Error| Error::BadSource {
+            file: info.path.to_string(),
+            why: e.to_string(),
+        };
         let mut record = csv::ByteRecord::new();
         if spec.multiline {
             let mut csv = csv::ReaderBuilder::new()

@@ -152,11 +152,7 @@ pub fn parse_stream(
             match input.read(buf.get_mut(old..).unwrap_or_default()) {
                 Ok(n) => break n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    return Err(crate::error::Error::Invalid(format!(
-                        "lecture du fichier LHEO : {e}"
-                    )))
-                }
+                Err(e) => return Err(crate::error::Error::io("fichier LHEO", e)),
             }
         };
         buf.truncate(old + n);
