@@ -546,19 +546,11 @@ impl Favourites {
     }
 
     /// Writes every favourite and saved search to `path` as a versioned document the user can keep, move
-    /// to a new phone or send to an advisor (written whole, then renamed into place).
+    /// to a new phone or send to an advisor (whole or not at all, synced to disk).
     pub fn export_to(&self, path: String) -> Result<ExportSummary> {
         let doc = self.store.export_document()?;
         let json = serde_json::to_string_pretty(&doc).map_err(|_| OrientationError::Internal)?;
-        let path = PathBuf::from(path);
-        let partial = path.with_extension("partial");
-        std::fs::write(&partial, json.as_bytes())
-            .and_then(|_| std::fs::rename(&partial, &path))
-            .map_err(|e| {
-                tracing::warn!(kind = %e.kind(), "export des favoris impossible");
-                let _ = std::fs::remove_file(&partial);
-                OrientationError::Storage
-            })?;
+        orientation_core::files::write_atomic(&PathBuf::from(path), json.as_bytes())?;
         Ok(ExportSummary {
             favourites: count(doc.favourites.len()),
             saved_searches: count(doc.saved_searches.len()),

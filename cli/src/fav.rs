@@ -394,10 +394,8 @@ fn run_fav(cli: &Cli, action: &FavAction) -> Result<()> {
             eprintln!("{}", orientation_core::shell_text::export_notice());
             match output {
                 Some(path) => {
-                    // Written beside, then renamed: a crash never leaves half an export in place.
-                    let tmp = PathBuf::from(format!("{}.tmp", path.display()));
-                    std::fs::write(&tmp, text.as_bytes()).map_err(|e| Error::io(&tmp, e))?;
-                    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
+                    // Whole or not at all: a crash never leaves half an export in place.
+                    orientation_core::files::write_atomic(path, text.as_bytes())?;
                     eprintln!("Export écrit dans {}", path.display());
                     Ok(())
                 }

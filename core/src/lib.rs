@@ -13,6 +13,7 @@ pub mod db;
 pub mod discover;
 pub mod error;
 pub mod favourites;
+pub mod files;
 pub mod net;
 pub mod search;
 pub mod secret_file;

@@ -42,17 +42,7 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Replaces `path` atomically with `bytes`: written to a private temporary file beside it, then renamed.
 pub fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    }
-    let tmp = path.with_extension("tmp");
-    let file = options()
-        .create(true)
-        .truncate(true)
-        .open(&tmp)
-        .map_err(|e| Error::io(&tmp, e))?;
-    write_all(file, bytes).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+    crate::files::write_atomic_private(path, bytes)
 }
 
 /// Whether `path` is readable or writable by anyone but its owner (always false off Unix).

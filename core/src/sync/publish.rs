@@ -118,16 +118,8 @@ fn decompress(data: &[u8], reference: Option<&[u8]>) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Writes `data` to `dir/name` through a temporary file made durable before the rename.
 fn write_atomic(dir: &Path, name: &str, data: &[u8]) -> Result<()> {
-    let path = dir.join(name);
-    let tmp = dir.join(format!(".{name}.tmp"));
-    let mut f = std::fs::File::create(&tmp).map_err(|e| io(&tmp, e))?;
-    f.write_all(data).map_err(|e| io(&tmp, e))?;
-    f.sync_all().map_err(|e| io(&tmp, e))?;
-    drop(f);
-    std::fs::rename(&tmp, &path).map_err(|e| io(&path, e))?;
-    Ok(())
+    crate::files::write_atomic(&dir.join(name), data)
 }
 
 fn now_rfc3339() -> String {

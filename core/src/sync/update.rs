@@ -243,14 +243,6 @@ fn remove(path: &Path) {
     let _ = std::fs::remove_file(path);
 }
 
-fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
-    let tmp = PathBuf::from(format!("{}.tmp", path.display()));
-    let mut f = std::fs::File::create(&tmp).map_err(|e| io(&tmp, e))?;
-    f.write_all(data).map_err(|e| io(&tmp, e))?;
-    f.sync_all().map_err(|e| io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| io(path, e))
-}
-
 fn header(headers: &HeaderMap, name: reqwest::header::HeaderName) -> Option<String> {
     headers
         .get(name)
@@ -403,11 +395,11 @@ impl Updater {
                 return Err(SyncError::BadSignature.into());
             }
             let manifest = Manifest::parse(&bytes, crate::version())?;
-            write_atomic(&cached_sig, &sig)?;
-            write_atomic(&cached, &bytes)?;
+            crate::files::write_atomic(&cached_sig, &sig)?;
+            crate::files::write_atomic(&cached, &bytes)?;
             let v =
                 serde_json::to_vec(&fresh).map_err(|e| SyncError::BadManifest(e.to_string()))?;
-            write_atomic(&validators_path, &v)?;
+            crate::files::write_atomic(&validators_path, &v)?;
             return Ok(manifest);
         }
         Err(SyncError::BadSignature.into())
@@ -568,7 +560,7 @@ impl Updater {
         }
         let save_meta = |meta: &PartMeta| -> Result<()> {
             let v = serde_json::to_vec(meta).map_err(|e| SyncError::BadManifest(e.to_string()))?;
-            write_atomic(&meta_path, &v)
+            crate::files::write_atomic(&meta_path, &v)
         };
         let url = self.url(&target.file)?;
         let mut req = self.client.get(url);
