@@ -29,37 +29,24 @@ pub(crate) fn base_url(text: &str) -> Result<Url> {
 mod tests {
     use super::*;
 
+    // Which hosts are accepted is `core::net`'s rule and tested there; here, what this module adds.
     #[test]
-    fn https_anywhere_http_only_to_loopback() {
-        for ok in [
-            "https://catalogue.example.fr/spro",
-            "http://127.0.0.1:8090/",
-            "http://127.3.4.5/x",
-            "http://[::1]:80/",
-            "http://localhost:1234/a/b",
-            "http://LOCALHOST./",
-        ] {
-            assert!(base_url(ok).is_ok(), "{ok}");
-        }
-        for refused in [
-            "http://catalogue.invalid/",
-            "http://10.0.0.1/",
-            "http://[::2]/",
-            "http://localhost.evil.invalid/",
-            "http://127.0.0.1.nip.invalid/",
-            "ftp://127.0.0.1/",
-            "file:///etc/passwd",
-            "pas une adresse",
-        ] {
-            assert!(base_url(refused).is_err(), "{refused}");
-        }
+    fn base_url_ends_with_a_slash_and_says_refusals_in_update_words() {
         assert_eq!(
-            base_url("http://127.0.0.1:9/pub")
+            base_url(" http://127.0.0.1:9/pub ")
                 .unwrap()
                 .join("manifest.json")
                 .unwrap()
                 .as_str(),
             "http://127.0.0.1:9/pub/manifest.json"
         );
+        assert!(matches!(
+            base_url("http://catalogue.invalid/"),
+            Err(crate::Error::Sync(SyncError::Insecure(_)))
+        ));
+        assert!(matches!(
+            base_url("pas une adresse"),
+            Err(crate::Error::Sync(SyncError::BadUrl(_)))
+        ));
     }
 }

@@ -208,25 +208,14 @@ pub fn import_masters(ctx: &mut Ctx) -> Result<()> {
             return Ok(Row::Skip(format!("{id} déjà lu : doublon ignoré")));
         }
         if let Some(rncp) = p.and_then(|p| p.rncp.as_deref()) {
-            ctx.tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO training_rome(training_id, rome)
-                     SELECT ?1, rome FROM certification_rome WHERE cert_id = ?2",
-                )?
-                .execute(params![id, rncp])?;
+            ctx.link_jobs_through_certification(&id, rncp)?;
         }
-        ctx.tx
-            .prepare_cached(
-                "INSERT INTO action(id, training_id, teaching_mode, rhythm, place_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![
-                format!("{id}:action"),
-                id,
-                if distance { "mixte" } else { "presentiel" },
-                work_study.then_some("alternance possible"),
-                place
-            ])?;
+        ctx.add_standing_action(
+            &id,
+            if distance { "mixte" } else { "presentiel" },
+            work_study.then_some("alternance possible"),
+            Some(&place),
+        )?;
         Ok(Row::Kept)
     })?;
     if older > 0 {

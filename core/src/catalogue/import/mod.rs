@@ -181,6 +181,41 @@ impl<'a> Ctx<'a> {
         self.report.sources.last_mut().expect("just pushed")
     }
 
+    /// A training leads to the jobs its certification leads to (RNCP → ROME, France compétences' table).
+    pub fn link_jobs_through_certification(&self, training_id: &str, rncp: &str) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO training_rome(training_id, rome)
+                 SELECT ?1, rome FROM certification_rome WHERE cert_id = ?2",
+            )?
+            .execute(rusqlite::params![training_id, rncp])?;
+        Ok(())
+    }
+
+    /// The one action of a training offered all year at one place, without dates (national offers:
+    /// Parcoursup, masters): its id is the training's followed by ":action".
+    pub fn add_standing_action(
+        &self,
+        training_id: &str,
+        teaching_mode: &str,
+        rhythm: Option<&str>,
+        place_id: Option<&str>,
+    ) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO action(id, training_id, teaching_mode, rhythm, place_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(rusqlite::params![
+                format!("{training_id}:action"),
+                training_id,
+                teaching_mode,
+                rhythm,
+                place_id
+            ])?;
+        Ok(())
+    }
+
     /// Counts a row and, when skipped, reports it.
     pub fn count(&mut self, info: &FileInfo, line: u64, row: Row) {
         let stats = self.stats_mut(info);

@@ -276,19 +276,9 @@ pub fn import(ctx: &mut Ctx) -> Result<()> {
                 place
             ])?;
         if let Some(rncp) = &rncp {
-            ctx.tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO training_rome(training_id, rome)
-                     SELECT ?1, rome FROM certification_rome WHERE cert_id = ?2",
-                )?
-                .execute(params![id, rncp])?;
+            ctx.link_jobs_through_certification(&id, rncp)?;
         }
-        ctx.tx
-            .prepare_cached(
-                "INSERT INTO action(id, training_id, teaching_mode, place_id)
-                 VALUES (?1, ?2, 'presentiel', ?3)",
-            )?
-            .execute(params![format!("{id}:action"), id, place])?;
+        ctx.add_standing_action(&id, "presentiel", None, place.as_deref())?;
     }
     if moved > 0 {
         ctx.issue(
