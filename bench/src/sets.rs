@@ -171,6 +171,7 @@ mod tests {
             "activities.tsv",
             "appellations_typos.tsv",
             "everyday.tsv",
+            "family_levels.tsv",
             "job_families.tsv",
             "unseen.tsv",
         ] {

@@ -72,13 +72,41 @@ pub fn level_of(words: &[String], i: usize) -> Option<u8> {
         } else if is(w, "qualifie") {
             if unskilled(prev) {
                 OUVRIER_NON_QUALIFIE
+            } else if is(prev, "ouvrier") {
+                OUVRIER_QUALIFIE
             } else {
                 OUVRIER_QUALIFIE | TECHNICIEN | EMPLOYE
             }
+        } else if is(w, "patron") {
+            // "Patrons et cadres d'hôtels, cafés, restaurants" (FAP-2009 S3Z).
+            CADRE
+        } else if is(w, "intermediaire") {
+            // "Professions intermédiaires": the INSEE level between employees and executives.
+            TECHNICIEN | MAITRISE
+        } else if is(w, "categorie") {
+            // The civil service's categories, read on "catégorie" alone (one level word, not two):
+            // "(catégorie B et assimilés)". "A" is a stop word and never reaches here; "cadres" says it.
+            match next {
+                Some("b") => TECHNICIEN | MAITRISE,
+                Some("c") => EMPLOYE,
+                _ => return None,
+            }
+        } else if is(w, "assimile") {
+            // "agents de maîtrise et assimilés": the level named before it.
+            return (0..i).rev().find_map(|j| level_of(words, j));
         } else {
             return None;
         },
     )
+}
+
+/// The levels a whole query names, joined: a family label may span several ("Techniciens et agents
+/// de maîtrise du BTP", "Employés et techniciens commerciaux de la banque"), and each of its level
+/// words then accepts a fiche of any of them. 0 when the query names no level.
+pub fn levels_named(words: &[String]) -> u8 {
+    (0..words.len())
+        .filter_map(|i| level_of(words, i))
+        .fold(0, |all, l| all | l)
 }
 
 /// How well a fiche of level `fiche` answers a level word asking for `wanted`: fully when the levels
@@ -254,6 +282,47 @@ mod tests {
         assert_eq!(level_of(&w("employés de banque"), 0), Some(EMPLOYE));
         // "agent" alone is a title word, not a level.
         assert_eq!(level_of(&w("agent immobilier"), 0), None);
+    }
+
+    #[test]
+    fn fap_level_wording_is_read() {
+        // "qualifiés" after "ouvriers" qualifies the workers only.
+        let q = w("ouvriers qualifiés de la mécanique");
+        assert_eq!(level_of(&q, 1), Some(OUVRIER_QUALIFIE));
+        assert_eq!(levels_named(&q), OUVRIER_QUALIFIE);
+        assert_eq!(level_of(&w("patrons et cadres d'hôtels"), 0), Some(CADRE));
+        let q = w("Professions intermédiaires administratives de la fonction publique (catégorie B et assimilés)");
+        assert_eq!(
+            level_of(&q, 0),
+            None,
+            "the level is read once, on « intermédiaires »"
+        );
+        assert_eq!(level_of(&q, 1), Some(TECHNICIEN | MAITRISE));
+        let cat = q.iter().position(|x| x == "categorie").unwrap_or(0);
+        assert_eq!(level_of(&q, cat), Some(TECHNICIEN | MAITRISE));
+        assert_eq!(level_of(&q, cat + 1), None);
+        assert_eq!(
+            level_of(&q, q.len() - 1),
+            Some(TECHNICIEN | MAITRISE),
+            "assimilés"
+        );
+        let q = w("Cadres de la fonction publique (catégorie A et assimilés)");
+        assert_eq!(levels_named(&q), CADRE);
+        let q = w("Employés administratifs de la fonction publique (catégorie C et assimilés)");
+        assert_eq!(levels_named(&q), EMPLOYE);
+        // "assimilés" with no level before it is no level; nor is "catégorie" alone.
+        assert_eq!(level_of(&w("assimilés"), 0), None);
+        assert_eq!(level_of(&w("catégorie poids"), 0), None);
+    }
+
+    #[test]
+    fn a_label_spanning_levels_names_them_all() {
+        let q = w("Techniciens et agents de maîtrise du BTP");
+        assert_eq!(levels_named(&q), TECHNICIEN | MAITRISE);
+        let q = w("Employés et techniciens commerciaux de la banque");
+        assert_eq!(levels_named(&q), EMPLOYE | TECHNICIEN);
+        assert_eq!(levels_named(&w("cadres de la banque")), CADRE);
+        assert_eq!(levels_named(&w("agent immobilier")), 0);
     }
 
     #[test]

@@ -310,8 +310,12 @@ impl Engine {
             return out;
         }
         let ex = self.extras();
+        // A label naming several levels ("techniciens et agents de maîtrise") accepts any of them at
+        // each of its level words.
+        let named = domains::levels_named(words);
         for (i, w) in words.iter().enumerate() {
-            if let Some(level) = domains::level_of(words, i) {
+            if domains::level_of(words, i).is_some() {
+                let level = named;
                 out[i].extend(self.levels().iter().filter_map(|&(d, l)| {
                     let q = domains::level_match(level, l);
                     (q > 0.0).then_some((d, q))
@@ -367,6 +371,7 @@ mod tests {
             ),
             job("H2206", "Menuisier", "Fabrique des meubles"),
             job("H2205", "Scieur", "Débite des grumes"),
+            job("H2204", "Contremaître en menuiserie", "Encadre un atelier"),
             job("F1703", "Maçon", "Monte des murs en bois ou en pierre"),
             job("C1207", "Directeur d'agence bancaire", "Dirige une agence"),
             job(
@@ -429,6 +434,30 @@ mod tests {
         // "cadres" is a level: the bank's executive (ROME flag) before the "Cadre de santé" title.
         let hits = ids(&e, "cadres de la banque");
         assert_eq!(hits[0], "C1207", "{hits:?}");
+    }
+
+    #[test]
+    fn each_level_word_of_a_label_accepts_every_level_it_names() {
+        let e = engine();
+        let words: Vec<String> = ["techniciens", "agents", "maitrise", "bois"]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        let matches = e.virtual_matches(&words);
+        let codes = |slot: &[(u32, f32)]| -> Vec<String> {
+            slot.iter()
+                .map(|&(d, _)| e.romes.get(d as usize).to_string())
+                .collect()
+        };
+        // "techniciens" also accepts the foreman (agent de maîtrise), the label naming both levels.
+        assert!(
+            codes(&matches[0]).contains(&"H2204".to_string()),
+            "{:?}",
+            codes(&matches[0])
+        );
+        // Alone, "techniciens" does not.
+        let alone = e.virtual_matches(&["techniciens".to_string(), "bois".to_string()]);
+        assert!(!codes(&alone[0]).contains(&"H2204".to_string()));
     }
 
     #[test]

@@ -327,6 +327,18 @@ impl Engine {
             }
         }
         let hit = hit?;
+        // After a level word, an intent word names a domain: "cadres de la formation", "employés de
+        // l'aide à domicile" are job families (issue 16).
+        let before: Vec<String> = words
+            .get(..hit.1)
+            .unwrap_or_default()
+            .iter()
+            .filter(|w| !super::french::is_stop_word(w))
+            .cloned()
+            .collect();
+        if crate::search::domains::levels_named(&before) != 0 {
+            return None;
+        }
         let content: Vec<String> = words
             .iter()
             .filter(|w| !super::french::is_stop_word(w))
@@ -676,6 +688,19 @@ mod tests {
         let r = e.search_results(&Query::new("aide soignante")).unwrap();
         assert_eq!(r.intent, None);
         assert_eq!(ids(&r).first(), Some(&"J1501"));
+    }
+
+    #[test]
+    fn an_intent_word_after_a_level_word_names_a_domain() {
+        let e = engine();
+        // "formation" alone asks for trainings; after "cadres de la" it is the family's domain.
+        let r = e.search_results(&Query::new("formation ")).unwrap();
+        assert_eq!(r.intent.map(|i| i.kind), Some(Kind::Training));
+        let r = e
+            .search_results(&Query::new("cadres de la formation "))
+            .unwrap();
+        assert_eq!(r.intent, None);
+        assert!(r.searched.contains("formation"), "{}", r.searched);
     }
 
     #[test]
