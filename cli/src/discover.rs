@@ -61,7 +61,7 @@ fn out_err(e: std::io::Error) -> Error {
 }
 
 fn parse_answer(text: &str) -> Result<(String, Answer)> {
-    let bad = || Error::from(Refusal::Answer(text.chars().take(60).collect()));
+    let bad = || Error::from(Refusal::Answer(orientation_core::error::echo(text)));
     let (q, a) = text.split_once('=').ok_or_else(bad)?;
     let a = Answer::parse(a).ok_or_else(bad)?;
     Ok((q.trim().to_string(), a))
@@ -193,7 +193,7 @@ fn trainings_of(
     };
     let job = quiz
         .job(rome)
-        .ok_or_else(|| Error::UnknownId(rome.chars().take(20).collect()))?;
+        .ok_or_else(|| Error::UnknownId(orientation_core::error::echo(rome)))?;
     let (found, widened) = quiz.trainings_near_widening(&job.rome, point, filters.radius_km, 30)?;
     let elsewhere = if found.is_empty() {
         quiz.trainings_for(&job.rome, 10)?

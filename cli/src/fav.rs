@@ -185,7 +185,7 @@ fn kind_arg(kind: &Option<String>) -> Option<ItemKind> {
 fn status_arg(text: &str) -> Result<Status> {
     Status::parse(text).ok_or_else(|| {
         Error::from(Refusal::UnknownStatus {
-            given: text.chars().take(40).collect(),
+            given: orientation_core::error::echo(text),
             known: Status::ALL.iter().map(|s| s.label()).collect(),
         })
     })
@@ -210,10 +210,10 @@ fn target(store: &Store, t: &Target) -> Result<ItemRef> {
     }
     let found = store.find(&t.id)?;
     match found.as_slice() {
-        [] => Err(Refusal::NotFavourite(t.id.trim().chars().take(80).collect()).into()),
+        [] => Err(Refusal::NotFavourite(orientation_core::error::echo(&t.id)).into()),
         [one] => Ok(one.item()),
         many => Err(Refusal::AmbiguousFavourite {
-            id: t.id.trim().chars().take(80).collect(),
+            id: orientation_core::error::echo(&t.id),
             kinds: many.iter().map(|f| f.kind.as_str()).collect(),
         }
         .into()),
@@ -290,7 +290,7 @@ fn run_fav(cli: &Cli, action: &FavAction) -> Result<()> {
             let item = target(&store, t)?;
             let f = store.get(&item)?;
             if !store.remove(&item)? {
-                return Err(Refusal::NotFavourite(item.id.chars().take(80).collect()).into());
+                return Err(Refusal::NotFavourite(orientation_core::error::echo(&item.id)).into());
             }
             if let Some(f) = f {
                 writeln!(out, "Retiré des favoris : {}", describe(&f)).map_err(out_err)?;
@@ -483,7 +483,7 @@ fn list_text(
 fn find_saved(store: &Store, name: &str) -> Result<SavedSearch> {
     store
         .find_saved_search(name)?
-        .ok_or_else(|| Error::from(Refusal::NoSuchSearch(name.chars().take(80).collect())))
+        .ok_or_else(|| Error::from(Refusal::NoSuchSearch(orientation_core::error::echo(name))))
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

@@ -71,7 +71,7 @@ impl Funding {
             .into_iter()
             .find(|f| fold(f.label()) == key)
             .ok_or_else(|| InputError::Funding {
-                given: text.chars().take(40).collect(),
+                given: crate::error::echo(text),
                 known: Funding::ALL.map(Funding::label).join(", "),
             })
     }
@@ -211,7 +211,7 @@ impl TeachingMode {
             "presentiel" | "sur place" => Ok(TeachingMode::Presentiel),
             "mixte" | "hybride" => Ok(TeachingMode::Mixte),
             "distance" | "distanciel" | "en ligne" => Ok(TeachingMode::Distance),
-            _ => Err(InputError::Mode(text.chars().take(40).collect())),
+            _ => Err(InputError::Mode(crate::error::echo(text))),
         }
     }
 }
@@ -247,7 +247,7 @@ pub fn parse_level(text: &str) -> Result<u8, InputError> {
             .parse::<u8>()
             .ok()
             .filter(|l| (1..=8).contains(l))
-            .ok_or_else(|| InputError::Level(text.chars().take(40).collect())),
+            .ok_or_else(|| InputError::Level(crate::error::echo(text))),
     }
 }
 

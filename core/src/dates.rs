@@ -71,7 +71,7 @@ pub fn iso_number(text: &str) -> Option<u32> {
 /// face.
 pub fn parse_typed(text: &str) -> Result<Date, InputError> {
     let t = text.trim();
-    let refuse = || InputError::Date(t.chars().take(40).collect());
+    let refuse = || InputError::Date(crate::error::echo(t));
     let date = if t.contains('/') {
         let mut parts = t.split('/');
         let (d, m, y) = (parts.next(), parts.next(), parts.next());

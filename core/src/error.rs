@@ -2,6 +2,15 @@
 
 use std::path::PathBuf;
 
+/// How much of the user's input a message repeats.
+const ECHO_CHARS: usize = 80;
+
+/// What an error repeats of the user's input: trimmed, its first 80 characters, so that a pasted page
+/// does not become a page-long message. Every refusal that quotes the input goes through here.
+pub fn echo(input: &str) -> String {
+    input.trim().chars().take(ECHO_CHARS).collect()
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("base de données : {0}")]

@@ -8,6 +8,9 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+/// Numbers the temporary files, with the pid: two writers of one file never share a temporary file.
+static NEXT: AtomicU64 = AtomicU64::new(0);
+
 /// Replaces (or creates) `path` with `bytes`, atomically and durably.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     replace(path, bytes, false)
@@ -28,8 +31,6 @@ fn replace(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
     let name = path
         .file_name()
         .ok_or_else(|| Error::io(path, std::io::ErrorKind::InvalidInput.into()))?;
-    // Unique per process and per call: two writers of one file never share a temporary file.
-    static NEXT: AtomicU64 = AtomicU64::new(0);
     let tmp = dir.join(format!(
         ".{}.{}-{}.tmp",
         name.to_string_lossy(),
@@ -45,7 +46,16 @@ fn replace(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
     }
     #[cfg(not(unix))]
     let _ = private;
-    let written = opts.open(&tmp).and_then(|mut f| {
+    let open = || match opts.open(&tmp) {
+        // Only an earlier process with our pid (reused after a crash) can have left this name: its
+        // leftover is removed, once, and the file created anew.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(&tmp)?;
+            opts.open(&tmp)
+        }
+        other => other,
+    };
+    let written = open().and_then(|mut f| {
         f.write_all(bytes)?;
         f.sync_all()
     });
@@ -64,6 +74,22 @@ fn replace(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_leftover_of_a_crashed_process_with_our_pid_does_not_block_the_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.json");
+        let next = NEXT.load(Ordering::Relaxed);
+        // Other tests of this binary may write meanwhile: leftovers for the next 50 names.
+        for n in next..next + 50 {
+            let stale = dir
+                .path()
+                .join(format!(".export.json.{}-{n}.tmp", std::process::id()));
+            std::fs::write(stale, b"half a file").unwrap();
+        }
+        write_atomic(&path, b"whole").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"whole");
+    }
 
     #[test]
     fn replaces_whole_and_leaves_no_temporary_file() {

@@ -40,7 +40,9 @@ fn parse_lat_lon(text: &str) -> Option<Point> {
 }
 
 /// How the commune table spells a name: upper case, no accents, spaces for hyphens and apostrophes
-/// ("Saint-Étienne" → "SAINT ETIENNE"); "St"/"Ste" as people abbreviate them are written out.
+/// ("Saint-Étienne" → "SAINT ETIENNE"); "St"/"Ste" as people abbreviate them are written out; a CEDEX
+/// mention and what follows it ("Paris Cedex 05") are postal routing, not the commune. The one key every
+/// source and every typed name is compared by.
 pub fn commune_key(name: &str) -> String {
     // The commune table is upper-case ASCII already: folding (a Unicode decomposition) is for what
     // people type.
@@ -55,6 +57,7 @@ pub fn commune_key(name: &str) -> String {
         .collect();
     spaced
         .split_whitespace()
+        .take_while(|w| *w != "CEDEX")
         .map(|w| match w {
             "ST" => "SAINT",
             "STE" => "SAINTE",
@@ -337,7 +340,7 @@ pub fn resolve(conn: &Connection, text: &str) -> Result<Resolved> {
     if let Some(point) = parse_lat_lon(t) {
         return resolve_point(conn, point);
     }
-    let unknown = || Error::UnknownPlace(t.chars().take(80).collect());
+    let unknown = || Error::UnknownPlace(crate::error::echo(t));
     if is_postcode(t) {
         let mut all = candidates(conn, "c.postcode = ?1 AND c.lat IS NOT NULL", &[&t])?;
         // The postcode's main town: the commune spanning most postcodes and localities.
@@ -394,7 +397,7 @@ pub fn resolve(conn: &Connection, text: &str) -> Result<Resolved> {
         0 => Err(unknown()),
         1 => resolved(conn, all.swap_remove(0), FoundBy::Commune, unknown),
         _ => Err(Error::AmbiguousPlace {
-            name: name.chars().take(80).collect(),
+            name: crate::error::echo(name),
             candidates: all.into_iter().map(|c| c.choice).collect(),
         }),
     }
@@ -760,8 +763,9 @@ impl Gazetteer {
     }
 }
 
-/// A département code as typed: "13", "2a", "974" → "13", "2A", "974".
-pub fn departement_code(word: &str) -> Option<String> {
+/// A département code as a user types it in a query: "13", "2a", "974" → "13", "2A", "974". Stricter
+/// than [`departement_code`]: "1" or "013" in a query are numbers, not départements.
+pub fn departement_word(word: &str) -> Option<String> {
     let w = word.to_ascii_uppercase();
     let ok = match w.len() {
         2 => {
@@ -773,6 +777,61 @@ pub fn departement_code(word: &str) -> Option<String> {
         _ => false,
     };
     ok.then_some(w)
+}
+
+/// A département code as data files write it, in the form used across the catalogue: "01".."95", "2A",
+/// "2B", and three digits for overseas ("971".."978", "984".."989"). Sources write "001", "02A" or "1";
+/// anything else ("00", "20", "96", "130") gives None.
+pub fn departement_code(raw: &str) -> Option<String> {
+    let raw = raw.trim().to_ascii_uppercase();
+    let code = match raw.as_bytes() {
+        [digit] if digit.is_ascii_digit() => format!("0{raw}"),
+        [b'0', _, _] => raw.get(1..).unwrap_or_default().to_string(),
+        _ => raw,
+    };
+    let b = code.as_bytes();
+    let valid = match b.len() {
+        2 => {
+            code == "2A"
+                || code == "2B"
+                || code
+                    .parse::<u8>()
+                    .is_ok_and(|n| (1..=95).contains(&n) && n != 20)
+        }
+        3 => b.iter().all(u8::is_ascii_digit) && (code.starts_with("97") || code.starts_with("98")),
+        _ => false,
+    };
+    valid.then_some(code)
+}
+
+/// The département of a commune from its INSEE code ("2B033" → "2B", "97101" → "971"). Codes 99xxx are
+/// foreign territories served by La Poste (Monaco): no département.
+pub fn departement_of_insee(insee: &str) -> Option<String> {
+    if insee.len() != 5 || !insee.is_ascii() {
+        return None;
+    }
+    let dept = if insee.starts_with("97") || insee.starts_with("98") {
+        insee.get(..3)
+    } else {
+        insee.get(..2)
+    };
+    departement_code(dept?)
+}
+
+/// A best guess from a postcode, for when the commune is unknown (CEDEX codes, an unknown INSEE code).
+/// Corsica is split on the usual 200/201 vs 202+ rule, which CEDEX codes do not always follow.
+pub fn departement_of_postcode(postcode: &str) -> Option<String> {
+    if postcode.len() != 5 || !postcode.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let dept = if postcode.starts_with("97") || postcode.starts_with("98") {
+        postcode.get(..3)
+    } else if postcode.starts_with("20") {
+        Some(if postcode < "20200" { "2A" } else { "2B" })
+    } else {
+        postcode.get(..2)
+    };
+    departement_code(dept?)
 }
 
 /// A postcode as typed: five digits.
@@ -859,16 +918,47 @@ mod tests {
             (d.label.as_str(), d.centre.as_deref()),
             ("Bouches-du-Rhône (13)", Some("Aix-en-Provence"))
         );
-        assert_eq!(departement_code("2a").as_deref(), Some("2A"));
-        assert_eq!(departement_code("974").as_deref(), Some("974"));
-        assert_eq!(departement_code("20"), None);
-        assert_eq!(departement_code("5"), None);
+        assert_eq!(departement_word("2a").as_deref(), Some("2A"));
+        assert_eq!(departement_word("974").as_deref(), Some("974"));
+        assert_eq!(departement_word("20"), None);
+        assert_eq!(departement_word("5"), None);
+    }
+
+    #[test]
+    fn departement_codes_of_data_files() {
+        assert_eq!(departement_code("001").as_deref(), Some("01"));
+        assert_eq!(departement_code("02A").as_deref(), Some("2A"));
+        assert_eq!(departement_code(" 2b ").as_deref(), Some("2B"));
+        assert_eq!(departement_code("971").as_deref(), Some("971"));
+        assert_eq!(departement_code("029").as_deref(), Some("29"));
+        assert_eq!(departement_code("1").as_deref(), Some("01"));
+        for bad in ["130", "20", "00", "96", "990", "-", "", "1é", "é12"] {
+            assert_eq!(departement_code(bad), None, "{bad}");
+        }
+        assert_eq!(departement_of_insee("2B033").as_deref(), Some("2B"));
+        assert_eq!(departement_of_insee("97101").as_deref(), Some("971"));
+        assert_eq!(departement_of_insee("13055").as_deref(), Some("13"));
+        assert_eq!(departement_of_insee("99138"), None);
+        assert_eq!(departement_of_insee("1é345"), None);
+        assert_eq!(departement_of_postcode("20000").as_deref(), Some("2A"));
+        assert_eq!(departement_of_postcode("20200").as_deref(), Some("2B"));
+        assert_eq!(departement_of_postcode("97411").as_deref(), Some("974"));
+        assert_eq!(departement_of_postcode("06130").as_deref(), Some("06"));
+        assert_eq!(departement_of_postcode("9741"), None);
     }
 
     #[test]
     fn commune_keys_match_the_la_poste_spelling() {
         assert_eq!(commune_key("Saint-Étienne"), "SAINT ETIENNE");
         assert_eq!(commune_key("St Étienne"), "SAINT ETIENNE");
+        assert_eq!(commune_key("SAINTE FOY LES LYON"), "SAINTE FOY LES LYON");
+        assert_eq!(commune_key("Ste-Foy-lès-Lyon"), "SAINTE FOY LES LYON");
+        assert_eq!(commune_key("Œuilly"), "OEUILLY");
+        assert_eq!(commune_key("Paris Cedex 05"), "PARIS");
+        assert_eq!(
+            commune_key("Saint-Didier-au-Mont-d'Or"),
+            "SAINT DIDIER AU MONT D OR"
+        );
         assert_eq!(
             commune_key("l'Abergement-Clémenciat"),
             "L ABERGEMENT CLEMENCIAT"

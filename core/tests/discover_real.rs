@@ -430,10 +430,18 @@ fn level_hiring_and_near_filters() {
         .quiz
         .trainings_near("X9999", marseille, 30.0, 5)
         .is_err());
-    assert!(shared()
-        .quiz
-        .trainings_near("D1102", marseille, -1.0, 5)
-        .is_err());
+    // The quiz's radius is checked by the search's one rule: more than nothing, at most 1,000 km.
+    for bad in [-1.0, 0.0, f64::NAN, 5000.0] {
+        assert!(
+            matches!(
+                shared().quiz.trainings_near("D1102", marseille, bad, 5),
+                Err(orientation_core::Error::Input(
+                    orientation_core::error::InputError::Radius { max: 1000 }
+                ))
+            ),
+            "{bad}"
+        );
+    }
 }
 
 #[test]

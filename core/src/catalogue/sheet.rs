@@ -720,7 +720,7 @@ impl Catalogue {
         if let Some(s) = aid_sheet(conn, id)? {
             return Ok(Sheet::Aid(Box::new(s)));
         }
-        Err(Error::UnknownId(id.chars().take(80).collect()))
+        Err(Error::UnknownId(crate::error::echo(id)))
     }
 
     /// The sheet of an id; a job sheet also lists the nearest located trainings that lead to it, within

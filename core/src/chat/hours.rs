@@ -1,9 +1,10 @@
-//! Opening hours of the service (chat and phone), in Europe/Paris time, without a tz database: the EU
-//! summer-time rule (last Sunday of March to last Sunday of October, switching at 01:00 UTC) and the
-//! French public holidays, Easter-based ones computed with the Meeus/Jones/Butcher algorithm.
+//! Opening hours of the service (chat and phone), in Europe/Paris time: the calendar and the zone's
+//! rules are jiff's (the zone embedded, as for every date of the app: `crate::dates::paris`); the French
+//! public holidays are ours, Easter-based ones computed with the Meeus/Jones/Butcher algorithm.
 //!
 //! Instants are Unix seconds (UTC); intervals are half-open: open at 9:00, closed again at 17:00.
 
+use jiff::{civil, tz::AmbiguousOffset, SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// A day of the Gregorian calendar.
@@ -14,62 +15,69 @@ pub struct Date {
     pub day: u8,
 }
 
+const EPOCH: civil::Date = civil::date(1970, 1, 1);
+
 impl Date {
-    /// A valid date, or `None` (month 13, 30 February…).
+    /// A valid date, or `None` (month 13, 30 February, a year jiff cannot hold…).
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
-            return None;
+        let d = civil::Date::new(
+            i16::try_from(year).ok()?,
+            i8::try_from(month).ok()?,
+            i8::try_from(day).ok()?,
+        )
+        .ok()?;
+        Some(Date::of(d))
+    }
+
+    fn of(d: civil::Date) -> Date {
+        Date {
+            year: i32::from(d.year()),
+            month: d.month().unsigned_abs(),
+            day: d.day().unsigned_abs(),
         }
-        Some(Date { year, month, day })
     }
 
-    /// Days since 1970-01-01 (negative before), after H. Hinnant's `days_from_civil`.
+    /// The civil date; fields out of range (the fields are public) are brought to the nearest valid day.
+    fn civil(self) -> civil::Date {
+        let year = i16::try_from(self.year.clamp(-9999, 9999)).unwrap_or(1970);
+        let month = i8::try_from(self.month.clamp(1, 12)).unwrap_or(1);
+        let first = civil::Date::new(year, month, 1).unwrap_or(EPOCH);
+        let day = i8::try_from(self.day).unwrap_or(i8::MAX).max(1);
+        first
+            .with()
+            .day(day.min(first.days_in_month()))
+            .build()
+            .unwrap_or(first)
+    }
+
+    /// Days since 1970-01-01 (negative before).
     pub fn days_since_epoch(self) -> i64 {
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = i64::from(self.month);
-        let mp = (m + 9) % 12;
-        let doy = (153 * mp + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        self.civil().duration_since(EPOCH).as_secs() / DAY
     }
 
-    /// The inverse of [`Date::days_since_epoch`].
+    /// The inverse of [`Date::days_since_epoch`] (held to jiff's years -9999 to 9999).
     pub fn from_days_since_epoch(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
+        let d = EPOCH
+            .checked_add(SignedDuration::from_secs(days.saturating_mul(DAY)))
+            .unwrap_or(if days < 0 {
+                civil::Date::MIN
+            } else {
+                civil::Date::MAX
+            });
+        Date::of(d)
     }
 
     pub fn add_days(self, n: i64) -> Date {
-        Date::from_days_since_epoch(self.days_since_epoch() + n)
+        Date::from_days_since_epoch(self.days_since_epoch().saturating_add(n))
     }
 
     pub fn weekday(self) -> Weekday {
-        // 1970-01-01 was a Thursday (index 3 from Monday).
-        Weekday::from_index((self.days_since_epoch() + 3).rem_euclid(7) as usize)
-    }
-}
-
-fn is_leap(year: i32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(year) => 29,
-        2 => 28,
-        _ => 0,
+        Weekday::from_index(
+            self.civil()
+                .weekday()
+                .to_monday_zero_offset()
+                .unsigned_abs() as usize,
+        )
     }
 }
 
@@ -134,40 +142,19 @@ pub fn easter_sunday(year: i32) -> Date {
     }
 }
 
-/// The last Sunday of a month: the day the EU changes clocks (March and October).
-pub fn last_sunday(year: i32, month: u8) -> Date {
-    let last = Date {
-        year,
-        month,
-        day: days_in_month(year, month),
-    };
-    let back = last.weekday().index() as i64 - Weekday::Sunday.index() as i64;
-    last.add_days(-back.rem_euclid(7))
-}
-
 const DAY: i64 = 86_400;
 
-/// Start and end (Unix seconds) of summer time for a year: both at 01:00 UTC.
-fn summer_time(year: i32) -> (i64, i64) {
-    let start = last_sunday(year, 3).days_since_epoch() * DAY + 3600;
-    let end = last_sunday(year, 10).days_since_epoch() * DAY + 3600;
-    (start, end)
-}
-
-/// Instants handled: years 1 to 9999, so that no input overflows the arithmetic.
+/// Instants handled: from year 1 to the end of jiff's range, so that no input overflows.
 const MIN_INSTANT: i64 = -62_135_596_800;
-const MAX_INSTANT: i64 = 253_402_300_799;
+const MAX_INSTANT: i64 = 253_402_207_200;
+
+fn timestamp(utc: i64) -> Timestamp {
+    Timestamp::from_second(utc.clamp(MIN_INSTANT, MAX_INSTANT)).unwrap_or(Timestamp::UNIX_EPOCH)
+}
 
 /// Offset of Europe/Paris from UTC at an instant, in seconds: +1 h in winter, +2 h in summer.
 pub fn paris_offset(utc: i64) -> i64 {
-    let utc = utc.clamp(MIN_INSTANT, MAX_INSTANT);
-    let year = Date::from_days_since_epoch(utc.div_euclid(DAY)).year;
-    let (start, end) = summer_time(year);
-    if (start..end).contains(&utc) {
-        7200
-    } else {
-        3600
-    }
+    i64::from(crate::dates::paris().to_offset(timestamp(utc)).seconds())
 }
 
 /// Wall-clock time in Paris.
@@ -188,26 +175,40 @@ impl LocalTime {
 }
 
 pub fn to_paris(utc: i64) -> LocalTime {
-    let utc = utc.clamp(MIN_INSTANT, MAX_INSTANT);
-    let local = utc + paris_offset(utc);
+    let local = crate::dates::paris().to_datetime(timestamp(utc));
+    let t = local.time();
     LocalTime {
-        date: Date::from_days_since_epoch(local.div_euclid(DAY)),
-        seconds: local.rem_euclid(DAY) as u32,
+        date: Date::of(local.date()),
+        seconds: (i32::from(t.hour()) * 3600 + i32::from(t.minute()) * 60 + i32::from(t.second()))
+            .unsigned_abs(),
     }
 }
 
 /// The instant a Paris wall-clock time names. In the spring gap (02:00–03:00 does not exist) the
 /// instant the clocks jump to; in the autumn overlap (02:00–03:00 happens twice) the first one.
 pub fn from_paris(date: Date, seconds: u32) -> i64 {
-    let local = date.days_since_epoch() * DAY + i64::from(seconds);
-    for offset in [7200, 3600] {
-        let utc = local - offset;
-        if paris_offset(utc) == offset {
-            return utc;
-        }
-    }
-    // In the gap: the summer-time start itself.
-    summer_time(date.year).0
+    let midnight = date.civil().to_datetime(civil::Time::midnight());
+    let local = midnight
+        .checked_add(SignedDuration::from_secs(i64::from(seconds)))
+        .unwrap_or(midnight);
+    let paris = crate::dates::paris();
+    let ambiguous = paris.to_ambiguous_timestamp(local);
+    let instant = match ambiguous.offset() {
+        // After the gap with the winter offset; the transition just before it is the jump itself.
+        AmbiguousOffset::Gap { before, .. } => before.to_timestamp(local).ok().map(|after_gap| {
+            paris
+                .preceding(after_gap)
+                .next()
+                .map_or(after_gap, |jump| jump.timestamp())
+        }),
+        _ => ambiguous.earlier().ok(),
+    };
+    instant.map_or_else(|| midnight_estimate(date), |t| t.as_second())
+}
+
+/// Only for dates at the very ends of jiff's range, where no offset can be applied.
+fn midnight_estimate(date: Date) -> i64 {
+    date.days_since_epoch().saturating_mul(DAY)
 }
 
 /// The French public holiday (national list) falling on a date, with its name.
@@ -452,6 +453,14 @@ mod tests {
         assert_eq!(Date::new(2000, 2, 29).unwrap().weekday(), Weekday::Tuesday);
         assert_eq!(Date::new(2023, 2, 29), None);
         assert_eq!(Date::new(2024, 13, 1), None);
+        // The fields are public: a day past the month's end counts as its last day, without a panic.
+        let odd = Date {
+            year: 2025,
+            month: 2,
+            day: 31,
+        };
+        assert_eq!(odd.add_days(1), Date::new(2025, 3, 1).unwrap());
+        assert_eq!(Date::from_days_since_epoch(i64::MAX).year, 9999);
     }
 
     #[test]

@@ -161,13 +161,18 @@ fn list(cell: &str) -> Vec<String> {
         .collect()
 }
 
+/// A questions file we ship that cannot be read as it should: a bug of ours, said with the reason.
+pub(crate) fn bad_questions(why: String) -> Error {
+    Error::BadSource {
+        file: "questions du quiz".into(),
+        why,
+    }
+}
+
 /// Reads a questions file. Every line must be well formed: a broken question file is a bug of ours, so it
 /// is refused whole, with the line, rather than half-read.
 pub fn parse(text: &str) -> Result<Vec<Question>> {
-    let bad = |line: usize, why: String| Error::BadSource {
-        file: "questions du quiz".into(),
-        why: format!("ligne {line} : {why}"),
-    };
+    let bad = |line: usize, why: String| bad_questions(format!("ligne {line} : {why}"));
     let mut out: Vec<Question> = Vec::new();
     let mut header = false;
     for (i, raw) in text.lines().enumerate() {
@@ -246,10 +251,7 @@ pub fn parse(text: &str) -> Result<Vec<Question>> {
         out.push(q);
     }
     if out.is_empty() {
-        return Err(Error::BadSource {
-            file: "questions du quiz".into(),
-            why: "aucune question".into(),
-        });
+        return Err(bad_questions("aucune question".into()));
     }
     Ok(out)
 }

@@ -3,9 +3,9 @@
 //! BMO hiring signal, and where its trainings are. Plus, per question and fiche, the answer the fiche's own
 //! data gives (`expected`), which the scoring and the adaptive order work on.
 
-use super::questions::{self, Answer, Question};
+use super::questions::{self, bad_questions, Answer, Question};
 use crate::catalogue::Catalogue;
-use crate::error::{Error, InputError, Result};
+use crate::error::{Error, Result};
 use crate::territory::{self, Point};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -184,22 +184,16 @@ impl Quiz {
                 .iter()
                 .find(|c| !interest_labels.contains_key(*c))
             {
-                return Err(Error::BadSource {
-                    file: "questions du quiz".into(),
-                    why: format!(
-                        "question « {} » : centre d'intérêt « {c} » absent du ROME",
-                        q.id
-                    ),
-                });
+                return Err(bad_questions(format!(
+                    "question « {} » : centre d'intérêt « {c} » absent du ROME",
+                    q.id
+                )));
             }
             if let Some(c) = q.contexts.iter().find(|c| !context_labels.contains_key(*c)) {
-                return Err(Error::BadSource {
-                    file: "questions du quiz".into(),
-                    why: format!(
-                        "question « {} » : contexte de travail « {c} » absent du ROME",
-                        q.id
-                    ),
-                });
+                return Err(bad_questions(format!(
+                    "question « {} » : contexte de travail « {c} » absent du ROME",
+                    q.id
+                )));
             }
         }
         let mut jobs = load_jobs(conn)?;
@@ -366,14 +360,9 @@ impl Quiz {
         limit: usize,
     ) -> Result<Vec<NearTraining>> {
         let Some(j) = self.job_index(rome) else {
-            return Err(Error::UnknownId(rome.chars().take(20).collect()));
+            return Err(Error::UnknownId(crate::error::echo(rome)));
         };
-        if !(radius_km.is_finite() && radius_km > 0.0) {
-            return Err(InputError::Radius {
-                max: crate::search::MAX_RADIUS_KM,
-            }
-            .into());
-        }
+        let radius_km = crate::search::checked_radius(radius_km)?;
         let mut out: Vec<NearTraining> = self
             .spots_by_rome
             .get(&self.jobs[j].parent_rome)
@@ -409,7 +398,7 @@ impl Quiz {
     /// place in the catalogue): what to show when none lies near.
     pub fn trainings_for(&self, rome: &str, limit: usize) -> Result<Vec<NearTraining>> {
         let Some(j) = self.job_index(rome) else {
-            return Err(Error::UnknownId(rome.chars().take(20).collect()));
+            return Err(Error::UnknownId(crate::error::echo(rome)));
         };
         let mut out: Vec<NearTraining> = self
             .spots_by_rome

@@ -221,11 +221,10 @@ impl Session {
 
     /// Answers a question, or changes an earlier answer (it keeps its place in the order).
     pub fn answer(&mut self, question: &str, a: Answer) -> Result<()> {
-        let q = self.quiz.question_index(question).ok_or_else(|| {
-            Error::from(Refusal::UnknownQuestion(
-                question.chars().take(40).collect(),
-            ))
-        })?;
+        let q = self
+            .quiz
+            .question_index(question)
+            .ok_or_else(|| Error::from(Refusal::UnknownQuestion(crate::error::echo(question))))?;
         self.set(q, a);
         Ok(())
     }
@@ -468,7 +467,7 @@ impl Session {
         let j = self
             .quiz
             .job_index(rome)
-            .ok_or_else(|| Error::UnknownId(rome.chars().take(20).collect()))?;
+            .ok_or_else(|| Error::UnknownId(crate::error::echo(rome)))?;
         Ok(self.reasons_of(j))
     }
 

@@ -230,15 +230,11 @@ pub fn compare(
     let mut trainings = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         if ids[..i].iter().any(|x| x.trim() == id.trim()) {
-            return Err(Refusal::CompareTwice(id.trim().chars().take(80).collect()).into());
+            return Err(Refusal::CompareTwice(crate::error::echo(id)).into());
         }
         match cat.show_on(id, today)? {
             Sheet::Training(t) => trainings.push(column(cat, *t, from, today)?),
-            _ => {
-                return Err(
-                    Refusal::CompareNotTraining(id.trim().chars().take(80).collect()).into(),
-                )
-            }
+            _ => return Err(Refusal::CompareNotTraining(crate::error::echo(id)).into()),
         }
     }
     let rows = rows(&trainings);

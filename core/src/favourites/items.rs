@@ -48,7 +48,7 @@ pub(crate) fn resolve(
     if is_certification && kind.is_none() {
         return Err(Refusal::CertificationFavourite.into());
     }
-    Err(Error::UnknownId(id.chars().take(80).collect()))
+    Err(Error::UnknownId(crate::error::echo(id)))
 }
 
 fn join_some(parts: &[Option<String>], sep: &str) -> Option<String> {

@@ -35,7 +35,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 fn not_found(item: &ItemRef) -> Error {
-    Refusal::NotFavourite(item.id.chars().take(80).collect()).into()
+    Refusal::NotFavourite(crate::error::echo(&item.id)).into()
 }
 
 fn no_status() -> Error {

@@ -104,9 +104,17 @@ pub fn level_of(words: &[String], i: usize) -> Option<u8> {
 /// de maîtrise du BTP", "Employés et techniciens commerciaux de la banque"), and each of its level
 /// words then accepts a fiche of any of them. 0 when the query names no level.
 pub fn levels_named(words: &[String]) -> u8 {
-    (0..words.len())
-        .filter_map(|i| level_of(words, i))
-        .fold(0, |all, l| all | l)
+    levels_joined(&levels_of(words))
+}
+
+/// Each word's level ([`level_of`]), computed once for a query.
+pub fn levels_of(words: &[String]) -> Vec<Option<u8>> {
+    (0..words.len()).map(|i| level_of(words, i)).collect()
+}
+
+/// The levels of [`levels_of`] joined, as [`levels_named`] gives them.
+pub fn levels_joined(levels: &[Option<u8>]) -> u8 {
+    levels.iter().flatten().fold(0, |all, l| all | l)
 }
 
 /// How well a fiche of level `fiche` answers a level word asking for `wanted`: fully when the levels

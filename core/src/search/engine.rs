@@ -1659,7 +1659,7 @@ mod storage {
     }
 
     fn damaged() -> Error {
-        Error::Corrupt("index de recherche endommagé : reconstruisez le catalogue".into())
+        Error::Corrupt("l'index de recherche est illisible ; reconstruisez le catalogue".into())
     }
 
     impl<R: Read> Reader<R> {

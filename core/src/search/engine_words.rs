@@ -303,8 +303,9 @@ impl Engine {
     /// label or a level word, with the quality of that match.
     pub(super) fn virtual_matches(&self, words: &[String]) -> Vec<Vec<(u32, f32)>> {
         let mut out = vec![Vec::new(); words.len()];
-        // Cheap test first: most queries name no domain and no level.
-        let any_level = (0..words.len()).any(|i| domains::level_of(words, i).is_some());
+        // Each word's level, once: most queries name none.
+        let levels = domains::levels_of(words);
+        let any_level = levels.iter().any(Option::is_some);
         // A single word that is no level word: nothing to add, and nothing to build.
         if !any_level && words.len() < 2 {
             return out;
@@ -312,9 +313,9 @@ impl Engine {
         let ex = self.extras();
         // A label naming several levels ("techniciens et agents de maîtrise") accepts any of them at
         // each of its level words.
-        let named = domains::levels_named(words);
+        let named = domains::levels_joined(&levels);
         for (i, w) in words.iter().enumerate() {
-            if domains::level_of(words, i).is_some() {
+            if levels.get(i).is_some_and(Option::is_some) {
                 let level = named;
                 out[i].extend(self.levels().iter().filter_map(|&(d, l)| {
                     let q = domains::level_match(level, l);

@@ -103,6 +103,14 @@ impl Default for Query {
 /// The largest page a face may ask for, and the widest radius: one call stays cheap whatever is sent.
 pub const MAX_LIMIT: usize = 500;
 pub const MAX_RADIUS_KM: u32 = 1000;
+
+/// A radius someone chose: more than nothing and at most [`MAX_RADIUS_KM`] (metropolitan France is
+/// about 1,000 km across). The one check of every radius, search and quiz alike.
+pub fn checked_radius(km: f64) -> std::result::Result<f64, InputError> {
+    (km.is_finite() && km > 0.0 && km <= f64::from(MAX_RADIUS_KM))
+        .then_some(km)
+        .ok_or(InputError::Radius { max: MAX_RADIUS_KM })
+}
 /// A pasted page of text is not a query: its beginning is searched.
 pub const MAX_TEXT_CHARS: usize = 200;
 
@@ -145,10 +153,7 @@ impl QueryRequest {
                 .ok_or(InputError::Limit { max: MAX_LIMIT })?;
         }
         if let Some(r) = self.radius_km {
-            if !(r.is_finite() && r > 0.0 && r <= f64::from(MAX_RADIUS_KM)) {
-                return Err(InputError::Radius { max: MAX_RADIUS_KM });
-            }
-            q.radius_km = r;
+            q.radius_km = checked_radius(r)?;
         }
         let f = &mut q.filters;
         for l in [self.level_min, self.level_max].into_iter().flatten() {
@@ -182,7 +187,7 @@ impl QueryRequest {
                     (Some(c), None) if ('A'..='N').contains(&c.to_ascii_uppercase()) => {
                         Some(c.to_ascii_uppercase())
                     }
-                    _ => return Err(InputError::Domain(text.chars().take(10).collect())),
+                    _ => return Err(InputError::Domain(crate::error::echo(text))),
                 }
             }
         };

@@ -234,7 +234,7 @@ impl Engine {
                         continue;
                     }
                     // "Saint-Denis 93": a département right after the name chooses among homonyms.
-                    let dep = words.get(to).and_then(|w| territory::departement_code(w));
+                    let dep = words.get(to).and_then(|w| territory::departement_word(w));
                     let Some(f) = g.commune(&key, dep.as_deref(), around) else {
                         continue;
                     };
@@ -269,7 +269,7 @@ impl Engine {
         // Départements: a number of two digits (or 2A, 2B, 97x) after other words.
         if best.is_none() {
             for (i, w) in words.iter().enumerate().rev() {
-                let Some(code) = territory::departement_code(w) else {
+                let Some(code) = territory::departement_word(w) else {
                     continue;
                 };
                 let after_number = i > 0

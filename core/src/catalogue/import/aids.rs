@@ -1,10 +1,10 @@
 //! Financial aids for young people from the aides-jeunes catalogue (1jeune1solution): institutions, then
 //! aids with plain-text descriptions, age bounds and a readable territory.
 
-use super::places::departement_code;
 use super::text::html_to_text;
 use super::{Ctx, FileInfo, Row};
 use crate::error::Result;
+use crate::territory::departement_code;
 use rusqlite::params;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
@@ -386,7 +386,7 @@ fn import_institutions(ctx: &mut Ctx) -> Result<(HashSet<String>, HashMap<String
 /// "aide de démonstration du pré-remplissage"), which are not aids anyone can get.
 fn is_test_entry(id: &str, label: &str) -> bool {
     let words = |s: &str| {
-        super::text::fold(s)
+        crate::text::fold(s)
             .split(|c: char| !c.is_alphanumeric())
             .any(|w| w == "test" || w == "demonstration")
     };

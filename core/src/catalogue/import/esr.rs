@@ -3,10 +3,10 @@
 
 use super::onisep::{is_uai, postcode, Communes};
 use super::parcoursup::{status_code, tidy_name};
-use super::places::departement_code;
 use super::programmes::{Label, Programmes};
 use super::{CsvSpec, Ctx, FileInfo, Row, LICENCE_OUVERTE};
 use crate::error::Result;
+use crate::territory::departement_code;
 use crate::territory::Point;
 use rusqlite::params;
 

@@ -1,10 +1,11 @@
 //! Labour market: BMO 2024 recruitment projects, unemployment by département, and an approximate link
 //! from ROME fiches to the FAP-2021 jobs BMO counts in.
 
-use super::places::departement_code;
-use super::text::fold;
 use super::{CsvSpec, Ctx, FileInfo, Row, LICENCE_OUVERTE};
 use crate::error::Result;
+use crate::search::french::stem;
+use crate::territory::departement_code;
+use crate::text::fold;
 use rusqlite::params;
 use std::collections::{BTreeMap, HashMap};
 
@@ -183,8 +184,9 @@ fn read_fap_labels(ctx: &mut Ctx) -> Result<BTreeMap<String, Vec<String>>> {
 // There is no official FAP-2021 <-> ROME 4.0 table, so a job sheet's BMO figures come from matching
 // labels:
 // 1. Labels are reduced to words: parentheses dropped ("(IDE)"), lower case without accents, stop words
-//    removed, plural and feminine endings folded ("Boulangère", "boulangers" -> "boulanger";
-//    "conductrice" -> "conducteur"), so the ROME's "Boulanger / Boulangère" gives one word.
+//    removed, plural and feminine endings folded by the search stemmer ("Boulangère", "boulangers" ->
+//    "boulanger"; "conductrice" -> "conducteur"; "sociaux" -> "social"), so the ROME's
+//    "Boulanger / Boulangère" gives one word.
 // 2. A title word matches a FAP label word when equal (credit 1), or for half credit when they share a
 //    long prefix (>= 6 letters and 3/4 of the shorter word: "développeur"/"développement") or a stem
 //    ("soudeur"/"soudage", "coiffeur"/"coiffure").
@@ -216,43 +218,6 @@ const STOP_WORDS: &[&str] = &[
     "assimile", "qu", "que", "chez", "leur", "son", "sa", "ses",
 ];
 
-/// Feminine endings and their masculine form, longest first where they overlap.
-const FEMININE: &[(&str, &str)] = &[
-    ("euse", "eur"),
-    ("rice", "eur"),
-    ("iere", "ier"),
-    ("ere", "er"),
-    ("ienne", "ien"),
-    ("enne", "en"),
-    ("onne", "on"),
-    ("ive", "if"),
-    ("ette", "et"),
-    ("elle", "el"),
-];
-
-fn strip_plural(w: &str) -> &str {
-    match w.strip_suffix(['s', 'x']) {
-        Some(stripped) if w.len() > 3 && !w.ends_with("ss") => stripped,
-        _ => w,
-    }
-}
-
-/// One form for a word's masculine, feminine, singular and plural ("boulangères" -> "boulanger").
-fn fold_word(w: &str) -> String {
-    let mut w = strip_plural(w).to_string();
-    if let Some((f, m)) = FEMININE
-        .iter()
-        .find(|(f, _)| w.ends_with(f) && w.len() > f.len() + 2)
-    {
-        w.truncate(w.len() - f.len());
-        w.push_str(m);
-    }
-    if w.len() > 3 && w.ends_with('e') {
-        w.pop();
-    }
-    strip_plural(&w).to_string()
-}
-
 /// The distinct significant words of a label, folded.
 fn label_words(label: &str) -> Vec<String> {
     let mut text = String::with_capacity(label.len());
@@ -270,7 +235,7 @@ fn label_words(label: &str) -> Vec<String> {
         if w.len() < 2 || STOP_WORDS.contains(&w) {
             continue;
         }
-        let w = fold_word(w);
+        let w = stem(w);
         if !out.contains(&w) {
             out.push(w);
         }
@@ -285,7 +250,9 @@ const DERIVATIONS: &[&str] = &[
     "aire", "ien", "ant", "ent", "if",
 ];
 
-fn stem(w: &str) -> &str {
+/// The root once a derivational ending is removed. Not the search stemmer (`stem`, which folds gender and
+/// number only): this one relates different words of one family, for half credit.
+fn derivation_root(w: &str) -> &str {
     DERIVATIONS
         .iter()
         .filter(|d| w.len() >= d.len() + 4)
@@ -300,7 +267,7 @@ fn word_credit(a: &str, b: &str) -> f64 {
     if a == b {
         return 1.0;
     }
-    let (sa, sb) = (stem(a), stem(b));
+    let (sa, sb) = (derivation_root(a), derivation_root(b));
     if sa.len() >= 4 && sa == sb {
         return 0.5;
     }

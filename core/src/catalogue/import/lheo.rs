@@ -15,6 +15,7 @@ mod tree;
 
 use super::{Ctx, FileInfo, Row};
 use crate::error::Result;
+use crate::territory;
 use fields::Bound;
 use rusqlite::{params, OptionalExtension, Transaction};
 use std::collections::HashSet;
@@ -930,9 +931,13 @@ impl<'a> Addr<'a> {
             .and_then(|c| fields::commune_code(c, true));
         let departement = a
             .value_at(&["departement"])
-            .and_then(fields::departement_code)
-            .or_else(|| insee.as_deref().and_then(fields::departement_of))
-            .or_else(|| postcode.as_deref().and_then(fields::departement_of));
+            .and_then(territory::departement_code)
+            .or_else(|| insee.as_deref().and_then(territory::departement_of_insee))
+            .or_else(|| {
+                postcode
+                    .as_deref()
+                    .and_then(territory::departement_of_postcode)
+            });
         Addr {
             lines: a
                 .all("ligne")

@@ -6,7 +6,6 @@ use super::{CsvSpec, Ctx, FileInfo, Rec, Row};
 use crate::error::Result;
 use rusqlite::{params, OptionalExtension};
 use std::collections::{HashMap, HashSet};
-use unicode_normalization::UnicodeNormalization;
 
 const FORMATIONS: FileInfo = FileInfo {
     path: "formations/onisep/ideo-formations_initiales_en_france_2022-04.csv.gz",
@@ -398,38 +397,10 @@ fn import_lycees(ctx: &mut Ctx) -> Result<()> {
     Ok(())
 }
 
-/// A commune name reduced to what both spellings share: "Saint-Didier-au-Mont-d'Or" and
-/// "ST DIDIER AU MONT D OR" both give "ST DIDIER AU MONT D OR".
-pub(crate) fn normalise_commune(name: &str) -> String {
-    let mut flat = String::with_capacity(name.len());
-    for c in name.nfd() {
-        match c {
-            'œ' | 'Œ' => flat.push_str("OE"),
-            'æ' | 'Æ' => flat.push_str("AE"),
-            c if unicode_normalization::char::is_combining_mark(c) => {}
-            c if c.is_alphanumeric() => flat.extend(c.to_uppercase()),
-            _ => flat.push(' '),
-        }
-    }
-    let mut words = Vec::new();
-    for word in flat.split_whitespace() {
-        // A CEDEX mention and what follows it ("CEDEX 05") are routing, not the commune.
-        if word == "CEDEX" {
-            break;
-        }
-        words.push(match word {
-            "SAINT" => "ST",
-            "SAINTE" => "STE",
-            w => w,
-        });
-    }
-    words.join(" ")
-}
-
-/// The key two spellings of a commune share: normalised, without a leading article ("LE MONT DORE" and
-/// "MONT DORE") nor spaces ("TERRASSON LA VILLEDIEU" and "TERRASSON LAVILLEDIEU").
-fn commune_key(name: &str) -> String {
-    let name = normalise_commune(name);
+/// The key two spellings of a commune share: the catalogue's commune key, without a leading article
+/// ("LE MONT DORE" and "MONT DORE") nor spaces ("TERRASSON LA VILLEDIEU" and "TERRASSON LAVILLEDIEU").
+fn address_key(name: &str) -> String {
+    let name = crate::territory::commune_key(name);
     let mut rest = name.as_str();
     for article in ["LE ", "LA ", "LES ", "L "] {
         if let Some(r) = rest.strip_prefix(article) {
@@ -473,7 +444,7 @@ impl Communes {
                 r.get::<_, String>(2)?,
                 Commune {
                     insee: r.get(0)?,
-                    key: commune_key(&r.get::<_, String>(1)?),
+                    key: address_key(&r.get::<_, String>(1)?),
                     lat: r.get(3)?,
                     lon: r.get(4)?,
                 },
@@ -493,7 +464,7 @@ impl Communes {
     /// in the same 97/98 zone.
     pub(super) fn locate(&self, postcode: Option<&str>, city: Option<&str>) -> Option<&Commune> {
         let postcode = postcode?;
-        let key = city.map(commune_key).unwrap_or_default();
+        let key = city.map(address_key).unwrap_or_default();
         if let Some(list) = self.by_postcode.get(postcode) {
             return list
                 .iter()

@@ -1,9 +1,14 @@
 //! Territories (communes, départements) and the places people go to for guidance: France Travail
 //! agencies and Missions locales.
 
-use super::text::{fold, title_case};
+use super::text::title_case;
 use super::{CsvSpec, Ctx, FileInfo, Rec, Row};
 use crate::error::Result;
+use crate::territory::{
+    commune_key, departement_code, departement_of_insee, departement_of_postcode, distance_km,
+    Point,
+};
+use crate::text::fold;
 use rusqlite::params;
 use std::collections::{BTreeMap, HashMap};
 
@@ -41,60 +46,6 @@ const NOT_DEPARTEMENTS: &[(&str, &str)] = &[
     ("985", "ancien code de Mayotte, remplacé par 976"),
     ("990", "« Autre pays » n'est pas un département"),
 ];
-
-/// A département code in the form used across the catalogue: "01".."95", "2A", "2B", and three digits for
-/// overseas ("971".."978", "984".."989"). Sources write "001", "02A" or "1"; anything else gives None.
-pub(super) fn departement_code(raw: &str) -> Option<String> {
-    let raw = raw.trim().to_ascii_uppercase();
-    let code = match raw.as_bytes() {
-        [digit] if digit.is_ascii_digit() => format!("0{raw}"),
-        [b'0', _, _] => raw.get(1..).unwrap_or_default().to_string(),
-        _ => raw,
-    };
-    let b = code.as_bytes();
-    let valid = match b.len() {
-        2 => {
-            code == "2A"
-                || code == "2B"
-                || code
-                    .parse::<u8>()
-                    .is_ok_and(|n| (1..=95).contains(&n) && n != 20)
-        }
-        3 => b.iter().all(u8::is_ascii_digit) && (code.starts_with("97") || code.starts_with("98")),
-        _ => false,
-    };
-    valid.then_some(code)
-}
-
-/// The département of a commune from its INSEE code. Codes 99xxx are foreign territories served by La
-/// Poste (Monaco): no département.
-pub(super) fn departement_of_insee(insee: &str) -> Option<String> {
-    if insee.len() != 5 || !insee.is_ascii() {
-        return None;
-    }
-    let dept = if insee.starts_with("97") || insee.starts_with("98") {
-        insee.get(..3)
-    } else {
-        insee.get(..2)
-    };
-    departement_code(dept?)
-}
-
-/// A best guess from a postcode, used only when the commune is unknown (CEDEX codes). Corsica is split
-/// on the usual 200/201 vs 202+ rule, which CEDEX codes do not always follow.
-fn departement_of_postcode(postcode: &str) -> Option<String> {
-    if postcode.len() != 5 || !postcode.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let dept = if postcode.starts_with("97") || postcode.starts_with("98") {
-        postcode.get(..3)
-    } else if postcode.starts_with("20") {
-        Some(if postcode < "20200" { "2A" } else { "2B" })
-    } else {
-        postcode.get(..2)
-    };
-    departement_code(dept?)
-}
 
 fn is_insee(s: &str) -> bool {
     matches!(s.as_bytes(), [first, second, rest @ ..]
@@ -157,15 +108,6 @@ fn inside(bounds: &[Bounds], lat: f64, lon: f64) -> bool {
     bounds
         .iter()
         .any(|&(a, b, c, d)| (a..=b).contains(&lat) && (c..=d).contains(&lon))
-}
-
-/// Great-circle distance in kilometres.
-fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (la1, lo1) = (a.0.to_radians(), a.1.to_radians());
-    let (la2, lo2) = (b.0.to_radians(), b.1.to_radians());
-    let h = ((la2 - la1) / 2.0).sin().powi(2)
-        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
-    2.0 * 6371.0 * h.sqrt().asin()
 }
 
 /// Parses a "lat"/"lon" pair. Ok(None) when both are empty; Err(reason) when present but unusable.
@@ -347,20 +289,6 @@ struct KnownCommune {
     coords: Option<(f64, f64)>,
 }
 
-/// Commune names compared across sources: folded, punctuation as spaces, "ST"/"STE" spelled out.
-fn name_key(s: &str) -> String {
-    fold(s)
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| match w {
-            "st" => "saint",
-            "ste" => "sainte",
-            w => w,
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 struct Communes {
     all: Vec<KnownCommune>,
     by_postcode: HashMap<String, Vec<usize>>,
@@ -389,7 +317,7 @@ impl Communes {
                 coords: lat.zip(lon),
             });
             c.by_postcode.entry(postcode).or_default().push(i);
-            c.by_name.entry(name_key(&name)).or_default().push(i);
+            c.by_name.entry(commune_key(&name)).or_default().push(i);
         }
         Ok(c)
     }
@@ -397,7 +325,7 @@ impl Communes {
     /// The communes an address most likely refers to: same postcode and name, else same postcode, else
     /// same name in the département the postcode points to (CEDEX postcodes are not in La Poste's list).
     fn find(&self, postcode: &str, city: &str) -> Vec<&KnownCommune> {
-        let key = name_key(city);
+        let key = commune_key(city);
         let by_pc = self
             .by_postcode
             .get(postcode)
@@ -571,7 +499,15 @@ fn check_agency_coords(
     let nearest = found
         .iter()
         .filter_map(|c| c.coords)
-        .map(|c| distance_km(c, (lat, lon)))
+        .map(|(clat, clon)| {
+            distance_km(
+                Point {
+                    lat: clat,
+                    lon: clon,
+                },
+                Point { lat, lon },
+            )
+        })
         .fold(None, |m: Option<f64>, d| Some(m.map_or(d, |m| m.min(d))));
     if let Some(km) = nearest.filter(|&km| km > MAX_KM_FROM_COMMUNE) {
         ctx.issue(
@@ -683,7 +619,6 @@ fn import_missions_locales(ctx: &mut Ctx, regions: &HashMap<String, String>) -> 
 /// agency's city), the commune takes the most frequent such spelling; otherwise it keeps its own. Nothing
 /// is guessed: a spelling is taken only when its letters fold to exactly the commune's.
 pub fn spell_communes(ctx: &mut Ctx) -> Result<()> {
-    use crate::territory::commune_key;
     let mut spellings: HashMap<(String, String), HashMap<String, usize>> = HashMap::new();
     {
         let mut st = ctx.tx.prepare(

@@ -1,22 +1,5 @@
-//! Small text helpers shared by importers: accent folding, readable case for upper-case sources, and HTML
-//! or Markdown to plain text.
-
-use unicode_normalization::UnicodeNormalization;
-
-/// Lower case without accents, œ/æ spelled out: the form used to compare labels written by different
-/// producers ("Maçon" in the ROME, "MACON" at La Poste).
-pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.nfd() {
-        match c {
-            'œ' | 'Œ' => out.push_str("oe"),
-            'æ' | 'Æ' => out.push_str("ae"),
-            c if unicode_normalization::char::is_combining_mark(c) => {}
-            c => out.extend(c.to_lowercase()),
-        }
-    }
-    out
-}
+//! Small text helpers shared by importers: readable case for upper-case sources, HTML entities, and HTML
+//! or Markdown to plain text. Accent folding is `crate::text::fold`, the same for importers and search.
 
 /// Words that stay in lower case inside a place name ("Bourg en Bresse", "La Roche sur Yon").
 const NAME_PARTICLES: &[&str] = &[
@@ -60,27 +43,55 @@ fn tidy_lines(s: &str) -> String {
         .join("\n")
 }
 
-fn decode_entity(name: &str) -> Option<char> {
-    match name {
-        "nbsp" => Some(' '),
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        "rsquo" => Some('’'),
-        "laquo" => Some('«'),
-        "raquo" => Some('»'),
-        "euro" => Some('€'),
-        _ => {
-            let num = name.strip_prefix('#')?;
-            let code = match num.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => num.parse().ok()?,
-            };
-            char::from_u32(code)
-        }
+/// The HTML entities French producers write (aides-jeunes descriptions, LHEO texts escaped twice or
+/// unescaped at the XML level), and numeric references ("&#232;", "&#xE8;"). quick-xml's `escape-html`
+/// table was not used: in 0.38 it maps hundreds of names to the wrong characters.
+pub fn html_entity(name: &str) -> Option<String> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        return char::from_u32(code).map(String::from);
     }
+    let s = match name {
+        "nbsp" => " ",
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" => "'",
+        "rsquo" => "’",
+        "lsquo" => "‘",
+        "laquo" => "«",
+        "raquo" => "»",
+        "eacute" => "é",
+        "Eacute" => "É",
+        "egrave" => "è",
+        "Egrave" => "È",
+        "ecirc" => "ê",
+        "euml" => "ë",
+        "agrave" => "à",
+        "Agrave" => "À",
+        "acirc" => "â",
+        "ccedil" => "ç",
+        "Ccedil" => "Ç",
+        "ocirc" => "ô",
+        "icirc" => "î",
+        "iuml" => "ï",
+        "ucirc" => "û",
+        "ugrave" => "ù",
+        "oelig" => "œ",
+        "euro" => "€",
+        "deg" => "°",
+        "hellip" => "…",
+        "ndash" => "–",
+        "mdash" => "—",
+        "bull" => "•",
+        "middot" => "·",
+        _ => return None,
+    };
+    Some(s.to_string())
 }
 
 /// Replaces Markdown links `[words](url)` by their words; the URL is not useful in a plain-text field and
@@ -155,10 +166,10 @@ pub fn html_to_text(s: &str) -> String {
                 let decoded = tail
                     .split_once(';')
                     .filter(|(name, _)| name.len() <= 8)
-                    .and_then(|(name, _)| decode_entity(name).map(|ch| (ch, name.len())));
+                    .and_then(|(name, _)| html_entity(name).map(|ch| (ch, name.len())));
                 match decoded {
                     Some((ch, end)) => {
-                        out.push(ch);
+                        out.push_str(&ch);
                         for _ in 0..=end {
                             chars.next();
                         }
@@ -180,10 +191,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fold_removes_accents_and_ligatures() {
-        assert_eq!(fold("Boulangère"), "boulangere");
-        assert_eq!(fold("Œuvre MAÇON"), "oeuvre macon");
-        assert_eq!(fold("Ex æquo"), "ex aequo");
+    fn html_entities_named_and_numeric() {
+        assert_eq!(html_entity("eacute").as_deref(), Some("é"));
+        assert_eq!(html_entity("rsquo").as_deref(), Some("’"));
+        assert_eq!(html_entity("#232").as_deref(), Some("è"));
+        assert_eq!(html_entity("#xE8").as_deref(), Some("è"));
+        assert_eq!(html_entity("#xD800"), None);
+        assert_eq!(html_entity("#99999999999"), None);
+        assert_eq!(html_entity("nimportequoi"), None);
+        // The aids' reader and the LHEO reader decode the same way.
+        assert_eq!(html_to_text("Caf&eacute; &#224; 3&euro;"), "Café à 3€");
     }
 
     #[test]

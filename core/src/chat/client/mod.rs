@@ -377,7 +377,7 @@ fn random_token() -> String {
 }
 
 fn parse_user_id(s: &str) -> Result<OwnedUserId> {
-    UserId::parse(s).map_err(|_| ChatError::BadUserId(s.chars().take(80).collect()).into())
+    UserId::parse(s).map_err(|_| ChatError::BadUserId(crate::error::echo(s)).into())
 }
 
 fn localpart(user_id: &str) -> String {

@@ -1,38 +1,6 @@
 //! Field-level conversions for LHEO values: dates, numbers, codes, and the HTML that producers put in
 //! free-text fields.
 
-/// The few HTML entities found in LHEO texts (escaped HTML, or unescaped by mistake at the XML level).
-pub fn html_entity(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "nbsp" => " ",
-        "amp" => "&",
-        "lt" => "<",
-        "gt" => ">",
-        "quot" => "\"",
-        "apos" => "'",
-        "rsquo" | "lsquo" => "'",
-        "laquo" => "«",
-        "raquo" => "»",
-        "eacute" => "é",
-        "egrave" => "è",
-        "ecirc" => "ê",
-        "agrave" => "à",
-        "acirc" => "â",
-        "ccedil" => "ç",
-        "ocirc" => "ô",
-        "icirc" => "î",
-        "ucirc" => "û",
-        "ugrave" => "ù",
-        "oelig" => "œ",
-        "euro" => "€",
-        "hellip" => "…",
-        "ndash" => "–",
-        "mdash" => "—",
-        "bull" => "•",
-        _ => return None,
-    })
-}
-
 /// Turns a free-text field into plain text for a phone screen: HTML tags become line breaks or list
 /// dashes, HTML entities are decoded, spaces are collapsed and runs of blank lines shortened.
 /// None when nothing is left (or only "-").
@@ -114,18 +82,8 @@ fn strip_html(raw: &str) -> String {
                 .find(';')
                 .filter(|&e| e > 0 && e <= 8)
                 .and_then(|e| Some((after.get(..e)?, e)));
-            let decoded = entity.and_then(|(name, len)| {
-                let s = if let Some(num) = name.strip_prefix('#') {
-                    let code = match num.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                        None => num.parse().ok(),
-                    };
-                    code.and_then(char::from_u32).map(String::from)
-                } else {
-                    html_entity(name).map(String::from)
-                };
-                s.map(|s| (s, len))
-            });
+            let decoded =
+                entity.and_then(|(name, len)| Some((super::super::text::html_entity(name)?, len)));
             match decoded {
                 Some((s, len)) => {
                     out.push_str(&s);
@@ -180,25 +138,22 @@ pub fn lheo_date(raw: &str, bound: Bound) -> Result<String, String> {
     if month == 0 {
         month = if bound == Bound::Start { 1 } else { 12 };
     }
-    let last = days_in_month(year, month);
+    let invalid = || format!("date invalide « {s} »");
+    // The calendar is jiff's; year and month are in range here, so only an impossible day fails.
+    let first = jiff::civil::Date::new(
+        i16::try_from(year).map_err(|_| invalid())?,
+        i8::try_from(month).map_err(|_| invalid())?,
+        1,
+    )
+    .map_err(|_| invalid())?;
+    let last = u32::try_from(first.days_in_month()).map_err(|_| invalid())?;
     if day == 0 {
         day = if bound == Bound::Start { 1 } else { last };
     }
     if day > last {
-        return Err(format!("date invalide « {s} »"));
+        return Err(invalid());
     }
     Ok(format!("{year:04}-{month:02}-{day:02}"))
-}
-
-// `is_multiple_of` needs Rust 1.87; the workspace declares 1.85.
-#[allow(clippy::manual_is_multiple_of)]
-fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 /// A number written by a person: "697", "697,5", "2 500,00 €", "1500 EUR". None when unreadable or negative.
@@ -243,29 +198,6 @@ pub fn commune_code(raw: &str, insee: bool) -> Option<String> {
                 && (s.starts_with("2A") || s.starts_with("2B"))
                 && s.bytes().skip(2).all(|b| b.is_ascii_digit())));
     ok.then_some(s)
-}
-
-/// The département of a commune from its INSEE code or postcode: 2 characters, 3 for overseas (97x), 2A/2B
-/// for Corsica (from the INSEE code only; a Corsican postcode does not tell which one).
-pub fn departement_of(code: &str) -> Option<String> {
-    if code.starts_with("97") || code.starts_with("98") {
-        return code.get(..3).map(str::to_string);
-    }
-    let dep = code.get(..2)?;
-    (dep != "20").then(|| dep.to_string())
-}
-
-/// An LHEO `departement` element ("29", "2A", "971", or "1" from a sloppy export) as the 2/3-character code.
-pub fn departement_code(raw: &str) -> Option<String> {
-    let s = raw.trim().to_ascii_uppercase();
-    match s.len() {
-        1 if s.bytes().all(|b| b.is_ascii_digit()) => Some(format!("0{s}")),
-        2 if s.bytes().all(|b| b.is_ascii_digit()) || s == "2A" || s == "2B" => Some(s),
-        3 if s.bytes().all(|b| b.is_ascii_digit()) => {
-            Some(s.strip_prefix('0').map(str::to_string).unwrap_or(s))
-        }
-        _ => None,
-    }
 }
 
 /// A URL for a link: LHEO exports often omit the scheme ("www.exemple.fr").
@@ -417,20 +349,6 @@ mod tests {
         assert_eq!(commune_code("00000", false), None);
         assert_eq!(commune_code("2A004", true).as_deref(), Some("2A004"));
         assert_eq!(commune_code("2A004", false), None);
-        assert_eq!(departement_of("97411").as_deref(), Some("974"));
-        assert_eq!(departement_of("2A004").as_deref(), Some("2A"));
-        assert_eq!(departement_of("20000"), None);
-        assert_eq!(departement_of("06130").as_deref(), Some("06"));
-        // Too short, or cut inside a letter: no département (these used to panic).
-        assert_eq!(departement_of("9"), None);
-        assert_eq!(departement_of(""), None);
-        assert_eq!(departement_of("97"), None);
-        assert_eq!(departement_of("1é"), None);
-        assert_eq!(departement_of("97é"), None);
-        assert_eq!(departement_code("6").as_deref(), Some("06"));
-        assert_eq!(departement_code("029").as_deref(), Some("29"));
-        assert_eq!(departement_code("971").as_deref(), Some("971"));
-        assert_eq!(departement_code("-"), None);
     }
 
     #[test]

@@ -299,8 +299,8 @@ fn parse_from(
                         r.resolve_char_ref().ok().flatten().map(String::from)
                     } else {
                         quick_xml::escape::resolve_predefined_entity(&name)
-                            .or_else(|| super::fields::html_entity(&name))
                             .map(String::from)
+                            .or_else(|| super::super::text::html_entity(&name))
                     };
                     match resolved {
                         Some(s) => node.text.push_str(&s),

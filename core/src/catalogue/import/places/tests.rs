@@ -26,20 +26,6 @@ fn stats<'a>(ctx: &'a Ctx, path: &str) -> &'a super::super::SourceStats {
 }
 
 #[test]
-fn codes_are_normalised() {
-    assert_eq!(departement_code("001").as_deref(), Some("01"));
-    assert_eq!(departement_code("02A").as_deref(), Some("2A"));
-    assert_eq!(departement_code("971").as_deref(), Some("971"));
-    assert_eq!(departement_code("1").as_deref(), Some("01"));
-    assert_eq!(departement_code("130"), None);
-    assert_eq!(departement_code("20"), None);
-    assert_eq!(departement_of_insee("2B033").as_deref(), Some("2B"));
-    assert_eq!(departement_of_insee("97101").as_deref(), Some("971"));
-    assert_eq!(departement_of_insee("13055").as_deref(), Some("13"));
-    assert_eq!(departement_of_insee("99138"), None);
-}
-
-#[test]
 fn geo_on_real_data() {
     let tmp = tempfile::tempdir().unwrap();
     let mut conn = open(tmp.path());
