@@ -64,6 +64,7 @@ impl Catalogue {
             let report = {
                 let mut ctx = Ctx::new(&tx, source);
                 import::import_all(&mut ctx, progress)?;
+                super::compact::fold_bmo(&tx)?;
                 super::index::build(&tx)?;
                 ctx.report
             };
