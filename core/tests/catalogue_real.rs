@@ -119,7 +119,6 @@ fn every_source_is_counted_and_every_kind_is_there() {
             "SELECT count(*) FROM unemployment",
             "chomage_departemental_insee_2023.csv",
         ),
-        ("SELECT count(*) FROM bmo", "bmo_2024_open_data.csv.gz"),
         (
             "SELECT count(*) FROM training WHERE source = 'parcoursup'",
             "fr-esr-parcoursup-2025-light.csv.gz",
@@ -153,6 +152,26 @@ fn every_source_is_counted_and_every_kind_is_there() {
     assert!(count(&cat, "SELECT count(*) FROM certification") > 17000);
     assert!(count(&cat, "SELECT count(*) FROM certification_rome") > 40000);
     assert!(count(&cat, "SELECT count(*) FROM job_fap") > 500);
+    // BMO is kept as what the app reads of it: one national row per FAP job (catalogue::compact), every
+    // FAP job the file names, and the survey's rows all read.
+    assert!(
+        read_in("bmo_2024_open_data.csv.gz") - skipped_in("bmo_2024_open_data.csv.gz") > 50_000
+    );
+    assert_eq!(count(&cat, "SELECT count(*) FROM bmo"), 217);
+    assert_eq!(
+        count(
+            &cat,
+            "SELECT count(*) FROM bmo WHERE area = 'FR' AND departement = 'FR'"
+        ),
+        217
+    );
+    assert_eq!(
+        count(
+            &cat,
+            "SELECT count(*) FROM job_fap WHERE fap NOT IN (SELECT fap FROM bmo)"
+        ),
+        0
+    );
     // Every kind is searchable, and the shipped catalogue carries no FTS5 baseline.
     let engine = cat.engine().unwrap();
     for kind in [Kind::Job, Kind::Training, Kind::Place, Kind::Aid] {

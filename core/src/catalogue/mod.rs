@@ -1,5 +1,6 @@
 //! The catalogue: model, import from open data, and the SQLite store.
 
+pub mod compact;
 pub mod import;
 pub mod index;
 pub mod sheet;

@@ -840,7 +840,7 @@ impl Catalogue {
             ("Aides", count("SELECT count(*) FROM aid")?),
             ("Institutions", count("SELECT count(*) FROM institution")?),
             (
-                "BMO 2024 (métier × bassin)",
+                "BMO 2024 (métiers FAP, chiffres nationaux)",
                 count("SELECT count(*) FROM bmo")?,
             ),
             (

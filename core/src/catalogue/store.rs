@@ -12,8 +12,10 @@ pub struct CatalogueSchema;
 impl Schema for CatalogueSchema {
     const NAME: &'static str = "catalogue";
     const VERSION: i64 = 2;
-    /// Large pages: the saved search index is one 15 MB value, read in a few pages instead of thousands.
-    const PAGE_SIZE: Option<u32> = Some(65536);
+    /// SQLite's usual 4 KiB pages: with 64 KiB pages every table and index ended in a mostly empty page
+    /// and the file compressed worse (issue 11: 70.84 → 67.95 MB on disk, zstd -19 12.12 → 11.21 MB).
+    /// Reading the saved search index (21 MB) through 5,000 pages instead of 330 costs about 0.2 ms.
+    const PAGE_SIZE: Option<u32> = Some(4096);
     fn upgrade_from(conn: &Connection, from: i64) -> Result<()> {
         match from {
             0 => conn.execute_batch(include_str!("schema.sql"))?,
@@ -64,6 +66,7 @@ impl Catalogue {
             let report = {
                 let mut ctx = Ctx::new(&tx, source);
                 import::import_all(&mut ctx, progress)?;
+                super::compact::fold_bmo(&tx)?;
                 super::index::build(&tx)?;
                 ctx.report
             };
