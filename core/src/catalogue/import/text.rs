@@ -94,6 +94,17 @@ pub fn html_entity(name: &str) -> Option<String> {
     Some(s.to_string())
 }
 
+/// The entity that starts a text just after its '&' ("eacute; la suite"): what it stands for and how many
+/// bytes it takes with its ';' (its name is ASCII, so as many characters). None when it is no entity we
+/// know, or its name is longer than any of them: the '&' is then kept as written.
+pub fn entity_at(after_amp: &str) -> Option<(String, usize)> {
+    let (name, _) = after_amp.split_once(';')?;
+    if name.len() > 8 {
+        return None;
+    }
+    Some((html_entity(name)?, name.len() + 1))
+}
+
 /// Replaces Markdown links `[words](url)` by their words; the URL is not useful in a plain-text field and
 /// the aid's own link is stored apart.
 fn strip_markdown_links(s: &str) -> String {
@@ -161,22 +172,15 @@ pub fn html_to_text(s: &str) -> String {
                     _ => out.push('<'),
                 }
             }
-            '&' => {
-                let tail = s.get(i + 1..).unwrap_or_default();
-                let decoded = tail
-                    .split_once(';')
-                    .filter(|(name, _)| name.len() <= 8)
-                    .and_then(|(name, _)| html_entity(name).map(|ch| (ch, name.len())));
-                match decoded {
-                    Some((ch, end)) => {
-                        out.push_str(&ch);
-                        for _ in 0..=end {
-                            chars.next();
-                        }
+            '&' => match entity_at(s.get(i + 1..).unwrap_or_default()) {
+                Some((text, len)) => {
+                    out.push_str(&text);
+                    for _ in 0..len {
+                        chars.next();
                     }
-                    None => out.push('&'),
                 }
-            }
+                None => out.push('&'),
+            },
             _ => out.push(c),
         }
     }

@@ -78,16 +78,10 @@ fn strip_html(raw: &str) -> String {
             }
         } else {
             let after = tail.strip_prefix('&').unwrap_or_default();
-            let entity = after
-                .find(';')
-                .filter(|&e| e > 0 && e <= 8)
-                .and_then(|e| Some((after.get(..e)?, e)));
-            let decoded =
-                entity.and_then(|(name, len)| Some((super::super::text::html_entity(name)?, len)));
-            match decoded {
-                Some((s, len)) => {
-                    out.push_str(&s);
-                    rest = after.get(len + 1..).unwrap_or_default();
+            match super::super::text::entity_at(after) {
+                Some((text, len)) => {
+                    out.push_str(&text);
+                    rest = after.get(len..).unwrap_or_default();
                 }
                 None => {
                     out.push('&');
@@ -218,20 +212,10 @@ pub fn url(raw: &str) -> Option<String> {
 
 /// A lower-case, ASCII-folded key of letters and digits joined by "-", for ids built from addresses.
 pub fn slug(parts: &[&str]) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let joined = parts.join(" ");
-    let mut folded = String::with_capacity(joined.len());
-    for c in joined
-        .nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-    {
-        match c {
-            'œ' | 'Œ' => folded.push_str("oe"),
-            'æ' | 'Æ' => folded.push_str("ae"),
-            c if c.is_alphanumeric() => folded.push(c.to_ascii_lowercase()),
-            _ => folded.push(' '),
-        }
-    }
+    let folded: String = crate::text::fold(&parts.join(" "))
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
     folded
         .split_whitespace()
         .filter(|w| w.is_ascii())
