@@ -134,57 +134,76 @@ fn strip_markdown_links(s: &str) -> String {
     out
 }
 
-/// Plain text from the HTML/Markdown mix the aides-jeunes catalogue uses: tags removed (their words kept),
-/// `<br>`, `<p>` and list items as line breaks, entities decoded, Markdown links and emphasis reduced to
-/// their words.
-pub fn html_to_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '<' => {
-                let tail = s.get(i + 1..).unwrap_or_default();
-                let is_tag = tail
-                    .chars()
-                    .next()
-                    .is_some_and(|n| n.is_ascii_alphabetic() || n == '/' || n == '!');
-                match (is_tag, tail.find('>')) {
-                    (true, Some(end)) => {
-                        let tag = tail
-                            .get(..end)
-                            .unwrap_or_default()
-                            .trim_start_matches('/')
-                            .split(|ch: char| ch.is_whitespace() || ch == '/')
-                            .next()
-                            .unwrap_or("")
-                            .to_ascii_lowercase();
-                        if matches!(tag.as_str(), "br" | "p" | "li" | "div" | "ul" | "ol" | "tr") {
-                            out.push('\n');
+/// HTML as lines of plain text: tags removed (their words kept), block tags (`<p>`, `<br>`, `<div>`, lists,
+/// headings, table rows) as one line break however many follow each other, list items as "- " lines, and
+/// entities decoded. Something that does not look like a tag ("niveau < bac") or an entity ("A & B") is
+/// kept as written. Used by every importer that reads HTML (LHEO free text, aid descriptions).
+pub fn html_to_lines(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some((before, tail)) = rest.find(['<', '&']).and_then(|i| rest.split_at_checked(i)) {
+        out.push_str(before);
+        if let Some(after) = tail.strip_prefix('<') {
+            // Only something that looks like a tag is a tag: "niveau < bac" stays.
+            let looks_like_tag = after
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!');
+            match after.find('>') {
+                Some(end) if looks_like_tag => {
+                    let tag = after
+                        .get(..end)
+                        .unwrap_or_default()
+                        .trim_start_matches('/')
+                        .to_ascii_lowercase();
+                    let name: String = tag
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric())
+                        .collect();
+                    // Block tags break the line, but a run of them ("</p><ul><li>") only once.
+                    let at_line_start =
+                        out.trim_end_matches([' ', '\t']).ends_with('\n') || out.trim().is_empty();
+                    match name.as_str() {
+                        "li" if !after.starts_with('/') => {
+                            out.push_str(if at_line_start { "- " } else { "\n- " })
                         }
-                        // Skip to the closing '>' of the tag.
-                        while let Some(&(j, _)) = chars.peek() {
-                            chars.next();
-                            if j == i + 1 + end {
-                                break;
-                            }
+                        "br" | "p" | "div" | "ul" | "ol" | "li" | "tr" | "h1" | "h2" | "h3"
+                        | "h4" | "h5" | "h6"
+                            if !at_line_start =>
+                        {
+                            out.push('\n')
                         }
+                        _ => {}
                     }
-                    _ => out.push('<'),
+                    rest = after.get(end + 1..).unwrap_or_default();
+                }
+                _ => {
+                    out.push('<');
+                    rest = after;
                 }
             }
-            '&' => match entity_at(s.get(i + 1..).unwrap_or_default()) {
+        } else {
+            let after = tail.strip_prefix('&').unwrap_or_default();
+            match entity_at(after) {
                 Some((text, len)) => {
                     out.push_str(&text);
-                    for _ in 0..len {
-                        chars.next();
-                    }
+                    rest = after.get(len..).unwrap_or_default();
                 }
-                None => out.push('&'),
-            },
-            _ => out.push(c),
+                None => {
+                    out.push('&');
+                    rest = after;
+                }
+            }
         }
     }
-    let out = strip_markdown_links(&out)
+    out.push_str(rest);
+    out
+}
+
+/// Plain text from the HTML/Markdown mix the aides-jeunes catalogue uses: the HTML read as lines
+/// (`html_to_lines`), then Markdown links and emphasis reduced to their words, blank lines dropped.
+pub fn html_to_text(s: &str) -> String {
+    let out = strip_markdown_links(&html_to_lines(s))
         .replace("**", "")
         .replace("__", "");
     tidy_lines(&out)

@@ -1,11 +1,13 @@
 //! Field-level conversions for LHEO values: dates, numbers, codes, and the HTML that producers put in
 //! free-text fields.
 
+use super::super::text::html_to_lines;
+
 /// Turns a free-text field into plain text for a phone screen: HTML tags become line breaks or list
 /// dashes, HTML entities are decoded, spaces are collapsed and runs of blank lines shortened.
 /// None when nothing is left (or only "-").
 pub fn plain_text(raw: &str) -> Option<String> {
-    let text = strip_html(raw);
+    let text = html_to_lines(raw);
     let mut out = String::new();
     let mut blank = false;
     for line in text.lines() {
@@ -25,73 +27,11 @@ pub fn plain_text(raw: &str) -> Option<String> {
 
 /// One line: all whitespace, line breaks included, collapsed.
 pub fn one_line(raw: &str) -> Option<String> {
-    let s = strip_html(raw)
+    let s = html_to_lines(raw)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
     Some(s).filter(|s| !s.is_empty() && s != "-")
-}
-
-fn strip_html(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some((before, tail)) = rest.find(['<', '&']).and_then(|i| rest.split_at_checked(i)) {
-        out.push_str(before);
-        if let Some(after) = tail.strip_prefix('<') {
-            // Only something that looks like a tag is a tag: "niveau < bac" stays.
-            let looks_like_tag = after
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!');
-            match after.find('>') {
-                Some(end) if looks_like_tag => {
-                    let tag = after
-                        .get(..end)
-                        .unwrap_or_default()
-                        .trim_start_matches('/')
-                        .to_ascii_lowercase();
-                    let name: String = tag
-                        .chars()
-                        .take_while(|c| c.is_ascii_alphanumeric())
-                        .collect();
-                    // Block tags break the line, but a run of them ("</p><ul><li>") only once.
-                    let at_line_start =
-                        out.trim_end_matches([' ', '\t']).ends_with('\n') || out.trim().is_empty();
-                    match name.as_str() {
-                        "li" if !after.starts_with('/') => {
-                            out.push_str(if at_line_start { "- " } else { "\n- " })
-                        }
-                        "br" | "p" | "div" | "ul" | "ol" | "li" | "tr" | "h1" | "h2" | "h3"
-                        | "h4" | "h5" | "h6"
-                            if !at_line_start =>
-                        {
-                            out.push('\n')
-                        }
-                        _ => {}
-                    }
-                    rest = after.get(end + 1..).unwrap_or_default();
-                }
-                _ => {
-                    out.push('<');
-                    rest = after;
-                }
-            }
-        } else {
-            let after = tail.strip_prefix('&').unwrap_or_default();
-            match super::super::text::entity_at(after) {
-                Some((text, len)) => {
-                    out.push_str(&text);
-                    rest = after.get(len..).unwrap_or_default();
-                }
-                None => {
-                    out.push('&');
-                    rest = after;
-                }
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Which end of a period a date is: a month-precise date ("AAAAMM00") or a year ("AAAA0000") becomes its
