@@ -357,7 +357,7 @@ impl Favourites {
 }
 
 fn item(kind: FavouriteKind, id: &str) -> ItemRef {
-    ItemRef::new(kind.into(), id.trim())
+    ItemRef::typed(kind.into(), id)
 }
 
 #[uniffi::export]

@@ -201,23 +201,9 @@ fn date_arg(text: &Option<String>) -> Result<u32> {
 /// The favourite a command is about: by kind and id, or by id alone when only one favourite has it.
 fn target(store: &Store, t: &Target) -> Result<ItemRef> {
     if let Some(kind) = kind_arg(&t.kind) {
-        let id = if kind == ItemKind::Job {
-            t.id.trim().to_uppercase()
-        } else {
-            t.id.trim().to_string()
-        };
-        return Ok(ItemRef::new(kind, id));
+        return Ok(ItemRef::typed(kind, &t.id));
     }
-    let found = store.find(&t.id)?;
-    match found.as_slice() {
-        [] => Err(Refusal::NotFavourite(orientation_core::error::echo(&t.id)).into()),
-        [one] => Ok(one.item()),
-        many => Err(Refusal::AmbiguousFavourite {
-            id: orientation_core::error::echo(&t.id),
-            kinds: many.iter().map(|f| f.kind.as_str()).collect(),
-        }
-        .into()),
-    }
+    Ok(store.find_one(&t.id)?.item())
 }
 
 fn dates_line(dates: &[SessionDates]) -> String {
@@ -288,14 +274,8 @@ fn run_fav(cli: &Cli, action: &FavAction) -> Result<()> {
         FavAction::Rm { target: t } => {
             let store = store(cli)?;
             let item = target(&store, t)?;
-            let f = store.get(&item)?;
-            if !store.remove(&item)? {
-                return Err(Refusal::NotFavourite(orientation_core::error::echo(&item.id)).into());
-            }
-            if let Some(f) = f {
-                writeln!(out, "Retiré des favoris : {}", describe(&f)).map_err(out_err)?;
-            }
-            Ok(())
+            let f = store.take(&item)?;
+            writeln!(out, "Retiré des favoris : {}", describe(&f)).map_err(out_err)
         }
         FavAction::Note { target: t, text } => {
             let store = store(cli)?;

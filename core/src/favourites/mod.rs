@@ -158,6 +158,18 @@ impl ItemRef {
             id: id.into(),
         }
     }
+
+    /// An id as a user typed or a shell passed it: trimmed, and a job's ROME code in capitals ("d1102 "
+    /// is the job D1102), as the catalogue writes them. Every face builds its references with this.
+    pub fn typed(kind: ItemKind, id: &str) -> Self {
+        let id = id.trim();
+        let id = if kind == ItemKind::Job {
+            id.to_uppercase()
+        } else {
+            id.to_string()
+        };
+        ItemRef { kind, id }
+    }
 }
 
 /// The dates of one session, as ISO dates.

@@ -348,6 +348,19 @@ impl Store {
         })
     }
 
+    /// Removes a favourite and gives it back, for a face that says what it removed; refused
+    /// (`NotFavourite`) when it was not one.
+    pub fn take(&self, item: &ItemRef) -> Result<Favourite> {
+        self.write(|tx| {
+            let f = get_existing(tx, item)?;
+            tx.execute(
+                "DELETE FROM favourite WHERE kind = ?1 AND item_id = ?2",
+                params![item.kind.as_str(), item.id],
+            )?;
+            Ok(f)
+        })
+    }
+
     /// Removes a favourite; false when it was not one.
     pub fn remove(&self, item: &ItemRef) -> Result<bool> {
         self.write(|tx| {
@@ -457,6 +470,22 @@ impl Store {
             let rows = st.query_map(params![item_id], favourite_from_row)?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
+    }
+
+    /// The one favourite with this catalogue id, for a face where the user gives an id without its kind:
+    /// refused when no favourite has it (`NotFavourite`), or when several kinds do (a training and its
+    /// only session), with those kinds so the face can ask which.
+    pub fn find_one(&self, item_id: &str) -> Result<Favourite> {
+        let mut found = self.find(item_id)?;
+        match found.len() {
+            0 => Err(Refusal::NotFavourite(crate::error::echo(item_id.trim())).into()),
+            1 => Ok(found.remove(0)),
+            _ => Err(Refusal::AmbiguousFavourite {
+                id: crate::error::echo(item_id.trim()),
+                kinds: found.iter().map(|f| f.kind.as_str()).collect(),
+            }
+            .into()),
+        }
     }
 
     /// Favourites in the user's order, filtered by kind, status and tag (tag case-insensitive).

@@ -251,6 +251,38 @@ fn add_note_status_tags_order_list_count_remove() {
         .unwrap();
     assert_eq!(s.find("lheo:07_10").unwrap().len(), 2);
     assert_eq!(s.find("d1102").unwrap().len(), 1);
+
+    // An id without its kind: the one favourite that has it, or a refusal that says why.
+    assert_eq!(s.find_one(" d1102 ").unwrap().item_id, "D1102");
+    match s.find_one("lheo:07_10") {
+        Err(Error::Refused(Refusal::AmbiguousFavourite { kinds, .. })) => {
+            assert_eq!(kinds.len(), 2, "{kinds:?}");
+            assert!(kinds.contains(&ItemKind::Session.as_str()), "{kinds:?}");
+        }
+        other => panic!("two kinds share lheo:07_10: {other:?}"),
+    }
+    assert!(matches!(
+        s.find_one("Z9999"),
+        Err(Error::Refused(Refusal::NotFavourite(_)))
+    ));
+
+    // Taking a favourite gives it back once; the second time it is no favourite.
+    let taken = s.take(&ItemRef::typed(ItemKind::Job, "d1102")).unwrap();
+    assert_eq!(taken.item_id, "D1102");
+    assert!(matches!(
+        s.take(&item(ItemKind::Job, "D1102")),
+        Err(Error::Refused(Refusal::NotFavourite(_)))
+    ));
+}
+
+#[test]
+fn typed_references_trim_and_capitalise_rome_codes() {
+    assert_eq!(ItemRef::typed(ItemKind::Job, " d1102\n").id, "D1102");
+    // Other ids are case-sensitive in the catalogue: only trimmed.
+    assert_eq!(
+        ItemRef::typed(ItemKind::Training, " lheo:ab_1 ").id,
+        "lheo:ab_1"
+    );
 }
 
 #[test]
