@@ -60,20 +60,10 @@ mod tests {
         );
         let read = |conn: &Connection| -> Vec<Row> {
             let mut st = conn.prepare(readers).unwrap();
-            st.query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            })
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap()
+            st.query_map([], |r| r.try_into())
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
         };
         let before = read(&conn);
         fold_bmo(&conn).unwrap();

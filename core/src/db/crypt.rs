@@ -293,7 +293,7 @@ mod tests {
             .query_row(
                 "SELECT typeof(seal('t.c', 'note')), unseal('t.c', seal('t.c', 'note'))",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| r.try_into(),
             )
             .unwrap();
         assert_eq!((kind.as_str(), back.as_str()), ("blob", "note"));

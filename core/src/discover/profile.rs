@@ -36,7 +36,7 @@ pub(crate) fn read(conn: &Connection) -> Result<Option<Profile>> {
         .query_row(
             "SELECT formality, updated_at FROM discover_profile WHERE id = 1",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| r.try_into(),
         )
         .optional()?;
     let Some((formality, updated_at)) = head else {

@@ -111,7 +111,7 @@ pub(crate) fn current(conn: &Connection, item: &ItemRef) -> Result<Option<Snapsh
                          WHERE a.training_id = ?1 ORDER BY p.city, p.name LIMIT 4",
                     )?;
                     let places: Vec<(String, Option<String>)> = st
-                        .query_map(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                        .query_map(params![id], |r| r.try_into())?
                         .collect::<rusqlite::Result<_>>()?;
                     let mut towns: Vec<String> =
                         places.iter().filter_map(|(_, c)| c.clone()).collect();

@@ -195,13 +195,13 @@ pub(crate) fn seen_state(conn: &Connection, search: i64) -> Result<SeenState> {
         "SELECT kind, item_id FROM saved_search_result WHERE search = ?1 ORDER BY kind, item_id",
     )?;
     let results = st
-        .query_map([search], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([search], |r| r.try_into())?
         .collect::<rusqlite::Result<_>>()?;
     let mut st = conn.prepare_cached(
         "SELECT session_id, open FROM saved_search_session WHERE search = ?1 ORDER BY session_id",
     )?;
     let sessions = st
-        .query_map([search], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([search], |r| r.try_into())?
         .collect::<rusqlite::Result<_>>()?;
     Ok((results, sessions))
 }

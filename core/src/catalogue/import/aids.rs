@@ -612,7 +612,7 @@ mod tests {
             .query_row(
                 "SELECT age_min, age_max, territory, institution, amount FROM aid WHERE id = 'region-corse-faj'",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                |r| r.try_into(),
             )
             .unwrap();
         assert_eq!((min, max), (19, 24));
@@ -624,7 +624,7 @@ mod tests {
             .query_row(
                 "SELECT age_min, age_max FROM aid WHERE id = 'union_europeenne_discovereu'",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| r.try_into(),
             )
             .unwrap();
         assert_eq!((min, max), (18, 18));
@@ -658,7 +658,7 @@ mod tests {
                 "SELECT amount, unit, periodicity, profiles, territory FROM aid
                  WHERE id = 'auvergne-rhone-alpes-bourse-merite'",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                |r| r.try_into(),
             )
             .unwrap();
         assert_eq!(
@@ -729,7 +729,7 @@ mod tests {
             .query_row(
                 "SELECT description, age_max, territory, amount, profiles FROM aid WHERE id = 'a'",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                |r| r.try_into(),
             )
             .unwrap();
         assert_eq!(desc, "Un\nDeux & trois");

@@ -1058,7 +1058,7 @@ fn commune_position(
                 "SELECT lat, lon FROM commune WHERE insee = ?1 AND lat IS NOT NULL AND lon IS NOT NULL
                  ORDER BY postcode = ?2 DESC, postcode, name LIMIT 1",
             )?
-            .query_row(params![insee, postcode], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(params![insee, postcode], |r| r.try_into())
             .optional()?;
         if found.is_some() {
             return Ok(found);
@@ -1070,7 +1070,7 @@ fn commune_position(
                 "SELECT lat, lon FROM commune WHERE postcode = ?1 AND lat IS NOT NULL AND lon IS NOT NULL
                  ORDER BY insee, name LIMIT 1",
             )?
-            .query_row([postcode], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row([postcode], |r| r.try_into())
             .optional()?);
     }
     Ok(None)

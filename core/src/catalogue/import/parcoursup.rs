@@ -486,7 +486,7 @@ mod tests {
             .query_row(
                 "SELECT lat, status FROM place WHERE id = 'uai:0130001A'",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| r.try_into(),
             )
             .unwrap();
         assert_eq!((lat, status.as_str()), (43.30, "public"));
@@ -498,7 +498,7 @@ mod tests {
             tx.query_row(
                 "SELECT name, city, status FROM place WHERE id = ?1",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| r.try_into(),
             )
             .unwrap()
         };

@@ -549,7 +549,7 @@ fn technical_reason(id: &str, official: &str, usual: &str, dept: &str) -> Option
 fn import_missions_locales(ctx: &mut Ctx, regions: &HashMap<String, String>) -> Result<()> {
     let known_depts: HashMap<String, String> = {
         let mut stmt = ctx.tx.prepare("SELECT code, name FROM departement")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = stmt.query_map([], |r| r.try_into())?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     let mut ins = ctx.tx.prepare_cached(
@@ -644,7 +644,7 @@ pub fn spell_communes(ctx: &mut Ctx) -> Result<()> {
         "SELECT id, name, insee FROM place WHERE kind = 'commune' AND insee IS NOT NULL",
     )?;
     let communes: Vec<(String, String, String)> = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map([], |r| r.try_into())?
         .collect::<rusqlite::Result<_>>()?;
     let mut upd = ctx
         .tx

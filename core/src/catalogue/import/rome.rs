@@ -485,7 +485,7 @@ mod tests {
         let kept: Vec<(String, String)> = tx
             .prepare("SELECT code, grand_domaine FROM domaine")
             .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_map([], |r| r.try_into())
             .unwrap()
             .map(|r| r.unwrap())
             .collect();

@@ -310,17 +310,7 @@ fn a_plain_v4_database_is_sealed_in_place_and_reads_the_same() {
                         unseal('discover_answer.answer', a.answer)
                  FROM favourite f, favourite_tag t, saved_search s, chat_message m, discover_answer a",
                 [],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        r.get(6)?,
-                    ))
-                },
+                |r| r.try_into(),
             )
             .unwrap();
     assert_eq!(row.0, "appeler la mission locale");
@@ -335,7 +325,7 @@ fn a_plain_v4_database_is_sealed_in_place_and_reads_the_same() {
         .query_row(
             "SELECT m.card, f.item_id FROM chat_message m, favourite f",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| r.try_into(),
         )
         .unwrap();
     assert_eq!((card, item.as_str()), (None, "lheo:1"));

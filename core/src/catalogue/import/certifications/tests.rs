@@ -29,16 +29,7 @@ fn cert(conn: &Connection, id: &str) -> Option<CertRow> {
     conn.query_row(
         "SELECT title, type, level_eu, active, certifier, source FROM certification WHERE id = ?1",
         [id],
-        |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        },
+        |r| r.try_into(),
     )
     .ok()
 }

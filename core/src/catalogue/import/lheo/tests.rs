@@ -556,7 +556,7 @@ fn onisep_sample_places_and_levels() {
                 .query_row(
                     "SELECT level_exit, url, objective FROM training WHERE id = 'lheo:9436_18706'",
                     [],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    |r| r.try_into(),
                 )
                 .unwrap();
             assert_eq!(
@@ -580,7 +580,7 @@ fn onisep_sample_places_and_levels() {
                 .query_row(
                     "SELECT name, phone, email, url, lon FROM place WHERE id = 'org:19290076900014'",
                     [],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                    |r| r.try_into(),
                 )
                 .unwrap();
             assert_eq!(name, "Lycée Kerneuzec");
@@ -607,7 +607,7 @@ fn onisep_sample_places_and_levels() {
                 .query_row(
                     "SELECT teaching_mode, funders FROM action WHERE id = 'lheo:24_1390142'",
                     [],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| r.try_into(),
                 )
                 .unwrap();
             assert_eq!((mode.as_str(), funders.as_str()), ("distance", "16"));
@@ -843,7 +843,7 @@ fn a_site_without_coordinates_is_placed_by_its_commune() {
                     .query_row(
                         "SELECT p.lat, p.lon, p.departement FROM action a JOIN place p ON p.id = a.place_id",
                         [],
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                        |r| r.try_into(),
                     )
                     .unwrap();
             assert_eq!((lat, lon, dep.as_str()), (43.6589, 6.9235, "06"));

@@ -151,7 +151,7 @@ fn real_data_trainings_lycees_and_map() {
             .query_row(
                 "SELECT title, type, level_exit, rncp, certifying, url FROM training WHERE id = 'onisep:FOR.6913'",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                |r| r.try_into(),
             )
             .unwrap();
     assert_eq!(title, "Chargé d'accompagnement social et professionnel");
@@ -186,7 +186,7 @@ fn real_data_trainings_lycees_and_map() {
             .query_row(
                 "SELECT type, domains, certifying, level_exit FROM training WHERE id = 'onisep:FOR.7172'",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| r.try_into(),
             )
             .unwrap();
     assert_eq!(kind, "formation complémentaire d'initiative locale (FCIL)");
@@ -201,7 +201,7 @@ fn real_data_trainings_lycees_and_map() {
             .query_row(
                 "SELECT training_id, place_id, teaching_mode FROM action WHERE id = 'onisep:AF.23666:action'",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| r.try_into(),
             )
             .unwrap();
     assert_eq!(
@@ -513,7 +513,7 @@ fn broken_rows_places_and_links() {
         .query_row(
             "SELECT type, level_exit, domains, certifying FROM training WHERE id = 'onisep:FOR.1'",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| r.try_into(),
         )
         .unwrap();
     assert_eq!(kind, "Certificat d'aptitude professionnelle (CAP)");
@@ -553,7 +553,7 @@ fn broken_rows_places_and_links() {
         tx.query_row(
             "SELECT insee, lat, postcode, address FROM place WHERE id = ?1 AND kind = 'lycee'",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| r.try_into(),
         )
         .ok()
     };
@@ -590,7 +590,7 @@ fn broken_rows_places_and_links() {
                 "SELECT t.title, a.place_id, t.organisme_id FROM training t JOIN action a ON a.training_id = t.id
                  WHERE t.id = 'onisep:AF.6' AND a.id = 'onisep:AF.6:action' AND a.teaching_mode = 'presentiel'",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| r.try_into(),
             )
             .unwrap();
     assert_eq!(title, "Enseignements optionnels de 2de GT");

@@ -66,7 +66,7 @@ fn geo_on_real_data() {
         .query_row(
             "SELECT lat, departement FROM commune WHERE insee = '49069' LIMIT 1",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| r.try_into(),
         )
         .unwrap();
     assert_eq!((lat, dept.as_str()), (None, "49"));
@@ -76,7 +76,7 @@ fn geo_on_real_data() {
         .query_row(
             "SELECT name, postcode, departement, lat, lon FROM place WHERE id = 'commune:13055'",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| r.try_into(),
         )
         .unwrap();
     assert_eq!(
@@ -121,7 +121,7 @@ fn geo_on_real_data() {
         .query_row(
             "SELECT name, region, academie FROM departement WHERE code = '01'",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| r.try_into(),
         )
         .unwrap();
     assert_eq!(
@@ -193,17 +193,7 @@ fn structures_on_real_data() {
             "SELECT name, city, departement, region, lat, lon, details FROM place
                  WHERE id = 'ft:ARA0283005901'",
             [],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            },
+            |r| r.try_into(),
         )
         .unwrap();
     assert_eq!(name, "TREVOUX");
@@ -233,7 +223,7 @@ fn structures_on_real_data() {
             .query_row(
                 "SELECT lat, (SELECT count(*) FROM place WHERE id = ?1) FROM place WHERE id = ?1",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| r.try_into(),
             )
             .unwrap();
         assert_eq!((lat, n), (None, 1), "{id}");
@@ -300,7 +290,7 @@ fn structures_on_real_data() {
         .query_row(
             "SELECT name, departement, region FROM place WHERE id = 'ml:2A004S00'",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| r.try_into(),
         )
         .unwrap();
     assert_eq!(
