@@ -186,7 +186,8 @@ fn read_fap_labels(ctx: &mut Ctx) -> Result<BTreeMap<String, Vec<String>>> {
 // 1. Labels are reduced to words: parentheses dropped ("(IDE)"), lower case without accents, stop words
 //    removed, plural and feminine endings folded by the search stemmer ("Boulangère", "boulangers" ->
 //    "boulanger"; "conductrice" -> "conducteur"; "sociaux" -> "social"), so the ROME's
-//    "Boulanger / Boulangère" gives one word.
+//    "Boulanger / Boulangère" gives one word. A combining form stays one word with what follows
+//    ("médico-social" is not "social").
 // 2. A title word matches a FAP label word when equal (credit 1), or for half credit when they share a
 //    long prefix (>= 6 letters and 3/4 of the shorter word: "développeur"/"développement") or a stem
 //    ("soudeur"/"soudage", "coiffeur"/"coiffure").
@@ -231,13 +232,32 @@ fn label_words(label: &str) -> Vec<String> {
         }
     }
     let mut out: Vec<String> = Vec::new();
-    for w in fold(&text).split(|c: char| !c.is_ascii_alphanumeric()) {
+    for w in join_combining_forms(&fold(&text)).split(|c: char| !c.is_ascii_alphanumeric()) {
         if w.len() < 2 || STOP_WORDS.contains(&w) {
             continue;
         }
         let w = stem(w);
         if !out.contains(&w) {
             out.push(w);
+        }
+    }
+    out
+}
+
+/// "médico-sociaux", "socio-éducatifs", "agro-alimentaire" name one field, not two: a hyphenated part that
+/// ends in the combining "o" is joined to what follows ("medicosociaux"). Otherwise "Secrétaires médicaux
+/// ou médico-sociaux" would carry the word "social" and take "Assistant social" from the action sociale.
+fn join_combining_forms(folded: &str) -> String {
+    let chars: Vec<char> = folded.chars().collect();
+    let mut out = String::with_capacity(folded.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let combining = c == '-'
+            && i >= 2
+            && chars.get(i - 1) == Some(&'o')
+            && chars.get(i - 2).is_some_and(|p| p.is_alphabetic())
+            && chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
+        if !combining {
+            out.push(c);
         }
     }
     out
@@ -421,7 +441,7 @@ fn link_jobs(ctx: &mut Ctx, labels: &BTreeMap<String, Vec<String>>) -> Result<()
         let mut stmt = ctx
             .tx
             .prepare("SELECT code_rome, title FROM job ORDER BY code_rome")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = stmt.query_map([], |r| r.try_into())?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     if jobs.is_empty() || labels.is_empty() {

@@ -67,7 +67,7 @@ fn faps_of(tx: &rusqlite::Transaction, code: &str) -> Vec<(String, f64)> {
     let mut stmt = tx
         .prepare("SELECT fap, score FROM job_fap WHERE code_rome = ?1 ORDER BY fap")
         .unwrap();
-    stmt.query_map([code], |r| Ok((r.get(0)?, r.get(1)?)))
+    stmt.query_map([code], |r| r.try_into())
         .unwrap()
         .map(|r| r.unwrap())
         .collect()
@@ -94,6 +94,23 @@ fn words_are_folded() {
         label_words("Assistants sociaux / Assistante sociale"),
         vec!["assistant", "social"]
     );
+    // A combining form is one word with what follows: "médico-sociaux" is not "social".
+    let secretaries = label_words("Secrétaires médicaux et assistants médicaux ou médico-sociaux");
+    assert!(
+        secretaries.contains(&"medicosocial".to_string()),
+        "{secretaries:?}"
+    );
+    assert!(
+        !secretaries.contains(&"social".to_string()),
+        "{secretaries:?}"
+    );
+    assert_eq!(secretaries.len(), 4, "{secretaries:?}");
+    let educators = label_words("Éducateurs spécialisés et autres intervenants socio-éducatifs");
+    assert!(
+        educators.contains(&"socioeducatif".to_string()),
+        "{educators:?}"
+    );
+    // "Aide-soignant" (above) has no combining form: it stays two words.
     assert_eq!(label_words("Maçon / Maçonne"), vec!["macon"]);
     assert_eq!(
         label_words("Infirmier / Infirmière en soins généraux (IDE)"),
@@ -132,7 +149,7 @@ fn labour_on_real_data() {
         .query_row(
             "SELECT count(*), sum(hires IS NULL), sum(difficult IS NULL) FROM bmo",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| r.try_into(),
         )
         .unwrap();
     assert_eq!((n, null_met, null_xmet), (53_443, 10_891, 20_507));
@@ -154,7 +171,7 @@ fn labour_on_real_data() {
             "SELECT departement, hires FROM bmo WHERE fap = 'A0X40' AND area = '1118' ORDER BY 1",
         )
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_map([], |r| r.try_into())
         .unwrap()
         .map(|r| r.unwrap())
         .collect();
@@ -165,16 +182,7 @@ fn labour_on_real_data() {
             "SELECT fap_label, family, hires, difficult, seasonal, departement FROM bmo
                  WHERE fap = 'A0X40' AND area = '101'",
             [],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            },
+            |r| r.try_into(),
         )
         .unwrap();
     assert_eq!(
@@ -192,7 +200,7 @@ fn labour_on_real_data() {
         .query_row(
             "SELECT hires, difficult FROM bmo WHERE fap = 'A0X40' AND area = '103'",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| r.try_into(),
         )
         .unwrap();
     assert_eq!(
@@ -249,6 +257,20 @@ fn labour_on_real_data() {
         has("D1202", "T0X60"),
         "Coiffeur: {:?}",
         faps_of(&tx, "D1202")
+    );
+    // A social worker is in the action sociale, not among the medical secretaries, whose label says
+    // "médico-sociaux".
+    assert!(
+        has("K1201", "V4X85"),
+        "Assistant social: {:?}",
+        faps_of(&tx, "K1201")
+    );
+    assert!(
+        !faps_of(&tx, "K1201")
+            .iter()
+            .any(|(f, _)| f.starts_with("L0X")),
+        "Assistant social: {:?}",
+        faps_of(&tx, "K1201")
     );
     // A specialist doctor has no word in common with "Médecins": its domain (J11) gives it.
     let psy = faps_of(&tx, "J1131");
@@ -365,7 +387,7 @@ fn quality_sample() {
         )
         .unwrap();
     let all: Vec<(String, String, Option<String>)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_map([], |r| r.try_into())
         .unwrap()
         .map(|r| r.unwrap())
         .collect();
@@ -387,7 +409,7 @@ fn quality_sample() {
             "SELECT (SELECT count(*) FROM job), (SELECT count(DISTINCT code_rome) FROM job_fap),
                         (SELECT count(DISTINCT code_rome) FROM job_fap WHERE score >= ?1)",
             [MIN_SCORE],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| r.try_into(),
         )
         .unwrap();
     eprintln!("{jobs} fiches, {linked} linked, {by_label} by their own labels");
