@@ -21,6 +21,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         t_places.elapsed().as_secs_f64() * 1e3
     );
     drop(places);
+    // The index alone, streamed from its blob as `Catalogue::engine` does (the communes apart, above).
+    let t_index = Instant::now();
+    let blob = cat
+        .conn()
+        .blob_open(rusqlite::MAIN_DB, "search_engine", "data", 1, true)?;
+    let size = blob.len();
+    let index = orientation_core::search::engine::Engine::read_from(blob, size)?;
+    println!(
+        "index of {:.2} MB read on its own: {:.1} ms",
+        size as f64 / 1e6,
+        t_index.elapsed().as_secs_f64() * 1e3
+    );
+    drop(index);
     let first = engine.search(&Query::new("boulanger".to_string()))?;
     println!(
         "open {:.1} ms + load index {:.1} ms + first search {:.2} ms = {:.1} ms to the first result ({} hits)",

@@ -1,5 +1,8 @@
--- Catalogue database, version 2. Built from the open data in data/; replaced as a whole by a rebuild or an
+-- Catalogue database, version 3. Built from the open data in data/; replaced as a whole by a rebuild or an
 -- update, so it has no migrations: a catalogue of another version is rebuilt.
+-- Size (issue 11): tables keyed by a text id whose rows are small are WITHOUT ROWID, so the id is stored
+-- once, in the table's own b-tree, instead of again in an index beside it; training (rows up to 5 KB of
+-- text) stays a rowid table. No index serves only the build or the counts of `catalogue info`.
 
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- One row per source file read: what it is, its version, how many rows were kept and skipped.
@@ -33,7 +36,7 @@ CREATE INDEX appellation_rome ON appellation(code_rome);
 CREATE TABLE skill (
     code_ogr TEXT PRIMARY KEY, label TEXT NOT NULL, rubrique INTEGER NOT NULL,
     category TEXT, subcategory TEXT
-);
+) WITHOUT ROWID;
 CREATE TABLE job_skill (
     code_rome TEXT NOT NULL REFERENCES job(code_rome), code_ogr TEXT NOT NULL REFERENCES skill(code_ogr),
     core INTEGER NOT NULL DEFAULT 0, emerging INTEGER NOT NULL DEFAULT 0,
@@ -60,7 +63,7 @@ CREATE TABLE job_interest (
 CREATE TABLE certification (
     id TEXT PRIMARY KEY, title TEXT NOT NULL, type TEXT, level_eu INTEGER, active INTEGER,
     certifier TEXT, source TEXT NOT NULL
-);
+) WITHOUT ROWID;
 -- rome: a ROME v3 code (= job.parent_rome in v4).
 CREATE TABLE certification_rome (
     cert_id TEXT NOT NULL REFERENCES certification(id), rome TEXT NOT NULL, PRIMARY KEY (cert_id, rome)
@@ -76,8 +79,7 @@ CREATE TABLE place (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,
     address TEXT, postcode TEXT, city TEXT, insee TEXT, departement TEXT, region TEXT,
     lat REAL, lon REAL, phone TEXT, email TEXT, url TEXT, details TEXT, status TEXT
-);
-CREATE INDEX place_kind ON place(kind);
+) WITHOUT ROWID;
 CREATE TABLE commune (
     insee TEXT NOT NULL, name TEXT NOT NULL, postcode TEXT NOT NULL, lat REAL, lon REAL, departement TEXT,
     PRIMARY KEY (insee, postcode, name)
@@ -97,7 +99,6 @@ CREATE TABLE training (
     rncp TEXT, rs TEXT, formacodes TEXT, nsf TEXT, domains TEXT, url TEXT,
     organisme_id TEXT REFERENCES place(id), contact TEXT, programme TEXT
 );
-CREATE INDEX training_programme ON training(programme);
 CREATE TABLE training_rome (
     training_id TEXT NOT NULL REFERENCES training(id), rome TEXT NOT NULL, PRIMARY KEY (training_id, rome)
 ) WITHOUT ROWID;
@@ -108,7 +109,7 @@ CREATE TABLE action (
     teaching_mode TEXT, rhythm TEXT, hours_total INTEGER, hours_center INTEGER, hours_company INTEGER,
     price_eur REAL, funders TEXT, disability_access TEXT, conditions TEXT,
     place_id TEXT REFERENCES place(id)
-);
+) WITHOUT ROWID;
 CREATE INDEX action_training ON action(training_id);
 -- Dates are ISO 8601 (YYYY-MM-DD). recruitment: LHEO etat-recrutement (1 ouvert, 2 fermé, 3 suspendu).
 CREATE TABLE session (
