@@ -90,7 +90,10 @@ class ChatJourneyTest {
                 setContent { app.Content() }
                 waitReady(app)
                 onNodeWithTag(Tags.tab(Tab.CHAT)).performClick()
-                waitFor(timeoutMillis = WAIT_MS * 2) { app.model.chat.connection == fr.spro.orientation.ChatConnection.ONLINE }
+                waitFor(
+                    timeoutMillis = FIRST_CONNECTION_MS,
+                    state = { "first connection: ${app.model.chat.connection}, error ${app.model.chat.error}" },
+                ) { app.model.chat.connection == fr.spro.orientation.ChatConnection.ONLINE }
 
                 // send: the local echo at once, then sent
                 onNodeWithTag(Tags.CHAT_INPUT).performTextInput("Bonjour, je cherche un CAP cuisine")
@@ -167,7 +170,11 @@ class ChatJourneyTest {
                 assertEquals(null, app.platform.tokens.secret)
                 // coming back to the chat starts a new, empty conversation
                 onNodeWithTag(Tags.tab(Tab.CHAT)).performClick()
-                waitFor(timeoutMillis = WAIT_MS) { app.model.chat.connection == fr.spro.orientation.ChatConnection.ONLINE }
+                // a new account on the homeserver and its first sync, as at the start: the same bound
+                waitFor(
+                    timeoutMillis = FIRST_CONNECTION_MS,
+                    state = { "chat after deleting everything: connection ${app.model.chat.connection}, error ${app.model.chat.error}" },
+                ) { app.model.chat.connection == fr.spro.orientation.ChatConnection.ONLINE }
                 waitForIdle()
                 onNodeWithText("Bonjour ! Dans quelle ville ?").assertDoesNotExist()
                 assertTrue(app.model.chat.messages.isEmpty())

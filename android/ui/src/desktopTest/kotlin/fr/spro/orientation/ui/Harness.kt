@@ -121,16 +121,23 @@ class TestApp(homeserver: String? = null, val chatService: ChatService? = null) 
 
 const val WAIT_MS = 60_000L
 
+/** A new chat account: registration on the homeserver, its room and the first sync. */
+const val FIRST_CONNECTION_MS = WAIT_MS * 2
+
 /**
  * waitUntil that fails when the time is up. Compose Multiplatform 1.7.3's desktop waitUntil builds its
  * timeout message and never throws it: a condition that never comes true loops forever (the surefire fork
  * timeout was the only way out). Every test waits through this one.
  */
 @OptIn(ExperimentalTestApi::class)
-fun ComposeUiTest.waitFor(timeoutMillis: Long = WAIT_MS, condition: () -> Boolean) {
+fun ComposeUiTest.waitFor(timeoutMillis: Long = WAIT_MS, state: () -> String = { "" }, condition: () -> Boolean) {
     val deadline = System.nanoTime() + timeoutMillis * 1_000_000
     waitUntil(timeoutMillis = timeoutMillis) {
-        condition() || if (System.nanoTime() > deadline) throw AssertionError("condition not met within $timeoutMillis ms") else false
+        condition() || if (System.nanoTime() > deadline) {
+            // What the app showed when the time ran out, so that a failure on CI says which step hung.
+            val seen = state().let { if (it.isEmpty()) "" else ": $it" }
+            throw AssertionError("condition not met within $timeoutMillis ms$seen")
+        } else false
     }
 }
 
