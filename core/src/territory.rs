@@ -475,15 +475,9 @@ impl Gazetteer {
         }
         let mut departements: HashMap<String, (String, Option<String>)> = HashMap::new();
         let mut st = conn.prepare("SELECT code, name, region_code FROM departement")?;
-        let rows = st.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-            ))
-        })?;
+        let rows = st.query_map([], |r| r.try_into())?;
         for row in rows {
-            let (code, name, region) = row?;
+            let (code, name, region): (String, String, Option<String>) = row?;
             departements.insert(code, (name, region));
         }
         // Rows come in INSEE order (the table's key): one commune after the other.

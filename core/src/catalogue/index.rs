@@ -275,16 +275,9 @@ fn place_points(conn: &rusqlite::Connection) -> Result<HashMap<String, PlacePoin
             "SELECT p.departement, p.name, p.lat, p.lon FROM place p
              WHERE p.kind = 'commune' AND p.lat IS NOT NULL AND p.departement IS NOT NULL",
         )?;
-        let rows = st.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, f64>(2)?,
-                r.get::<_, f64>(3)?,
-            ))
-        })?;
+        let rows = st.query_map([], |r| r.try_into())?;
         for row in rows {
-            let (dept, name, lat, lon) = row?;
+            let (dept, name, lat, lon): (String, String, f64, f64) = row?;
             let sum = dept_sum.entry(dept.clone()).or_default();
             *sum = (sum.0 + lat, sum.1 + lon, sum.2 + 1.0);
             communes_of.entry(dept).or_default().push((
@@ -406,17 +399,15 @@ fn add_facts(conn: &rusqlite::Connection, docs: &mut [Doc]) -> Result<()> {
     let mut st = conn.prepare(
         "SELECT training_id, teaching_mode, funders, hours_total, disability_access FROM action",
     )?;
-    let rows = st.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, Option<String>>(1)?,
-            r.get::<_, Option<String>>(2)?,
-            r.get::<_, Option<i64>>(3)?,
-            r.get::<_, Option<String>>(4)?,
-        ))
-    })?;
+    let rows = st.query_map([], |r| r.try_into())?;
     for row in rows {
-        let (id, mode, funders, hours, disability) = row?;
+        let (id, mode, funders, hours, disability): (
+            String,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+        ) = row?;
         let Some(t) = trainings.get_mut(&id) else {
             continue;
         };
@@ -438,17 +429,15 @@ fn add_facts(conn: &rusqlite::Connection, docs: &mut [Doc]) -> Result<()> {
         "SELECT a.training_id, s.start_date, s.registration_start, s.registration_end, s.recruitment
          FROM session s JOIN action a ON a.id = s.action_id",
     )?;
-    let rows = st.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, Option<String>>(1)?,
-            r.get::<_, Option<String>>(2)?,
-            r.get::<_, Option<String>>(3)?,
-            r.get::<_, Option<i64>>(4)?,
-        ))
-    })?;
+    let rows = st.query_map([], |r| r.try_into())?;
     for row in rows {
-        let (id, start, reg_start, reg_end, recruitment) = row?;
+        let (id, start, reg_start, reg_end, recruitment): (
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+        ) = row?;
         if let Some(t) = trainings.get_mut(&id) {
             t.sessions.push(SessionInfo::from_catalogue(
                 start.as_deref(),

@@ -76,6 +76,15 @@ fn training_dates(conn: &Connection, training_id: &str) -> Result<Vec<SessionDat
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// A snapshot of a row's title and subtitle (its first two columns).
+fn title_and_subtitle(r: &rusqlite::Row) -> rusqlite::Result<Snapshot> {
+    Ok(Snapshot {
+        title: r.get(0)?,
+        subtitle: r.get(1)?,
+        ..Default::default()
+    })
+}
+
 /// The item as the catalogue has it now, None when it is gone.
 pub(crate) fn current(conn: &Connection, item: &ItemRef) -> Result<Option<Snapshot>> {
     let id = item.id.as_str();
@@ -85,13 +94,7 @@ pub(crate) fn current(conn: &Connection, item: &ItemRef) -> Result<Option<Snapsh
                 "SELECT j.title, d.label FROM job j LEFT JOIN domaine d ON d.code = j.domaine
                  WHERE j.code_rome = ?1",
                 params![id],
-                |r| {
-                    Ok(Snapshot {
-                        title: r.get(0)?,
-                        subtitle: r.get(1)?,
-                        ..Default::default()
-                    })
-                },
+                title_and_subtitle,
             )
             .optional()?,
         ItemKind::Training => {
@@ -169,13 +172,7 @@ pub(crate) fn current(conn: &Connection, item: &ItemRef) -> Result<Option<Snapsh
                 "SELECT a.label, coalesce(i.name, a.institution) FROM aid a
                  LEFT JOIN institution i ON i.slug = a.institution WHERE a.id = ?1",
                 params![id],
-                |r| {
-                    Ok(Snapshot {
-                        title: r.get(0)?,
-                        subtitle: r.get(1)?,
-                        ..Default::default()
-                    })
-                },
+                title_and_subtitle,
             )
             .optional()?,
     })

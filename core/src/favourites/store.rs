@@ -111,6 +111,27 @@ fn get_existing(conn: &Connection, item: &ItemRef) -> Result<Favourite> {
     get(conn, item)?.ok_or_else(|| not_found(item))
 }
 
+/// The favourite of `item`, added now with `snapshot` when it is not one yet; true when added.
+fn get_or_add(conn: &Connection, item: &ItemRef, snapshot: &Snapshot) -> Result<(Favourite, bool)> {
+    if let Some(existing) = get(conn, item)? {
+        return Ok((existing, false));
+    }
+    let t = now();
+    insert(
+        conn,
+        &NewFavourite {
+            item,
+            snapshot,
+            note: None,
+            status: None,
+            tags: &[],
+            created_at: t,
+            updated_at: t,
+        },
+    )?;
+    Ok((get_existing(conn, item)?, true))
+}
+
 fn row_id(conn: &Connection, item: &ItemRef) -> Result<i64> {
     conn.query_row(
         "SELECT id FROM favourite WHERE kind = ?1 AND item_id = ?2",
@@ -286,25 +307,7 @@ impl Store {
             .map(|t| clean_tag(t))
             .collect::<Result<_>>()?;
         self.write(|tx| {
-            let (fav, new) = match get(tx, &item)? {
-                Some(existing) => (existing, false),
-                None => {
-                    let t = now();
-                    insert(
-                        tx,
-                        &NewFavourite {
-                            item: &item,
-                            snapshot: &snapshot,
-                            note: None,
-                            status: None,
-                            tags: &[],
-                            created_at: t,
-                            updated_at: t,
-                        },
-                    )?;
-                    (get_existing(tx, &item)?, true)
-                }
-            };
+            let (fav, new) = get_or_add(tx, &item, &snapshot)?;
             if note.is_some() || details.status.is_some() || !tags.is_empty() {
                 let mut all = fav.tags.clone();
                 for t in tags {
@@ -327,25 +330,7 @@ impl Store {
     /// Adds an item with a snapshot the caller took (a shell that has the item on screen).
     pub fn add_item(&self, item: &ItemRef, snapshot: &Snapshot) -> Result<(Favourite, bool)> {
         super::check_item_id(&item.id)?;
-        self.write(|tx| {
-            if let Some(existing) = get(tx, item)? {
-                return Ok((existing, false));
-            }
-            let t = now();
-            insert(
-                tx,
-                &NewFavourite {
-                    item,
-                    snapshot,
-                    note: None,
-                    status: None,
-                    tags: &[],
-                    created_at: t,
-                    updated_at: t,
-                },
-            )?;
-            Ok((get_existing(tx, item)?, true))
-        })
+        self.write(|tx| get_or_add(tx, item, snapshot))
     }
 
     /// Removes a favourite and gives it back, for a face that says what it removed; refused

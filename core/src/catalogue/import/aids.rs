@@ -525,20 +525,8 @@ pub fn import(ctx: &mut Ctx) -> Result<()> {
 mod tests {
     use super::*;
     use crate::catalogue::import::source::DirSource;
-    use crate::catalogue::store::CatalogueSchema;
-    use std::path::{Path, PathBuf};
-
-    fn data_dir() -> PathBuf {
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../data"))
-    }
-
-    fn open(dir: &Path) -> rusqlite::Connection {
-        crate::db::open::<CatalogueSchema>(&dir.join("c.sqlite")).unwrap()
-    }
-
-    fn stats<'a>(ctx: &'a Ctx, path: &str) -> &'a super::super::SourceStats {
-        ctx.report.sources.iter().find(|s| s.file == path).unwrap()
-    }
+    use crate::catalogue::import::test_support::{count, data_dir, open_db, stats};
+    use std::path::Path;
 
     /// Counts the top-level objects of a JSON array by a method independent of the importer: lines that
     /// open an element at the array's indentation in the pretty-printed file.
@@ -563,7 +551,7 @@ mod tests {
     #[test]
     fn aids_on_real_data() {
         let tmp = tempfile::tempdir().unwrap();
-        let mut conn = open(tmp.path());
+        let mut conn = open_db(tmp.path());
         let tx = conn.transaction().unwrap();
         let src = DirSource(data_dir());
         let mut ctx = Ctx::new(&tx, &src);
@@ -573,9 +561,9 @@ mod tests {
         let n_inst = count_objects(&data_dir().join(INSTITUTIONS.path));
         let n_aids = count_objects(&data_dir().join(BENEFITS.path));
         assert_eq!((n_inst, n_aids), (871, 552));
-        let s = stats(&ctx, INSTITUTIONS.path);
+        let s = stats(&ctx.report, INSTITUTIONS.path);
         assert_eq!((s.rows_read, s.rows_kept), (871, 871));
-        let s = stats(&ctx, BENEFITS.path);
+        let s = stats(&ctx.report, BENEFITS.path);
         // Three entries are not real aids: benefit_front_test and two "aide-demonstration-*".
         assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (552, 549, 3));
         let skipped = ctx
@@ -593,18 +581,13 @@ mod tests {
             .unwrap();
         let start = (0..id_line).rev().find(|&i| lines[i] == " {").unwrap() + 1;
         assert_eq!(skipped.line as usize, start);
-        let n: usize = tx
-            .query_row("SELECT count(*) FROM aid", [], |r| r.get(0))
-            .unwrap();
+        let n: usize = count(&tx, "SELECT count(*) FROM aid");
         assert_eq!(n, 549);
-        let dangling: usize = tx
-            .query_row(
-                "SELECT count(*) FROM aid WHERE institution IS NOT NULL
+        let dangling: usize = count(
+            &tx,
+            "SELECT count(*) FROM aid WHERE institution IS NOT NULL
                  AND institution NOT IN (SELECT slug FROM institution)",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        );
         assert_eq!(dangling, 0);
 
         // region-corse-faj: "age > 18" and "age < 25", region 94.
@@ -638,14 +621,8 @@ mod tests {
             )
             .unwrap();
         assert!(desc.contains("cumulable avec Erasmus+ et"), "{desc}");
-        let tags: usize = tx
-            .query_row(
-                "SELECT count(*) FROM aid WHERE description LIKE '%<a %' OR description LIKE '%<br%'
-                 OR conditions LIKE '%<a %' OR conditions LIKE '%<abbr%' OR description LIKE '%&nbsp;%'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let tags: usize = count(&tx, "SELECT count(*) FROM aid WHERE description LIKE '%<a %' OR description LIKE '%<br%'
+                 OR conditions LIKE '%<a %' OR conditions LIKE '%<abbr%' OR description LIKE '%&nbsp;%'");
         assert_eq!(tags, 0);
         let (amount, unit, periodicity, profiles, territory): (
             f64,
@@ -705,14 +682,14 @@ mod tests {
             "[\n {\"id\": \"a\", \"label\": \"Aide A\", \"institution\": \"caf\",\n  \"description\": \"<p>Un</p><p>Deux &amp; trois</p>\",\n  \"conditions_generales\": [{\"type\": \"age\", \"operator\": \"<\", \"value\": 26}, {\"type\": \"epcis\", \"values\": [\"1\"]}],\n  \"montant\": 150, \"profils\": [{\"type\": \"apprenti\"}, {\"type\": \"apprenti\"}]},\n \"texte\",\n {\"id\": \"b\", \"institution\": \"caf\"},\n {\"id\": \"c\", \"label\": \"Aide C\", \"institution\": \"inconnue\",\n  \"conditions_generales\": [{\"type\": \"age\", \"operator\": \"~\", \"value\": 3}]},\n {\"id\": \"a\", \"label\": \"Aide A bis\"}\n]",
         )
         .unwrap();
-        let mut conn = open(root);
+        let mut conn = open_db(root);
         let tx = conn.transaction().unwrap();
         let src = DirSource(root.to_path_buf());
         let mut ctx = Ctx::new(&tx, &src);
         import(&mut ctx).unwrap();
-        let s = stats(&ctx, INSTITUTIONS.path);
+        let s = stats(&ctx.report, INSTITUTIONS.path);
         assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (3, 1, 2));
-        let s = stats(&ctx, BENEFITS.path);
+        let s = stats(&ctx.report, BENEFITS.path);
         assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (5, 2, 3));
         let at = |line: u64, what: &str| {
             ctx.report
@@ -752,7 +729,7 @@ mod tests {
         std::fs::create_dir_all(root.join("aides")).unwrap();
         std::fs::write(root.join(INSTITUTIONS.path), "[\n {\"slug\": \"caf\",\n").unwrap();
         std::fs::write(root.join(BENEFITS.path), "{}").unwrap();
-        let mut conn = open(root);
+        let mut conn = open_db(root);
         let tx = conn.transaction().unwrap();
         let src = DirSource(root.to_path_buf());
         let mut ctx = Ctx::new(&tx, &src);

@@ -159,11 +159,9 @@ fn link_rome(ctx: &Ctx, cert_id: &str, rome: &str) -> Result<()> {
 
 fn import_rncp_info(ctx: &mut Ctx) -> Result<()> {
     ctx.each_csv(&RNCP_INFO, CsvSpec::new(b';', 11).multiline(), |ctx, r| {
-        let raw_code = r.get("CodeRNCP");
-        let Some(id) = rncp_id(raw_code) else {
-            return Ok(Row::Skip(format!(
-                "code RNCP absent ou invalide : « {raw_code} »"
-            )));
+        let id = match rncp_of(r.get("CodeRNCP"), None) {
+            Ok(id) => id,
+            Err(skip) => return Ok(skip),
         };
         let Some(title) = r.opt("intituleDiplome") else {
             return Ok(Row::Skip(format!("{id} : intitulé absent")));
@@ -202,6 +200,20 @@ fn import_rncp_info(ctx: &mut Ctx) -> Result<()> {
     })
 }
 
+/// The row's RNCP code, or the skip that says why not: absent or invalid, or (given the fiches read) one
+/// the RNCP's own file does not have.
+fn rncp_of(raw: &str, known: Option<&HashSet<String>>) -> std::result::Result<String, Row> {
+    let Some(id) = rncp_id(raw) else {
+        return Err(Row::Skip(format!(
+            "code RNCP absent ou invalide : « {raw} »"
+        )));
+    };
+    if known.is_some_and(|k| !k.contains(&id)) {
+        return Err(Row::Skip(format!("{id} : certification inconnue du RNCP")));
+    }
+    Ok(id)
+}
+
 fn known_certifications(ctx: &Ctx) -> Result<HashSet<String>> {
     let mut stmt = ctx.tx.prepare("SELECT id FROM certification")?;
     let ids = stmt
@@ -215,15 +227,10 @@ fn import_rncp_certifiers(ctx: &mut Ctx) -> Result<()> {
     // Several rows per fiche, in the file's order; joined once all are read.
     let mut certifiers: HashMap<String, Vec<String>> = HashMap::new();
     ctx.each_csv(&RNCP_CERTIFIERS, CsvSpec::new(b';', 3), |_, r| {
-        let raw_code = r.get("CodeRNCP");
-        let Some(id) = rncp_id(raw_code) else {
-            return Ok(Row::Skip(format!(
-                "code RNCP absent ou invalide : « {raw_code} »"
-            )));
+        let id = match rncp_of(r.get("CodeRNCP"), Some(&known)) {
+            Ok(id) => id,
+            Err(skip) => return Ok(skip),
         };
-        if !known.contains(&id) {
-            return Ok(Row::Skip(format!("{id} : certification inconnue du RNCP")));
-        }
         let Some(name) = r.opt("Certificateur") else {
             return Ok(Row::Skip(format!("{id} : nom du certificateur absent")));
         };
@@ -245,15 +252,10 @@ fn import_rncp_certifiers(ctx: &mut Ctx) -> Result<()> {
 fn import_rncp_rome(ctx: &mut Ctx, romes: &HashSet<String>) -> Result<()> {
     let known = known_certifications(ctx)?;
     ctx.each_csv(&RNCP_ROME, CsvSpec::new(b';', 4), |ctx, r| {
-        let raw_code = r.get("CodeRNCP");
-        let Some(id) = rncp_id(raw_code) else {
-            return Ok(Row::Skip(format!(
-                "code RNCP absent ou invalide : « {raw_code} »"
-            )));
+        let id = match rncp_of(r.get("CodeRNCP"), Some(&known)) {
+            Ok(id) => id,
+            Err(skip) => return Ok(skip),
         };
-        if !known.contains(&id) {
-            return Ok(Row::Skip(format!("{id} : certification inconnue du RNCP")));
-        }
         let rome = r.get("Rome");
         if !romes.contains(rome) {
             return Ok(Row::Skip(format!("{id} : code ROME inconnu « {rome} »")));
@@ -367,123 +369,5 @@ fn import_certif_info(ctx: &mut Ctx, romes: &HashSet<String>) -> Result<()> {
 }
 
 /// Helpers shared by the importers' tests in this folder: real data, a fresh catalogue, broken copies.
-#[cfg(test)]
-pub(crate) mod test_support {
-    use crate::catalogue::import::Report;
-    use crate::catalogue::store::CatalogueSchema;
-    use flate2::write::GzEncoder;
-    use rusqlite::Connection;
-    use std::io::{Read, Write};
-    use std::path::{Path, PathBuf};
-
-    pub fn data_dir() -> PathBuf {
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../data"))
-    }
-
-    pub fn open_db(dir: &Path) -> Connection {
-        crate::db::open::<CatalogueSchema>(&dir.join("catalogue.db")).unwrap()
-    }
-
-    pub fn gunzip(rel: &str) -> Vec<u8> {
-        let file = std::fs::File::open(data_dir().join(rel)).unwrap();
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(file)
-            .read_to_end(&mut out)
-            .unwrap();
-        out
-    }
-
-    /// Writes `bytes` gzipped at `root/rel`, creating folders.
-    pub fn write_gz(root: &Path, rel: &str, bytes: &[u8]) {
-        let path = root.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let mut enc = GzEncoder::new(
-            std::fs::File::create(path).unwrap(),
-            flate2::Compression::fast(),
-        );
-        enc.write_all(bytes).unwrap();
-        enc.finish().unwrap();
-    }
-
-    /// Data rows of a CSV file counted without the CSV crate: line ends outside quoted fields (a quote
-    /// opens a field only at its start, `""` inside is an escaped quote), minus the header.
-    pub fn count_rows(bytes: &[u8], delimiter: u8) -> u64 {
-        let (mut quoted, mut field_start, mut lines) = (false, true, 0);
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            i += 1;
-            if quoted {
-                if b == b'"' {
-                    if bytes.get(i) == Some(&b'"') {
-                        i += 1;
-                    } else {
-                        quoted = false;
-                    }
-                }
-                continue;
-            }
-            field_start = match b {
-                b'"' if field_start => {
-                    quoted = true;
-                    false
-                }
-                b'\n' => {
-                    lines += 1;
-                    true
-                }
-                _ => b == delimiter,
-            };
-        }
-        if bytes.last().is_some_and(|&b| b != b'\n') {
-            lines += 1;
-        }
-        lines - 1
-    }
-
-    /// Fills `job` from the real ROME 4.0 referential, read here on its own since the ROME importer is
-    /// not under test. Returns every code usable in a link (v4 codes and their v3 parents).
-    pub fn insert_real_jobs(conn: &Connection) -> std::collections::HashSet<String> {
-        let path = data_dir().join("rome/rome4_v460/unix_referentiel_code_rome_v460_utf8.csv");
-        let mut rdr = csv::Reader::from_path(path).unwrap();
-        let headers = rdr.headers().unwrap().clone();
-        let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
-        let (code, title, parent) = (
-            col("code_rome"),
-            col("libelle_rome"),
-            col("code_rome_parent"),
-        );
-        let mut codes = std::collections::HashSet::new();
-        for rec in rdr.records() {
-            let rec = rec.unwrap();
-            conn.execute(
-                "INSERT INTO job(code_rome, title, parent_rome) VALUES (?1, ?2, ?3)",
-                (&rec[code], &rec[title], &rec[parent]),
-            )
-            .unwrap();
-            codes.insert(rec[code].to_string());
-            codes.insert(rec[parent].to_string());
-        }
-        codes
-    }
-
-    pub fn stats<'r>(report: &'r Report, rel: &str) -> &'r crate::catalogue::import::SourceStats {
-        report
-            .sources
-            .iter()
-            .find(|s| s.file == rel)
-            .unwrap_or_else(|| panic!("no stats for {rel}"))
-    }
-
-    pub fn issues_of<'r>(report: &'r Report, rel: &str) -> Vec<(u64, &'r str)> {
-        report
-            .issues
-            .iter()
-            .filter(|i| i.file == rel)
-            .map(|i| (i.line, i.reason.as_str()))
-            .collect()
-    }
-}
-
 #[cfg(test)]
 mod tests;

@@ -18,6 +18,8 @@ mod places;
 mod programmes;
 mod rome;
 pub mod source;
+#[cfg(test)]
+pub(crate) mod test_support;
 mod text;
 
 use crate::error::{Error, Result};

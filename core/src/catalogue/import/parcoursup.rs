@@ -411,7 +411,7 @@ fn place_for(
 
 #[cfg(test)]
 mod tests {
-    use super::super::certifications::test_support::*;
+    use super::super::test_support::*;
     use super::*;
     use crate::catalogue::import::source::DirSource;
 

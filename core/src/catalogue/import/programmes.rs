@@ -226,17 +226,15 @@ impl Programmes {
         let mut st = conn.prepare(
             "SELECT id, title, type, level_exit, rncp FROM training WHERE source = 'onisep' ORDER BY id",
         )?;
-        let rows = st.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<i64>>(3)?,
-                r.get::<_, Option<String>>(4)?,
-            ))
-        })?;
+        let rows = st.query_map([], |r| r.try_into())?;
         for row in rows {
-            let (id, title, kind, level, rncp) = row?;
+            let (id, title, kind, level, rncp): (
+                String,
+                String,
+                Option<String>,
+                Option<i64>,
+                Option<String>,
+            ) = row?;
             // "brevet de technicien supérieur (BTS)": the type without its acronym.
             let kind_text = kind.as_deref().unwrap_or("");
             let family = flat(
@@ -260,16 +258,9 @@ impl Programmes {
             "SELECT id, title, type, level_eu FROM certification
              WHERE coalesce(active, 1) = 1 AND type LIKE 'Diplôme d%Etat%' ORDER BY id",
         )?;
-        let rows = st.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<i64>>(3)?,
-            ))
-        })?;
+        let rows = st.query_map([], |r| r.try_into())?;
         for row in rows {
-            let (id, title, kind, level) = row?;
+            let (id, title, kind, level): (String, String, Option<String>, Option<i64>) = row?;
             // Certification titles often leave the type out ("Infirmier de bloc opératoire").
             let full = match &kind {
                 Some(k) if !fold(&title).starts_with(&fold(k)) => format!("{k} {title}"),

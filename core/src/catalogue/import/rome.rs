@@ -442,7 +442,6 @@ fn import_interests(ctx: &mut Ctx, jobs: &HashSet<String>) -> Result<()> {
 mod tests {
     use super::super::source::EmbeddedSource;
     use super::*;
-    use crate::catalogue::store::CatalogueSchema;
 
     #[test]
     fn rome_codes_are_a_capital_and_four_digits() {
@@ -468,7 +467,7 @@ mod tests {
             (DOMAINES_PAR_FICHE.path, b""),
         ];
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = crate::db::open::<CatalogueSchema>(&dir.path().join("c.db")).unwrap();
+        let mut conn = crate::catalogue::import::test_support::open_db(dir.path());
         let tx = conn.transaction().unwrap();
         let source = EmbeddedSource(FILES);
         let mut ctx = Ctx::new(&tx, &source);

@@ -1,4 +1,4 @@
-use super::test_support::*;
+use super::super::test_support::*;
 use super::*;
 use crate::catalogue::import::source::DirSource;
 use rusqlite::Connection;
@@ -83,13 +83,10 @@ fn real_data_counts_links_and_merges() {
     }
     assert_eq!(stats(&report, RNCP_INFO.path).rows_skipped, 0);
     // Repeated CodeRNCP rows (other AncienneFiche/NouvelleFiche) are one fiche: 17,369 distinct codes.
-    let rncp: i64 = tx
-        .query_row(
-            "SELECT count(*) FROM certification WHERE source = 'RNCP 2021'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let rncp = count(
+        &tx,
+        "SELECT count(*) FROM certification WHERE source = 'RNCP 2021'",
+    );
     assert_eq!(rncp, 17_369);
 
     // rncp_rome: a row is skipped exactly when its Rome field (3rd, before the free-text libellé)
@@ -190,15 +187,9 @@ fn real_data_counts_links_and_merges() {
     let ci = stats(&report, CERTIF_INFO.path);
     assert_eq!((ci.rows_kept, ci.rows_skipped), (10_067, 0));
     // No link points outside the ROME or to a missing certification.
-    let orphans: i64 = tx
-            .query_row(
-                "SELECT count(*) FROM certification_rome l
+    let orphans = count(&tx, "SELECT count(*) FROM certification_rome l
                  WHERE NOT EXISTS (SELECT 1 FROM certification c WHERE c.id = l.cert_id)
-                    OR NOT EXISTS (SELECT 1 FROM job j WHERE j.parent_rome = l.rome OR j.code_rome = l.rome)",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+                    OR NOT EXISTS (SELECT 1 FROM job j WHERE j.parent_rome = l.rome OR j.code_rome = l.rome)");
     assert_eq!(orphans, 0);
 }
 

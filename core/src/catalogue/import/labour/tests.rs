@@ -1,66 +1,14 @@
 use super::*;
 use crate::catalogue::import::source::DirSource;
-use crate::catalogue::store::CatalogueSchema;
+use crate::catalogue::import::test_support::{
+    count, data_dir, insert_real_appellations, insert_real_jobs, open_db, stats,
+};
 use std::io::Read;
-use std::path::{Path, PathBuf};
-
-fn data_dir() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../data"))
-}
-
-fn open(dir: &Path) -> rusqlite::Connection {
-    crate::db::open::<CatalogueSchema>(&dir.join("c.sqlite")).unwrap()
-}
 
 fn distinct<T: std::hash::Hash + Eq>(v: impl IntoIterator<Item = T>) -> usize {
     v.into_iter()
         .collect::<std::collections::HashSet<_>>()
         .len()
-}
-
-fn stats<'a>(ctx: &'a Ctx, path: &str) -> &'a super::super::SourceStats {
-    ctx.report.sources.iter().find(|s| s.file == path).unwrap()
-}
-
-/// The real ROME 4.0 fiches and appellations, inserted directly (the ROME importer is not ours).
-fn insert_rome(tx: &rusqlite::Transaction) {
-    let rome = data_dir().join("rome/rome4_v460");
-    let mut jobs =
-        csv::Reader::from_path(rome.join("unix_referentiel_code_rome_v460_utf8.csv")).unwrap();
-    let h = jobs.headers().unwrap().clone();
-    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
-    let (code, title, parent) = (
-        col("code_rome"),
-        col("libelle_rome"),
-        col("code_rome_parent"),
-    );
-    for r in jobs.records() {
-        let r = r.unwrap();
-        tx.execute(
-            "INSERT INTO job(code_rome, title, parent_rome) VALUES (?1, ?2, ?3)",
-            params![&r[code], &r[title], &r[parent]],
-        )
-        .unwrap();
-    }
-    let mut apps =
-        csv::Reader::from_path(rome.join("unix_referentiel_appellation_v460_utf8.csv")).unwrap();
-    let h = apps.headers().unwrap().clone();
-    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
-    let (ogr, long, short, code) = (
-        col("code_ogr"),
-        col("libelle_appellation_long"),
-        col("libelle_appellation_court"),
-        col("code_rome"),
-    );
-    for r in apps.records() {
-        let r = r.unwrap();
-        tx.execute(
-            "INSERT INTO appellation(code_ogr, code_rome, title, short_title, principal, rare)
-                 VALUES (?1, ?2, ?3, ?4, 0, 0)",
-            params![&r[ogr], &r[code], &r[long], &r[short]],
-        )
-        .unwrap();
-    }
 }
 
 fn faps_of(tx: &rusqlite::Transaction, code: &str) -> Vec<(String, f64)> {
@@ -123,9 +71,10 @@ fn words_are_folded() {
 #[test]
 fn labour_on_real_data() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut conn = open(tmp.path());
+    let mut conn = open_db(tmp.path());
     let tx = conn.transaction().unwrap();
-    insert_rome(&tx);
+    insert_real_jobs(&tx);
+    insert_real_appellations(&tx);
     let src = DirSource(data_dir());
     let mut ctx = Ctx::new(&tx, &src);
     import(&mut ctx).unwrap();
@@ -140,7 +89,7 @@ fn labour_on_real_data() {
     assert_eq!(records.len(), 53_443);
     let secret_met = records.iter().filter(|r| &r[11] == "*").count();
     assert_eq!(secret_met, 10_891);
-    let s = stats(&ctx, BMO.path);
+    let s = stats(&ctx.report, BMO.path);
     assert_eq!(
         (s.rows_read, s.rows_kept, s.rows_skipped),
         (53_443, 53_443, 0)
@@ -210,7 +159,7 @@ fn labour_on_real_data() {
     );
 
     // Unemployment: 500 rows, codes as in `departement`.
-    let s = stats(&ctx, CHOMAGE.path);
+    let s = stats(&ctx.report, CHOMAGE.path);
     assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (500, 500, 0));
     let rate: f64 = tx
         .query_row(
@@ -228,7 +177,7 @@ fn labour_on_real_data() {
             )
             .unwrap();
     assert_eq!(n, 4);
-    let s = stats(&ctx, FAP.path);
+    let s = stats(&ctx.report, FAP.path);
     assert_eq!((s.rows_read, s.rows_kept), (341, 341));
 
     // job_fap on the real ROME: known jobs get their obvious FAP.
@@ -280,13 +229,10 @@ fn labour_on_real_data() {
     );
     assert!(psy[0].1 < MIN_SCORE);
     // Every linked FAP has BMO figures and every fiche at most MAX_TIES FAPs.
-    let orphans: usize = tx
-        .query_row(
-            "SELECT count(*) FROM job_fap WHERE fap NOT IN (SELECT fap FROM bmo)",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let orphans: usize = count(
+        &tx,
+        "SELECT count(*) FROM job_fap WHERE fap NOT IN (SELECT fap FROM bmo)",
+    );
     assert_eq!(orphans, 0);
     let most: usize = tx
         .query_row(
@@ -326,7 +272,7 @@ fn broken_rows_are_reported_and_skipped() {
              S0X42a;Boulangers;S0X42;Boulangers, pâtissiers;S0X;Bouchers;S;Commerce\n",
         )
         .unwrap();
-    let mut conn = open(dir.path());
+    let mut conn = open_db(dir.path());
     let tx = conn.transaction().unwrap();
     tx.execute(
             "INSERT INTO job(code_rome, title, parent_rome) VALUES ('D1102', 'Boulanger / Boulangère', 'D1102')",
@@ -342,7 +288,7 @@ fn broken_rows_are_reported_and_skipped() {
             .iter()
             .any(|i| i.file == path && i.line == line && i.reason.contains(what))
     };
-    let s = stats(&ctx, BMO.path);
+    let s = stats(&ctx.report, BMO.path);
     assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (6, 2, 4));
     assert!(at(BMO.path, 3, "doublon"));
     assert!(at(BMO.path, 4, "UTF-8"));
@@ -352,7 +298,7 @@ fn broken_rows_are_reported_and_skipped() {
         "unreadable count reported, row kept"
     );
     assert!(at(BMO.path, 7, "code métier"));
-    let s = stats(&ctx, CHOMAGE.path);
+    let s = stats(&ctx.report, CHOMAGE.path);
     assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (6, 2, 4));
     assert!(at(CHOMAGE.path, 4, "XX"));
     assert!(at(CHOMAGE.path, 5, "année"));
@@ -367,9 +313,10 @@ fn broken_rows_are_reported_and_skipped() {
 #[ignore]
 fn quality_sample() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut conn = open(tmp.path());
+    let mut conn = open_db(tmp.path());
     let tx = conn.transaction().unwrap();
-    insert_rome(&tx);
+    insert_real_jobs(&tx);
+    insert_real_appellations(&tx);
     let src = DirSource(data_dir());
     let mut ctx = Ctx::new(&tx, &src);
     import(&mut ctx).unwrap();

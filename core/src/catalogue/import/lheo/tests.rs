@@ -1,13 +1,9 @@
 use super::super::source::{DirSource, Source};
 use super::super::Report;
 use super::*;
-use crate::catalogue::store::CatalogueSchema;
+use crate::catalogue::import::test_support::{count, data_dir, open_db};
 use rusqlite::types::Value;
-use std::path::{Path, PathBuf};
-
-fn data_dir() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../data"))
-}
+use std::path::Path;
 
 fn sample(info: &FileInfo) -> String {
     std::fs::read_to_string(data_dir().join(info.path)).unwrap()
@@ -56,7 +52,7 @@ fn run<T>(
     check: impl FnOnce(&Transaction, &Report) -> T,
 ) -> T {
     let dir = tempfile::tempdir().unwrap();
-    let mut conn = crate::db::open::<CatalogueSchema>(&dir.path().join("catalogue.db")).unwrap();
+    let mut conn = open_db(dir.path());
     let tx = conn.transaction().unwrap();
     setup(&tx);
     let source = DirSource(data.to_path_buf());
@@ -91,10 +87,6 @@ fn count_tags(text: &str, name: &str) -> usize {
             )
         })
         .count()
-}
-
-fn count(tx: &Transaction, sql: &str) -> usize {
-    tx.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap() as usize
 }
 
 fn strings(tx: &Transaction, sql: &str) -> Vec<String> {
@@ -917,7 +909,7 @@ fn a_regions_exports_are_imported_after_the_samples() {
     let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (*p, b.as_slice())).collect();
     let dir = temp_data(&refs);
     let db = tempfile::tempdir().unwrap();
-    let mut conn = crate::db::open::<CatalogueSchema>(&db.path().join("catalogue.db")).unwrap();
+    let mut conn = open_db(db.path());
     let tx = conn.transaction().unwrap();
     insert_jobs(&tx, JOBS);
     let source = DirSource(dir.path().to_path_buf());

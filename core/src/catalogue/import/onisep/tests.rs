@@ -1,5 +1,5 @@
 use super::super::certifications;
-use super::super::certifications::test_support::*;
+use super::super::test_support::*;
 use super::*;
 use crate::catalogue::import::source::DirSource;
 use rusqlite::Connection;
@@ -44,10 +44,6 @@ fn romes_of(conn: &Connection, training: &str) -> BTreeSet<String> {
         .unwrap();
     let rows = stmt.query_map([training], |r| r.get(0)).unwrap();
     rows.collect::<rusqlite::Result<_>>().unwrap()
-}
-
-fn count(conn: &Connection, sql: &str) -> i64 {
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
 fn place_insee(conn: &Connection, id: &str) -> Option<String> {
@@ -142,7 +138,7 @@ fn real_data_trainings_lycees_and_map() {
     }
     assert_eq!(
         count(&tx, "SELECT count(*) FROM place WHERE kind = 'lycee'"),
-        sites.len() as i64
+        sites.len()
     );
 
     // FOR.6913 "Chargé d'accompagnement social et professionnel", RNCP 7426 level "niveau 5 (bac+2)":
@@ -252,7 +248,7 @@ fn real_data_trainings_lycees_and_map() {
         .issues
         .iter()
         .filter(|i| i.reason.contains("non placé sur la carte"))
-        .count() as i64;
+        .count();
     eprintln!(
         "lycées placés : {on_map} / {lycees} ({:.1} %)",
         100.0 * on_map as f64 / lycees as f64
@@ -263,7 +259,7 @@ fn real_data_trainings_lycees_and_map() {
         .issues
         .iter()
         .filter(|i| i.reason.contains("connue mais sans coordonnées"))
-        .count() as i64;
+        .count();
     eprintln!("dont {no_coordinates} dans une commune sans coordonnées");
     // CEDEX overseas: 97825 Le Port is La Réunion's Le Port (97407).
     assert_eq!(

@@ -1,17 +1,9 @@
 use super::*;
 use crate::catalogue::import::source::DirSource;
-use crate::catalogue::store::CatalogueSchema;
+use crate::catalogue::import::test_support::{count, data_dir, open_db, stats};
 use std::collections::HashSet;
 use std::io::{BufRead, Read};
-use std::path::{Path, PathBuf};
-
-fn data_dir() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../data"))
-}
-
-fn open(dir: &Path) -> rusqlite::Connection {
-    crate::db::open::<CatalogueSchema>(&dir.join("c.sqlite")).unwrap()
-}
+use std::path::Path;
 
 fn gunzip_lines(path: &Path) -> Vec<String> {
     let mut s = String::new();
@@ -21,14 +13,10 @@ fn gunzip_lines(path: &Path) -> Vec<String> {
     s.lines().map(str::to_string).collect()
 }
 
-fn stats<'a>(ctx: &'a Ctx, path: &str) -> &'a super::super::SourceStats {
-    ctx.report.sources.iter().find(|s| s.file == path).unwrap()
-}
-
 #[test]
 fn geo_on_real_data() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut conn = open(tmp.path());
+    let mut conn = open_db(tmp.path());
     let tx = conn.transaction().unwrap();
     let src = DirSource(data_dir());
     let mut ctx = Ctx::new(&tx, &src);
@@ -41,23 +29,15 @@ fn geo_on_real_data() {
     assert_eq!(data.len(), 44_356);
     let keys: HashSet<(&str, &str, &str)> = data.iter().map(|f| (f[0], f[2], f[1])).collect();
     let insees: HashSet<&str> = data.iter().map(|f| f[0]).collect();
-    let s = stats(&ctx, COMMUNES.path);
+    let s = stats(&ctx.report, COMMUNES.path);
     assert_eq!(s.rows_read, 44_356);
     assert_eq!(s.rows_kept + s.rows_skipped, 44_356);
     assert_eq!(s.rows_skipped, 0);
     // Every coordinate of the file is in France (Clipperton included): nothing to report.
     assert!(!ctx.report.issues.iter().any(|i| i.file == COMMUNES.path));
-    let n: usize = tx
-        .query_row("SELECT count(*) FROM commune", [], |r| r.get(0))
-        .unwrap();
+    let n: usize = count(&tx, "SELECT count(*) FROM commune");
     assert_eq!(n, keys.len());
-    let n: usize = tx
-        .query_row(
-            "SELECT count(*) FROM place WHERE kind = 'commune'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let n: usize = count(&tx, "SELECT count(*) FROM place WHERE kind = 'commune'");
     assert_eq!(n, insees.len());
     // 482 rows of the source have no coordinates: kept, with NULL.
     let no_coords = data.iter().filter(|f| f[5].is_empty()).count();
@@ -112,7 +92,7 @@ fn geo_on_real_data() {
         .collect();
     let without_code = rows.iter().filter(|f| f[3].is_empty()).count();
     assert_eq!((rows.len(), without_code), (122, 12));
-    let s = stats(&ctx, DEPARTEMENTS.path);
+    let s = stats(&ctx.report, DEPARTEMENTS.path);
     assert_eq!(
         (s.rows_read, s.rows_kept, s.rows_skipped),
         (122, 122 - 12 - 3, 12 + 3)
@@ -159,7 +139,7 @@ fn agency_rows() -> Vec<csv::StringRecord> {
 #[test]
 fn structures_on_real_data() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut conn = open(tmp.path());
+    let mut conn = open_db(tmp.path());
     let tx = conn.transaction().unwrap();
     let src = DirSource(data_dir());
     let mut ctx = Ctx::new(&tx, &src);
@@ -168,15 +148,12 @@ fn structures_on_real_data() {
 
     let agencies = agency_rows();
     assert_eq!(agencies.len(), 959);
-    let s = stats(&ctx, AGENCES.path);
+    let s = stats(&ctx.report, AGENCES.path);
     assert_eq!((s.rows_read, s.rows_kept), (959, 959));
-    let n: usize = tx
-        .query_row(
-            "SELECT count(*) FROM place WHERE kind = 'agence_france_travail'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let n: usize = count(
+        &tx,
+        "SELECT count(*) FROM place WHERE kind = 'agence_france_travail'",
+    );
     assert_eq!(n, 959);
 
     // Trévoux, as in the file.
@@ -251,14 +228,8 @@ fn structures_on_real_data() {
         .unwrap();
     assert_eq!(dept, "2A", "Ajaccio CEDEX 20700 is found by its name");
     // Every kept coordinate lies in France.
-    let outside: usize = tx
-            .query_row(
-                "SELECT count(*) FROM place WHERE kind = 'agence_france_travail' AND lat IS NOT NULL
-                 AND NOT (lat BETWEEN 41 AND 52 AND lon BETWEEN -6 AND 10) AND departement NOT LIKE '97%'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+    let outside: usize = count(&tx, "SELECT count(*) FROM place WHERE kind = 'agence_france_travail' AND lat IS NOT NULL
+                 AND NOT (lat BETWEEN 41 AND 52 AND lon BETWEEN -6 AND 10) AND departement NOT LIKE '97%'");
     assert_eq!(outside, 0);
 
     // Missions locales: 450 rows; the two technical entries are skipped and reported.
@@ -269,7 +240,7 @@ fn structures_on_real_data() {
     .count()
         - 1;
     assert_eq!(ml, 450);
-    let s = stats(&ctx, MISSIONS_LOCALES.path);
+    let s = stats(&ctx.report, MISSIONS_LOCALES.path);
     assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (450, 448, 2));
     assert!(ctx
         .report
@@ -278,13 +249,10 @@ fn structures_on_real_data() {
         .any(|i| i.file == MISSIONS_LOCALES.path
             && i.line == 2
             && i.reason.contains("temporaire pour Fusion")));
-    let n: usize = tx
-        .query_row(
-            "SELECT count(*) FROM place WHERE id IN ('ml:99994S00', 'ml:65441S00')",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let n: usize = count(
+        &tx,
+        "SELECT count(*) FROM place WHERE id IN ('ml:99994S00', 'ml:65441S00')",
+    );
     assert_eq!(n, 0);
     let (name, dept, region): (String, String, String) = tx
         .query_row(
@@ -350,7 +318,7 @@ fn broken_rows_are_reported_and_skipped() {
         )
         .unwrap();
 
-    let mut conn = open(root);
+    let mut conn = open_db(root);
     let tx = conn.transaction().unwrap();
     let src = DirSource(root.to_path_buf());
     let mut ctx = Ctx::new(&tx, &src);
@@ -365,7 +333,7 @@ fn broken_rows_are_reported_and_skipped() {
             .map(|i| (i.line, i.reason.clone()))
             .collect()
     };
-    let s = stats(&ctx, AGENCES.path);
+    let s = stats(&ctx.report, AGENCES.path);
     assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (6, 3, 3));
     let a = issues(AGENCES.path);
     assert!(
@@ -389,26 +357,23 @@ fn broken_rows_are_reported_and_skipped() {
         a.iter().any(|(l, r)| *l == 7 && r.contains("référence")),
         "{a:?}"
     );
-    let n: usize = tx
-        .query_row(
-            "SELECT count(*) FROM place WHERE id IN ('ft:X4', 'ft:X5') AND lat IS NULL",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let n: usize = count(
+        &tx,
+        "SELECT count(*) FROM place WHERE id IN ('ft:X4', 'ft:X5') AND lat IS NULL",
+    );
     assert_eq!(n, 2);
 
-    let s = stats(&ctx, MISSIONS_LOCALES.path);
+    let s = stats(&ctx.report, MISSIONS_LOCALES.path);
     assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (3, 2, 1));
     assert!(issues(MISSIONS_LOCALES.path)
         .iter()
         .any(|(l, r)| *l == 4 && r.contains("ZZ")));
 
-    let s = stats(&ctx, COMMUNES.path);
+    let s = stats(&ctx.report, COMMUNES.path);
     assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (3, 2, 1));
     assert!(issues(COMMUNES.path)
         .iter()
         .any(|(l, r)| *l == 3 && r.contains("INSEE")));
-    let s = stats(&ctx, DEPARTEMENTS.path);
+    let s = stats(&ctx.report, DEPARTEMENTS.path);
     assert_eq!((s.rows_read, s.rows_kept, s.rows_skipped), (3, 1, 2));
 }
