@@ -28,7 +28,7 @@ pub fn build(tx: &Transaction) -> Result<usize> {
     let engine = Engine::build(&docs);
     tx.execute(
         "INSERT OR REPLACE INTO search_engine(id, data) VALUES (1, ?1)",
-        params![engine.to_bytes()],
+        params![engine.to_bytes()?],
     )?;
     tx.execute(
         "INSERT OR REPLACE INTO meta(key, value) VALUES ('search_docs', ?1)",
