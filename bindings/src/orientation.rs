@@ -454,13 +454,20 @@ impl Orientation {
 #[cfg(feature = "chat")]
 impl Orientation {
     fn delete_chat_data(&self) -> Result<()> {
-        let open = match self.chat.try_lock() {
-            Ok(slot) => slot.clone(),
+        // Held through the deletion: a `chat()` meanwhile waits, then opens the new conversation.
+        let Ok(mut slot) = self.chat.try_lock() else {
             // The chat is being opened right now.
-            Err(_) => return Err(OrientationError::Busy),
+            return Err(OrientationError::Busy);
         };
-        match open {
-            Some(chat) => chat.delete_all_data_blocking().map(|_| ()),
+        match slot.clone() {
+            Some(chat) => {
+                chat.delete_all_data_blocking()?;
+                // A deleted chat refuses everything (its account is gone): the next `chat()` opens a
+                // new one, which registers a new account as on a first run. Kept, the old one made the
+                // Conseiller screen say "compte … pas utilisable" until the app restarted.
+                *slot = None;
+                Ok(())
+            }
             // The chat's secret is in the shell's store, reachable only through an opened chat.
             None if PathBuf::from(&self.config.data_dir).join("chat").exists() => {
                 Err(OrientationError::ChatNotOpen)

@@ -263,7 +263,7 @@ def test_delete_all_my_data_closes_the_chat_too(homeserver, tmp_path):
 
     async def scenario():
         chat = await app.chat(tokens, service(hs))
-        await chat.connect(None)
+        first = await chat.connect(None)
         running = chat.start()
         chat.send_text("à supprimer avec le reste")
         for _ in range(WAIT * 10):
@@ -272,9 +272,9 @@ def test_delete_all_my_data_closes_the_chat_too(homeserver, tmp_path):
             await asyncio.sleep(0.1)
         assert chat.status().pending == 0 and chat.status().has_conversation
         running.cancel()
-        return chat
+        return chat, first
 
-    chat = asyncio.run(scenario())
+    chat, first = asyncio.run(scenario())
     # Another process over the same data, its chat not opened: it cannot close the account, so it
     # deletes nothing.
     other = app_with_chat(tmp_path / "app", hs)
@@ -286,3 +286,14 @@ def test_delete_all_my_data_closes_the_chat_too(homeserver, tmp_path):
     assert chat.history(None, 50) == []
     assert tokens.secret is None
     assert not (tmp_path / "app" / "chat").exists()
+
+    # Coming back to the chat after that: a new, empty conversation on a new account, not the deleted one.
+    async def again():
+        fresh = await app.chat(tokens, service(hs))
+        user = await fresh.connect(None)
+        return fresh, user
+
+    fresh, user = asyncio.run(again())
+    assert fresh.history(None, 50) == []
+    assert user.startswith("@") and user != first
+    assert tokens.secret is not None

@@ -176,6 +176,8 @@ class ChatJourneyTest {
                     state = { "chat after deleting everything: connection ${app.model.chat.connection}, error ${app.model.chat.error}" },
                 ) { app.model.chat.connection == fr.spro.orientation.ChatConnection.ONLINE }
                 waitForIdle()
+                // online on its new account, not the deleted one's last state with an error under it
+                assertEquals(null, app.model.chat.error)
                 onNodeWithText("Bonjour ! Dans quelle ville ?").assertDoesNotExist()
                 assertTrue(app.model.chat.messages.isEmpty())
             } finally {
