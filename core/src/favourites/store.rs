@@ -35,7 +35,19 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 fn not_found(item: &ItemRef) -> Error {
-    Refusal::NotFavourite(crate::error::echo(&item.id)).into()
+    not_favourite(&item.id)
+}
+
+fn not_favourite(id: &str) -> Error {
+    Refusal::NotFavourite(crate::error::echo(id)).into()
+}
+
+/// Deletes the favourite of `item`; false when there was none.
+fn delete(conn: &Connection, item: &ItemRef) -> Result<bool> {
+    Ok(conn.execute(
+        "DELETE FROM favourite WHERE kind = ?1 AND item_id = ?2",
+        params![item.kind.as_str(), item.id],
+    )? > 0)
 }
 
 fn no_status() -> Error {
@@ -338,22 +350,14 @@ impl Store {
     pub fn take(&self, item: &ItemRef) -> Result<Favourite> {
         self.write(|tx| {
             let f = get_existing(tx, item)?;
-            tx.execute(
-                "DELETE FROM favourite WHERE kind = ?1 AND item_id = ?2",
-                params![item.kind.as_str(), item.id],
-            )?;
+            delete(tx, item)?;
             Ok(f)
         })
     }
 
     /// Removes a favourite; false when it was not one.
     pub fn remove(&self, item: &ItemRef) -> Result<bool> {
-        self.write(|tx| {
-            Ok(tx.execute(
-                "DELETE FROM favourite WHERE kind = ?1 AND item_id = ?2",
-                params![item.kind.as_str(), item.id],
-            )? > 0)
-        })
+        self.write(|tx| delete(tx, item))
     }
 
     /// Sets (or with None or blank text, clears) the note.
@@ -463,7 +467,7 @@ impl Store {
     pub fn find_one(&self, item_id: &str) -> Result<Favourite> {
         let mut found = self.find(item_id)?;
         match found.len() {
-            0 => Err(Refusal::NotFavourite(crate::error::echo(item_id.trim())).into()),
+            0 => Err(not_favourite(item_id.trim())),
             1 => Ok(found.remove(0)),
             _ => Err(Refusal::AmbiguousFavourite {
                 id: crate::error::echo(item_id.trim()),

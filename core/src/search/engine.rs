@@ -1969,15 +1969,17 @@ mod storage {
     mod tests {
         use super::*;
 
+        fn reader(bytes: &[u8]) -> Reader<&[u8]> {
+            Reader {
+                src: bytes,
+                left: bytes.len(),
+            }
+        }
+
         fn round_trip(v: &[u32], packing: Packing) -> (Vec<u32>, usize) {
             let mut out = Vec::new();
             put_packed(&mut out, v, packing);
-            let total = out.len();
-            let mut r = Reader {
-                src: out.as_slice(),
-                left: total,
-            };
-            (r.packed(packing).unwrap(), total)
+            (reader(&out).packed(packing).unwrap(), out.len())
         }
 
         #[test]
@@ -2013,23 +2015,13 @@ mod storage {
                 let mut out = Vec::new();
                 put_len(&mut out, 1);
                 put_u8s(&mut out, &bad);
-                let total = out.len();
-                let mut r = Reader {
-                    src: out.as_slice(),
-                    left: total,
-                };
-                assert!(r.packed(Packing::Values).is_err(), "{bad:?}");
+                assert!(reader(&out).packed(Packing::Values).is_err(), "{bad:?}");
             }
             // More bytes than the values use.
             let mut out = Vec::new();
             put_len(&mut out, 1);
             put_u8s(&mut out, &[1, 2]);
-            let total = out.len();
-            let mut r = Reader {
-                src: out.as_slice(),
-                left: total,
-            };
-            assert!(r.packed(Packing::Values).is_err());
+            assert!(reader(&out).packed(Packing::Values).is_err());
         }
     }
 }
