@@ -14,7 +14,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         } else if matches!(
             path.extension().and_then(|e| e.to_str()),
             Some("csv" | "gz" | "json" | "xml")
-        ) {
+        ) || path.ends_with("search/neighbours.tsv")
+        {
             out.push(path);
         }
     }

@@ -5,6 +5,9 @@
 use crate::error::{Error, Result};
 use orientation_core::catalogue::import::source::DirSource;
 use orientation_core::catalogue::Catalogue;
+use orientation_core::search::doc::Doc;
+use orientation_core::search::engine::Engine;
+use orientation_core::search::expand::Neighbours;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
@@ -80,4 +83,17 @@ pub fn open_or_build(db: &Path, data: &Path, force: bool) -> Result<(Catalogue, 
 
 pub fn count(conn: &rusqlite::Connection, sql: &str) -> Result<i64> {
     Ok(conn.query_row(sql, [], |r| r.get(0))?)
+}
+
+/// The vector-neighbour table saved with the catalogue's index, for engines the bench builds itself.
+pub fn saved_neighbours(cat: &Catalogue) -> Result<Neighbours> {
+    Ok(cat.engine()?.neighbours().clone())
+}
+
+/// Our engine over `docs` (the catalogue's documents, or a synthesised scale-up) with what the app's
+/// engine has beside them: the catalogue's vector-neighbour table.
+pub fn ours_over(neighbours: &Neighbours, docs: &[Doc]) -> Engine {
+    let mut engine = Engine::build(docs);
+    engine.set_neighbours(neighbours.clone());
+    engine
 }

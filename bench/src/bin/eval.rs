@@ -185,8 +185,9 @@ fn run() -> Result<()> {
         job_docs,
         t.elapsed().as_secs_f64()
     );
+    let neighbours = catalogue::saved_neighbours(&cat)?;
     let t = Instant::now();
-    let ours = Ours(Engine::build(&docs));
+    let ours = Ours(catalogue::ours_over(&neighbours, &docs));
     // Issue 10: the engine reads places among the words, as the app's does.
     ours.0
         .set_places(orientation_core::territory::Gazetteer::load(conn)?);

@@ -20,7 +20,6 @@ use orientation_bench::{Error, Result};
 use orientation_core::catalogue::index;
 use orientation_core::catalogue::Catalogue;
 use orientation_core::search::doc::Doc;
-use orientation_core::search::engine::Engine;
 use orientation_core::search::Query;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -258,6 +257,7 @@ fn run() -> Result<()> {
     // (1) The real catalogue.
     let cat = Catalogue::open(&args.db)?;
     let docs = index::collect(cat.conn())?;
+    let neighbours = catalogue::saved_neighbours(&cat)?;
     println!();
     println!(
         "(1) catalogue réel : {} documents, {} requêtes, {} frappes",
@@ -268,7 +268,7 @@ fn run() -> Result<()> {
     let rss_before = mem::vm_rss_kb();
     let reset = mem::reset_hwm();
     let t = Instant::now();
-    let ours = Ours(Engine::build(&docs));
+    let ours = Ours(catalogue::ours_over(&neighbours, &docs));
     // Issue 10: the engine reads places among the words, as the app's does (communes read once).
     ours.0
         .set_places(orientation_core::territory::Gazetteer::load(cat.conn())?);
@@ -326,7 +326,7 @@ fn run() -> Result<()> {
     let rss_before = mem::vm_rss_kb();
     let reset = mem::reset_hwm();
     let t = Instant::now();
-    let ours = Ours(Engine::build(&big));
+    let ours = Ours(catalogue::ours_over(&neighbours, &big));
     ours.0.set_places(big_places);
     let ours_build = t.elapsed();
     let first = Instant::now();

@@ -23,9 +23,10 @@ fn truncate(text: String) -> String {
 }
 
 /// Builds the search documents and the engine's index, at the end of a catalogue build.
-pub fn build(tx: &Transaction) -> Result<usize> {
+pub fn build(tx: &Transaction, neighbours: crate::search::expand::Neighbours) -> Result<usize> {
     let docs = collect(tx)?;
-    let engine = Engine::build(&docs);
+    let mut engine = Engine::build(&docs);
+    engine.set_neighbours(neighbours);
     tx.execute(
         "INSERT OR REPLACE INTO search_engine(id, data) VALUES (1, ?1)",
         params![engine.to_bytes()?],

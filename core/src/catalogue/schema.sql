@@ -1,4 +1,4 @@
--- Catalogue database, version 4. Built from the open data in data/; replaced as a whole by a rebuild or an
+-- Catalogue database, version 5. Built from the open data in data/; replaced as a whole by a rebuild or an
 -- update, so it has no migrations: a catalogue of another version is rebuilt.
 -- Size (issue 11): tables keyed by a text id whose rows are small are WITHOUT ROWID, so the id is stored
 -- once, in the table's own b-tree, instead of again in an index beside it; training (rows up to 5 KB of

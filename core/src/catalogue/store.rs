@@ -13,7 +13,8 @@ impl Schema for CatalogueSchema {
     const NAME: &'static str = "catalogue";
     /// 3: the search index saved with varints (engine storage ORSRCH03), small tables WITHOUT ROWID.
     /// 4: the saved search index zstd-compressed (ORSRCH04).
-    const VERSION: i64 = 4;
+    /// 5: the vector-neighbour table saved with the index (ORSRCH05), no longer in the library.
+    const VERSION: i64 = 5;
     /// SQLite's usual 4 KiB pages: with 64 KiB pages every table and index ended in a mostly empty page
     /// and the file compressed worse (issue 11: 70.84 → 67.95 MB on disk, zstd -19 12.12 → 11.21 MB).
     /// Reading the saved search index (21 MB) through 5,000 pages instead of 330 costs about 0.2 ms.
@@ -26,7 +27,7 @@ impl Schema for CatalogueSchema {
             1 if conn
                 .prepare("SELECT programme FROM training LIMIT 0")
                 .is_ok() => {}
-            2 | 3 => {}
+            2..=4 => {}
             _ => {
                 return Err(Error::Corrupt(format!(
                     "catalogue version {from} inattendue"
@@ -35,6 +36,21 @@ impl Schema for CatalogueSchema {
         }
         Ok(())
     }
+}
+
+/// The vector-neighbour table of the data (`search/neighbours.tsv`), saved with the search index.
+fn neighbours(source: &dyn Source) -> Result<crate::search::expand::Neighbours> {
+    use std::io::Read;
+    let file = crate::search::expand::NEIGHBOURS_FILE;
+    let mut text = String::new();
+    source
+        .open(file)?
+        .read_to_string(&mut text)
+        .map_err(|e| Error::BadSource {
+            file: file.to_string(),
+            why: format!("illisible ({e})"),
+        })?;
+    Ok(crate::search::expand::Neighbours::new(text))
 }
 
 pub struct Catalogue {
@@ -70,7 +86,7 @@ impl Catalogue {
                 let mut ctx = Ctx::new(&tx, source);
                 import::import_all(&mut ctx, progress)?;
                 super::compact::fold_bmo(&tx)?;
-                super::index::build(&tx)?;
+                super::index::build(&tx, neighbours(source)?)?;
                 ctx.report
             };
             write_report(&tx, &report, source)?;

@@ -314,6 +314,9 @@ pub struct Engine {
     /// Issue 10: the communes, postcodes and départements, to read a place among the words; given
     /// once by whoever opens the catalogue (`set_places`).
     places: std::sync::OnceLock<territory::Gazetteer>,
+    /// Issue 16: the vector neighbours of words the catalogue does not use, saved with the index (issue
+    /// 11: in the catalogue, not the library); empty for an engine built from documents alone.
+    neighbours: super::expand::Neighbours,
 }
 
 fn kind_code(kind: &str) -> u8 {
@@ -408,6 +411,7 @@ impl Engine {
             scratch: Mutex::new(Vec::new()),
             extras: std::sync::OnceLock::new(),
             acronyms: std::sync::OnceLock::new(),
+            neighbours: Default::default(),
             places: std::sync::OnceLock::new(),
         };
         let mut groups: HashMap<(u8, String), u32> = HashMap::new();
@@ -501,6 +505,18 @@ impl Engine {
     /// second call is ignored).
     pub fn set_places(&self, places: territory::Gazetteer) {
         let _ = self.places.set(places);
+    }
+
+    /// Gives the engine the vector-neighbour table (the catalogue build reads it from the data; a loaded
+    /// engine has the one saved with it).
+    pub fn set_neighbours(&mut self, table: super::expand::Neighbours) {
+        self.neighbours = table;
+        // Alternatives read without the table are stale.
+        self.alt_cache = Mutex::new(HashMap::new());
+    }
+
+    pub fn neighbours(&self) -> &super::expand::Neighbours {
+        &self.neighbours
     }
 
     /// Stops every search running now (they return `Error::Interrupted`); later searches run normally.
@@ -1584,7 +1600,7 @@ mod storage {
     use std::sync::atomic::AtomicUsize;
     use std::sync::Mutex;
 
-    const MAGIC: &[u8; 8] = b"ORSRCH04";
+    const MAGIC: &[u8; 8] = b"ORSRCH05";
     /// zstd level of the saved index: 13.8 MB of arrays and strings take 3.2 MB at 9 (3.7 at 3, 2.9 at 19
     /// for six seconds of build); decompressing costs the same at any level.
     const LEVEL: i32 = 9;
@@ -1752,6 +1768,7 @@ mod storage {
         put_packed(&mut out, &e.postings_at, Packing::Rising);
         put_packed(&mut out, &e.postings, Packing::Runs(&e.postings_at));
         put_packed(&mut out, &e.title_terms, Packing::Rising);
+        put_u8s(&mut out, e.neighbours.text().as_bytes());
         out
     }
 
@@ -1900,11 +1917,14 @@ mod storage {
             scratch: Mutex::new(Vec::new()),
             extras: std::sync::OnceLock::new(),
             acronyms: std::sync::OnceLock::new(),
+            neighbours: Default::default(),
             places: std::sync::OnceLock::new(),
         };
         // The postings restart their differences at each term's start, which the array just read gives.
         e.postings = r.packed(Packing::Runs(&e.postings_at))?;
         e.title_terms = r.packed(Packing::Rising)?;
+        let neighbours = String::from_utf8(r.u8s()?).map_err(|_| damaged())?;
+        e.neighbours = crate::search::expand::Neighbours::new(neighbours);
         let per_doc = [
             e.group.len(),
             e.prior.len(),

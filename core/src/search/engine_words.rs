@@ -160,7 +160,7 @@ impl Engine {
         let neighbours = [stem.as_str(), word]
             .into_iter()
             .chain(bases.iter().map(String::as_str))
-            .map(expand::neighbours)
+            .map(|w| self.neighbours.of(w))
             .find(|n| !n.is_empty())
             .unwrap_or_default();
         if !neighbours.is_empty() {
@@ -413,7 +413,15 @@ mod tests {
 
     #[test]
     fn an_unknown_word_reaches_its_vector_neighbours() {
-        let e = engine();
+        let mut e = engine();
+        assert!(
+            !ids(&e, "youtubeur ")
+                .iter()
+                .take(2)
+                .any(|h| h == "E1406" || h == "E1104"),
+            "without the table, no neighbour reading"
+        );
+        e.set_neighbours(crate::search::expand::tests::shipped_table());
         // data/search/neighbours.tsv: youtubeur → followers, videos, video (ROME words).
         let hits = ids(&e, "youtubeur ");
         assert!(

