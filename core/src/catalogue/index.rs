@@ -78,7 +78,7 @@ pub fn collect(tx: &rusqlite::Connection) -> Result<Vec<Doc>> {
         }
         // Appellations: every name of the job, masculine and feminine.
         let mut st = tx.prepare(
-            "SELECT a.code_rome, a.title, a.short_title, j.title FROM appellation a JOIN job j USING (code_rome)
+            "SELECT a.code_rome, a.title, coalesce(a.short_title, a.title), j.title FROM appellation a JOIN job j USING (code_rome)
              WHERE a.title <> j.title",
         )?;
         let rows = st.query_map([], |r| {

@@ -1,8 +1,10 @@
--- Catalogue database, version 5. Built from the open data in data/; replaced as a whole by a rebuild or an
+-- Catalogue database, version 6. Built from the open data in data/; replaced as a whole by a rebuild or an
 -- update, so it has no migrations: a catalogue of another version is rebuilt.
 -- Size (issue 11): tables keyed by a text id whose rows are small are WITHOUT ROWID, so the id is stored
 -- once, in the table's own b-tree, instead of again in an index beside it; training (rows up to 5 KB of
 -- text) stays a rowid table. No index serves only the build or the counts of `catalogue info`.
+-- Columns with no type hold texts that repeat over many rows: at the end of a build compact::share_texts
+-- keeps each text once in shared_text, the row its number, and puts a view of the table's name in front.
 
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- One row per source file read: what it is, its version, how many rows were kept and skipped.
@@ -25,17 +27,18 @@ CREATE TABLE job (
     definition TEXT, access TEXT
 );
 CREATE INDEX job_parent ON job(parent_rome);
+-- short_title: NULL when it is the title (5 names in 6).
 CREATE TABLE appellation (
     code_ogr TEXT PRIMARY KEY, code_rome TEXT NOT NULL REFERENCES job(code_rome),
-    title TEXT NOT NULL, short_title TEXT NOT NULL,
+    title TEXT NOT NULL, short_title TEXT,
     principal INTEGER NOT NULL, rare INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 CREATE INDEX appellation_rome ON appellation(code_rome);
 -- Skills, knowledge and work contexts; rubrique: 1 savoir-faire, 2 savoir-être professionnels, 3 savoirs,
 -- 6 contexte de travail. category/subcategory group them as the source does.
 CREATE TABLE skill (
     code_ogr TEXT PRIMARY KEY, label TEXT NOT NULL, rubrique INTEGER NOT NULL,
-    category TEXT, subcategory TEXT
+    category, subcategory
 ) WITHOUT ROWID;
 CREATE TABLE job_skill (
     code_rome TEXT NOT NULL REFERENCES job(code_rome), code_ogr TEXT NOT NULL REFERENCES skill(code_ogr),
@@ -61,8 +64,8 @@ CREATE TABLE job_interest (
 -- Certifications (RNCP 2021, RS, Certif Info 2024) -------------------------------------------------------
 -- id: 'RNCP1234', 'RS5678' or 'CI1879' (a Certif Info diploma with no RNCP/RS code).
 CREATE TABLE certification (
-    id TEXT PRIMARY KEY, title TEXT NOT NULL, type TEXT, level_eu INTEGER, active INTEGER,
-    certifier TEXT, source TEXT NOT NULL
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, type, level_eu INTEGER, active INTEGER,
+    certifier, source NOT NULL
 ) WITHOUT ROWID;
 -- rome: a ROME v3 code (= job.parent_rome in v4).
 CREATE TABLE certification_rome (
@@ -76,9 +79,9 @@ CREATE INDEX certification_rome_rome ON certification_rome(rome);
 -- 'etablissement_superieur'. status: 'public' | 'prive_sous_contrat' | 'prive_enseignement_superieur' |
 -- 'prive_hors_contrat' | 'prive' (codes::establishment_status), NULL when the source does not say.
 CREATE TABLE place (
-    id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,
-    address TEXT, postcode TEXT, city TEXT, insee TEXT, departement TEXT, region TEXT,
-    lat REAL, lon REAL, phone TEXT, email TEXT, url TEXT, details TEXT, status TEXT
+    id TEXT PRIMARY KEY, kind NOT NULL, name TEXT NOT NULL,
+    address TEXT, postcode TEXT, city TEXT, insee TEXT, departement, region,
+    lat REAL, lon REAL, phone TEXT, email TEXT, url TEXT, details, status
 ) WITHOUT ROWID;
 CREATE TABLE commune (
     insee TEXT NOT NULL, name TEXT NOT NULL, postcode TEXT NOT NULL, lat REAL, lon REAL, departement TEXT,
@@ -93,10 +96,10 @@ CREATE TABLE departement (
 -- source: 'lheo' | 'onisep' | 'lycee' | 'parcoursup' | 'master'. programme: the Onisep national sheet a
 -- located offer teaches (import/programmes.rs matches it by label), NULL when none matched well enough.
 CREATE TABLE training (
-    id TEXT PRIMARY KEY, source TEXT NOT NULL, title TEXT NOT NULL, type TEXT,
+    id TEXT PRIMARY KEY, source NOT NULL, title TEXT NOT NULL, type,
     objective TEXT, content TEXT, certifying INTEGER,
-    level_entry TEXT, level_exit INTEGER, duration TEXT,
-    rncp TEXT, rs TEXT, formacodes TEXT, nsf TEXT, domains TEXT, url TEXT,
+    level_entry TEXT, level_exit INTEGER, duration,
+    rncp TEXT, rs TEXT, formacodes TEXT, nsf TEXT, domains, url TEXT,
     organisme_id TEXT REFERENCES place(id), contact TEXT, programme TEXT
 );
 CREATE TABLE training_rome (
@@ -106,7 +109,7 @@ CREATE INDEX training_rome_rome ON training_rome(rome);
 -- teaching_mode: 'presentiel' | 'mixte' | 'distance'. funders: comma-separated LHEO code-financeur values.
 CREATE TABLE action (
     id TEXT PRIMARY KEY, training_id TEXT NOT NULL REFERENCES training(id),
-    teaching_mode TEXT, rhythm TEXT, hours_total INTEGER, hours_center INTEGER, hours_company INTEGER,
+    teaching_mode, rhythm TEXT, hours_total INTEGER, hours_center INTEGER, hours_company INTEGER,
     price_eur REAL, funders TEXT, disability_access TEXT, conditions TEXT,
     place_id TEXT REFERENCES place(id)
 ) WITHOUT ROWID;

@@ -320,7 +320,7 @@ fn job_sheet(conn: &Connection, code: &str) -> Result<Option<JobSheet>> {
         return Ok(None);
     };
     let mut st = conn.prepare_cached(
-        "SELECT code_ogr, title, short_title, principal FROM appellation WHERE code_rome = ?1
+        "SELECT code_ogr, title, coalesce(short_title, title), principal FROM appellation WHERE code_rome = ?1
          ORDER BY principal DESC, title",
     )?;
     sheet.appellations = st

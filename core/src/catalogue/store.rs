@@ -14,7 +14,8 @@ impl Schema for CatalogueSchema {
     /// 3: the search index saved with varints (engine storage ORSRCH03), small tables WITHOUT ROWID.
     /// 4: the saved search index zstd-compressed (ORSRCH04).
     /// 5: the vector-neighbour table saved with the index (ORSRCH05), no longer in the library.
-    const VERSION: i64 = 5;
+    /// 6: repeated texts stored once (`compact::share_texts`), the tables behind views of their names.
+    const VERSION: i64 = 6;
     /// SQLite's usual 4 KiB pages: with 64 KiB pages every table and index ended in a mostly empty page
     /// and the file compressed worse (issue 11: 70.84 → 67.95 MB on disk, zstd -19 12.12 → 11.21 MB).
     /// Reading the saved search index (21 MB) through 5,000 pages instead of 330 costs about 0.2 ms.
@@ -27,7 +28,7 @@ impl Schema for CatalogueSchema {
             1 if conn
                 .prepare("SELECT programme FROM training LIMIT 0")
                 .is_ok() => {}
-            2..=4 => {}
+            2..=5 => {}
             _ => {
                 return Err(Error::Corrupt(format!(
                     "catalogue version {from} inattendue"
@@ -87,6 +88,7 @@ impl Catalogue {
                 import::import_all(&mut ctx, progress)?;
                 super::compact::fold_bmo(&tx)?;
                 super::index::build(&tx, neighbours(source)?)?;
+                super::compact::share_texts(&tx)?;
                 ctx.report
             };
             write_report(&tx, &report, source)?;

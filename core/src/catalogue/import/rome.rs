@@ -196,7 +196,7 @@ fn import_appellations(ctx: &mut Ctx, jobs: &HashSet<String>) -> Result<()> {
         if !jobs.contains(code) {
             return Ok(Row::Skip(format!("code ROME inconnu « {code} »")));
         }
-        let short = r.opt("libelle_appellation_court").unwrap_or(title);
+        let short = r.opt("libelle_appellation_court").filter(|s| *s != title);
         let inserted = ctx
             .tx
             .prepare_cached(
