@@ -129,11 +129,15 @@ fun Badges(badges: List<Badge>) {
     }
 }
 
-/** A label and a value on one line ("Prix : 1 250 €"). */
+/**
+ * A label and a value on one line ("Prix : 1 250 €"). When both do not fit (a long value, large fonts) the
+ * value goes under the label and wraps across the whole width, instead of a narrow column beside it.
+ */
+@OptIn(ExperimentalLayoutApi::class)
 @Composable
 fun Field(label: String, value: String?) {
     if (value.isNullOrBlank()) return
-    Row(Modifier.padding(vertical = 2.dp)) {
+    FlowRow(Modifier.padding(vertical = 2.dp)) {
         Text(
             "$label : ",
             style = MaterialTheme.typography.bodyMedium,

@@ -31,6 +31,8 @@ import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.text.style.Hyphens
+import androidx.compose.ui.text.style.LineBreak
 import androidx.compose.ui.unit.dp
 import fr.spro.orientation.AidSheet
 import fr.spro.orientation.ApplicationStatus
@@ -71,11 +73,15 @@ fun SheetScreen(model: AppModel, id: String) {
     }
 }
 
+/**
+ * The sheet's title. A word wider than the screen (large fonts) is hyphenated where the platform can
+ * (Android, in French), instead of broken anywhere.
+ */
 @Composable
 private fun Title(text: String) {
     Text(
         text,
-        style = MaterialTheme.typography.headlineSmall,
+        style = MaterialTheme.typography.headlineSmall.copy(hyphens = Hyphens.Auto, lineBreak = LineBreak.Heading),
         color = MaterialTheme.colorScheme.onSurface,
         modifier = Modifier.testTag(Tags.SHEET_TITLE).semantics { heading() },
     )
