@@ -1,5 +1,5 @@
 //! The advisor chat as the shells see it: `Orientation::chat(token_store, service)` opens it once and hands
-//! out a `Chat`. The work is the core's (`orientation_core::chat`); this file shapes its answers into
+//! out a `Chat`. The work is the chat crate's (`orientation_chat`); this file shapes its answers into
 //! records, runs its async work on the bindings' runtime, and adapts the shell's secure storage
 //! (`SecureTokenStore`: Android Keystore, iOS Keychain) to the core's session store.
 //!
@@ -10,7 +10,7 @@
 use crate::catalogue::Catalogue;
 use crate::error::{OrientationError, Result};
 use crate::runtime::{self, TaskHandle};
-use orientation_core::chat::{
+use orientation_chat::{
     self as core_chat, Card as CoreCard, CardKind as CoreCardKind, Chat as CoreChat, ChatConfig,
     ChatError, ContactChannels, SendState, ServiceHours, SessionStore, StoredSession,
 };
@@ -660,7 +660,7 @@ impl Chat {
 #[cfg(feature = "test-hooks")]
 pub mod test_advisor {
     use super::*;
-    use orientation_core::chat::advisor::{Advisor, AdvisorEvent};
+    use orientation_chat::advisor::{Advisor, AdvisorEvent};
     use std::time::Duration;
 
     #[derive(uniffi::Object)]

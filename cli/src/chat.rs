@@ -3,9 +3,9 @@
 
 use super::{data_dir, open_catalogue, Cli};
 use clap::{Args, Subcommand};
-use orientation_core::chat::advisor::{Advisor, AdvisorEvent};
-use orientation_core::chat::hours::{french_hour, to_paris};
-use orientation_core::chat::{
+use orientation_chat::advisor::{Advisor, AdvisorEvent};
+use orientation_chat::hours::{french_hour, to_paris};
+use orientation_chat::{
     Card, Chat, ChatConfig, ChatError, ChatListener, ChatUpdate, ConnectionState, FileSessionStore,
     Message, SendState,
 };
@@ -151,7 +151,7 @@ const STATUS_PROBE: Duration = Duration::from_millis(800);
 pub(crate) fn delete_my_chat_data(cli: &Cli) -> Result<Option<String>> {
     let dir = data_dir(cli)?;
     let sessions = Arc::new(FileSessionStore::new(dir.join("chat-session.json")));
-    let Some(session) = orientation_core::chat::SessionStore::load(sessions.as_ref())? else {
+    let Some(session) = orientation_chat::SessionStore::load(sessions.as_ref())? else {
         let store = dir.join("chat");
         if store.exists() {
             std::fs::remove_dir_all(&store).map_err(|e| Error::io(&store, e))?;

@@ -389,7 +389,7 @@ fn a_message_queued_while_the_server_is_down_goes_once_and_shows_once() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     // The advisor's device exists before the app sends, so it can read what the app encrypts.
     let mut advisor = rt.block_on(async {
-        orientation_core::chat::advisor::Advisor::login(
+        orientation_chat::advisor::Advisor::login(
             &s.url,
             &s.advisor,
             &s.advisor_password,
@@ -434,9 +434,11 @@ fn a_message_queued_while_the_server_is_down_goes_once_and_shows_once() {
     let on_server = rt.block_on(async {
         let room = advisor
             .wait_for(std::time::Duration::from_secs(120), |e| match e {
-                orientation_core::chat::advisor::AdvisorEvent::Message {
-                    room_id, body, ..
-                } if body == "écrit pendant la coupure" => Some(room_id.clone()),
+                orientation_chat::advisor::AdvisorEvent::Message { room_id, body, .. }
+                    if body == "écrit pendant la coupure" =>
+                {
+                    Some(room_id.clone())
+                }
                 _ => None,
             })
             .await

@@ -24,7 +24,7 @@ pub mod territory;
 pub mod text;
 pub mod text_fr;
 #[cfg(any(feature = "chat", feature = "sync"))]
-mod tls;
+pub mod tls;
 
 pub use error::{Error, Refusal, Result};
 

@@ -13,7 +13,7 @@ use std::sync::Once;
 /// Installs ring as the process-wide default provider. Idempotent and cheap after the first call; if
 /// another provider was installed first (an embedding app's choice), that one stays: rustls allows one
 /// default per process and any of them checks certificates the same way.
-pub(crate) fn install_crypto_provider() {
+pub fn install_crypto_provider() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         // Err only means a default is already there: nothing to do then.

@@ -1,13 +1,12 @@
 //! The advisor chat end to end against a real Synapse (scripts/dev-homeserver): registration, an
 //! encrypted conversation with an advisor (a second Matrix client), listener updates, typing and
 //! read receipts both ways, cards, session resumption, history paging, deletion.
-#![cfg(feature = "chat")]
 
 mod chat_support;
 
 use chat_support::*;
-use orientation_core::chat::advisor::AdvisorEvent;
-use orientation_core::chat::{Card, CardField, CardKind, ChatUpdate, ConnectionState, SendState};
+use orientation_chat::advisor::AdvisorEvent;
+use orientation_chat::{Card, CardField, CardKind, ChatUpdate, ConnectionState, SendState};
 use std::sync::OnceLock;
 
 fn hs() -> &'static Homeserver {
@@ -204,7 +203,7 @@ async fn restart_resumes_the_session_without_logging_in() {
         (user, chat.device_id().unwrap())
     };
     let stored = sessions(&app);
-    let before = orientation_core::chat::SessionStore::load(stored.as_ref())
+    let before = orientation_chat::SessionStore::load(stored.as_ref())
         .unwrap()
         .unwrap();
 
@@ -213,7 +212,7 @@ async fn restart_resumes_the_session_without_logging_in() {
     assert_eq!(chat.user_id().as_deref(), Some(user.as_str()));
     assert_eq!(chat.device_id().as_deref(), Some(device.as_str()));
     assert_eq!(chat.connect(None).await.unwrap(), user);
-    let after = orientation_core::chat::SessionStore::load(stored.as_ref())
+    let after = orientation_chat::SessionStore::load(stored.as_ref())
         .unwrap()
         .unwrap();
     assert_eq!(after.access_token, before.access_token, "no new login");
@@ -222,12 +221,12 @@ async fn restart_resumes_the_session_without_logging_in() {
     // the same device with its stored password.
     let mut broken = after.clone();
     broken.access_token = "syt_invalid".into();
-    orientation_core::chat::SessionStore::save(stored.as_ref(), &broken).unwrap();
+    orientation_chat::SessionStore::save(stored.as_ref(), &broken).unwrap();
     drop(chat);
     let chat = hs.open_app(&app).await;
     assert_eq!(chat.connect(None).await.unwrap(), user);
     assert_eq!(chat.device_id().as_deref(), Some(device.as_str()));
-    let renewed = orientation_core::chat::SessionStore::load(stored.as_ref())
+    let renewed = orientation_chat::SessionStore::load(stored.as_ref())
         .unwrap()
         .unwrap();
     assert_ne!(renewed.access_token, "syt_invalid");
@@ -248,14 +247,14 @@ async fn wrong_registration_token_is_refused_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = hs.app_config(dir.path());
     config.registration_token = Some("pas-le-bon-jeton".into());
-    let chat = orientation_core::chat::Chat::open(config, sessions(dir.path()))
+    let chat = orientation_chat::Chat::open(config, sessions(dir.path()))
         .await
         .unwrap();
     let err = chat.connect(None).await.unwrap_err();
     assert!(
         matches!(
             err,
-            orientation_core::Error::Chat(orientation_core::chat::ChatError::RegistrationRefused)
+            orientation_core::Error::Chat(orientation_chat::ChatError::RegistrationRefused)
         ),
         "{err}"
     );
@@ -426,13 +425,13 @@ async fn gap_filling_and_backwards_pagination() {
     advisor.logout().await;
 }
 
-fn bodies(messages: &[orientation_core::chat::Message]) -> Vec<String> {
+fn bodies(messages: &[orientation_chat::Message]) -> Vec<String> {
     messages.iter().map(|m| m.body.clone()).collect()
 }
 
 /// The conversation a listener shows after applying `updates` (bodies, oldest first).
 fn shown(updates: &[ChatUpdate]) -> Vec<String> {
-    let mut shown: Vec<orientation_core::chat::Message> = Vec::new();
+    let mut shown: Vec<orientation_chat::Message> = Vec::new();
     for u in updates {
         match u {
             ChatUpdate::Reset { messages } => shown = messages.clone(),
@@ -509,17 +508,15 @@ async fn deleting_the_conversation_then_all_data() {
     assert!(!app.join("chat-session.json").exists(), "session removed");
     assert!(chat.send_text("encore ?").is_err());
     // The account is gone on the server: its password no longer logs in.
-    let c = orientation_core::chat::matrix_sdk::Client::builder()
+    let c = orientation_chat::matrix_sdk::Client::builder()
         .homeserver_url(&hs.url)
         .build()
         .await
         .unwrap();
     let sessions_gone = sessions(&app);
-    assert!(
-        orientation_core::chat::SessionStore::load(sessions_gone.as_ref())
-            .unwrap()
-            .is_none()
-    );
+    assert!(orientation_chat::SessionStore::load(sessions_gone.as_ref())
+        .unwrap()
+        .is_none());
     let refused = c
         .matrix_auth()
         .login_username(&me, "n'importe quoi")
@@ -538,7 +535,7 @@ async fn outside_hours_the_message_waits_and_other_channels_are_offered() {
     config.hours.chat.week = Default::default();
     config.contact.phone = Some("0 800 000 000".into());
     config.contact.email = Some("contact@orientation.example".into());
-    let chat = orientation_core::chat::Chat::open(config, sessions(dir.path()))
+    let chat = orientation_chat::Chat::open(config, sessions(dir.path()))
         .await
         .unwrap();
     let outcome = chat.share(&card()).unwrap();
@@ -561,7 +558,7 @@ async fn outside_hours_the_message_waits_and_other_channels_are_offered() {
 /// user's next message reaches the colleague too (encrypted for the new member).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_colleague_takes_over_and_is_shown_as_such() {
-    use orientation_core::chat::advisor::Advisor;
+    use orientation_chat::advisor::Advisor;
     let hs = hs();
     let dir = tempfile::tempdir().unwrap();
     let mut advisor = hs.advisor(&dir.path().join("advisor")).await;

@@ -41,7 +41,7 @@ impl Chat {
             match chat.next_opening {
                 Some(at) => format!(
                     "Le service est fermé : votre message sera traité à la réouverture, {}. Vous pouvez aussi écrire par courriel ou appeler.",
-                    super::super::hours::french_moment(at, now)
+                    crate::hours::french_moment(at, now)
                 ),
                 None => "Le service est fermé : votre message sera traité à la réouverture.".to_string(),
             }

@@ -311,8 +311,8 @@ mod tests {
         ] {
             assert!(parse_event(broken, "@me:localhost").is_none());
         }
-        let card = crate::chat::card::Card {
-            kind: crate::chat::card::CardKind::Job,
+        let card = crate::card::Card {
+            kind: crate::card::CardKind::Job,
             id: "D1102".into(),
             title: "Boulanger".into(),
             fields: vec![],

@@ -4,7 +4,6 @@
 
 use super::card::Card;
 use super::ChatError;
-use crate::error::{Error, Result};
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::room::MessagesOptions;
 use matrix_sdk::ruma::api::client::account::register::v3::Request as RegistrationRequest;
@@ -13,6 +12,7 @@ use matrix_sdk::ruma::api::client::uiaa;
 use matrix_sdk::ruma::events::receipt::ReceiptThread;
 use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId, UInt};
 use matrix_sdk::Client;
+use orientation_core::error::{Error, Result};
 use std::path::Path;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -65,7 +65,7 @@ fn err(e: &matrix_sdk::Error) -> Error {
 }
 
 async fn advisor_client(homeserver_url: &str, store_dir: &Path) -> Result<Client> {
-    crate::tls::install_crypto_provider();
+    orientation_core::tls::install_crypto_provider();
     Client::builder()
         .homeserver_url(homeserver_url)
         .sqlite_store(store_dir, None)

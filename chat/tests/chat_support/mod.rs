@@ -3,9 +3,7 @@
 //! listener updates.
 #![allow(dead_code)]
 
-use orientation_core::chat::{
-    Chat, ChatConfig, ChatListener, ChatUpdate, FileSessionStore, RetryPolicy,
-};
+use orientation_chat::{Chat, ChatConfig, ChatListener, ChatUpdate, FileSessionStore, RetryPolicy};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -20,7 +18,7 @@ pub const WAIT: Duration = Duration::from_secs(60);
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
-        .expect("core/ is inside the repository")
+        .expect("chat/ is inside the repository")
         .to_path_buf()
 }
 
@@ -136,8 +134,8 @@ impl Homeserver {
             .unwrap()
     }
 
-    pub async fn advisor(&self, store: &Path) -> orientation_core::chat::advisor::Advisor {
-        orientation_core::chat::advisor::Advisor::login(
+    pub async fn advisor(&self, store: &Path) -> orientation_chat::advisor::Advisor {
+        orientation_chat::advisor::Advisor::login(
             &self.url,
             &self.advisor_user,
             &self.advisor_password,
@@ -216,11 +214,11 @@ pub async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
 /// the state of a device whose user database is lost just after the app synced for the last time.
 /// The SDK then holds the sync token the app's next initial sync will get.
 pub async fn sync_sdk_store_alone(hs: &Homeserver, dir: &Path) {
-    use orientation_core::chat::matrix_sdk::authentication::matrix::MatrixSession;
-    use orientation_core::chat::matrix_sdk::config::{SyncSettings, SyncToken};
-    use orientation_core::chat::matrix_sdk::store::RoomLoadSettings;
-    use orientation_core::chat::matrix_sdk::{Client, SessionMeta, SessionTokens};
-    let stored = orientation_core::chat::SessionStore::load(sessions(dir).as_ref())
+    use orientation_chat::matrix_sdk::authentication::matrix::MatrixSession;
+    use orientation_chat::matrix_sdk::config::{SyncSettings, SyncToken};
+    use orientation_chat::matrix_sdk::store::RoomLoadSettings;
+    use orientation_chat::matrix_sdk::{Client, SessionMeta, SessionTokens};
+    let stored = orientation_chat::SessionStore::load(sessions(dir).as_ref())
         .unwrap()
         .unwrap();
     let client = Client::builder()

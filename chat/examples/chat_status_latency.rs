@@ -1,11 +1,10 @@
 //! How long `chat status` takes, step by step, on an existing data directory:
-//! `cargo run -p orientation-core --example chat_status_latency -- DATA_DIR HOMESERVER_URL [RUNS]`
+//! `cargo run -p orientation-chat --example chat_status_latency -- DATA_DIR HOMESERVER_URL [RUNS]`
 //! (the data directory of `orientation --data-dir DATA_DIR chat send …`). Prints the time to open the
 //! chat (store passphrase, SQLite), to probe the connection (one request) and to read the status.
 
-#[cfg(feature = "chat")]
 fn main() {
-    use orientation_core::chat::{Chat, ChatConfig, FileSessionStore};
+    use orientation_chat::{Chat, ChatConfig, FileSessionStore};
     use std::sync::Arc;
     use std::time::{Duration, Instant};
     let args: Vec<String> = std::env::args().collect();
@@ -42,6 +41,3 @@ fn main() {
         }
     });
 }
-
-#[cfg(not(feature = "chat"))]
-fn main() {}

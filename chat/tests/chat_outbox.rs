@@ -3,13 +3,12 @@
 //! in the middle of sending; and the conversation stays readable offline across a restart.
 //!
 //! These tests stop and restart their homeserver, so they run one at a time.
-#![cfg(feature = "chat")]
 
 mod chat_support;
 
 use chat_support::*;
-use orientation_core::chat::advisor::{Advisor, AdvisorEvent};
-use orientation_core::chat::{Chat, ChatUpdate, ConnectionState, SendState};
+use orientation_chat::advisor::{Advisor, AdvisorEvent};
+use orientation_chat::{Chat, ChatUpdate, ConnectionState, SendState};
 use std::io::BufRead;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;

@@ -1,9 +1,8 @@
 //! Personal data stays personal on disk (docs/privacy.md): after favourites with notes and tags, saved
 //! searches, a quiz profile and a conversation, `user.db` and its WAL, read as plain bytes and with plain
 //! SQLite (no key), hold none of their words. The chat part runs a real round trip through Synapse
-//! (scripts/dev-homeserver) when the `chat` feature is on.
+//! (scripts/dev-homeserver).
 
-#[cfg(feature = "chat")]
 mod chat_support;
 
 use orientation_core::db::crypt::UserKey;
@@ -131,17 +130,16 @@ fn favourites_notes_tags_searches_and_quiz_are_not_in_clear_in_the_file() {
 
 /// Messages written through the chat store's API (what the client does for each message sent and
 /// received), without a server.
-#[cfg(feature = "chat")]
 #[test]
 fn messages_written_by_the_chat_store_are_not_in_clear_in_the_file() {
-    use orientation_core::chat::store::{self, Placement, RemoteEvent};
+    use orientation_chat::store::{self, Placement, RemoteEvent};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("user.db");
     let key = UserKey::generate();
     let store_ = favourites_with_notes(&db, &key);
     let conn = orientation_core::db::user::open(&db, &key).unwrap();
-    let card = orientation_core::chat::Card {
-        kind: orientation_core::chat::CardKind::Training,
+    let card = orientation_chat::Card {
+        kind: orientation_chat::CardKind::Training,
         id: "lheo:1".into(),
         title: "CAP Boulanger carte partagée".into(),
         fields: vec![],
@@ -195,12 +193,11 @@ fn messages_written_by_the_chat_store_are_not_in_clear_in_the_file() {
 
 /// The done-when test: a real round trip through Synapse (encrypted room), then the bytes of the app's
 /// user.db and WAL hold neither the message sent nor the advisor's answer.
-#[cfg(feature = "chat")]
 mod with_synapse {
     use super::*;
     use crate::chat_support::*;
-    use orientation_core::chat::advisor::AdvisorEvent;
-    use orientation_core::chat::{ChatUpdate, SendState};
+    use orientation_chat::advisor::AdvisorEvent;
+    use orientation_chat::{ChatUpdate, SendState};
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn after_a_chat_round_trip_no_message_text_is_in_clear_in_user_db() {

@@ -11,8 +11,6 @@ use super::hours::Availability;
 use super::session::{SessionStore, StoredSession};
 use super::store::{self, Message, Placement, RemoteEvent};
 use super::ChatError;
-use crate::db::crypt::UserKey;
-use crate::error::{Error, Result};
 use matrix_sdk::authentication::matrix::MatrixSession;
 use matrix_sdk::config::{RequestConfig, SyncSettings, SyncToken};
 use matrix_sdk::room::MessagesOptions;
@@ -31,6 +29,8 @@ use matrix_sdk::ruma::{
 };
 use matrix_sdk::store::RoomLoadSettings;
 use matrix_sdk::{Client, Room, RoomState, SessionMeta, SessionTokens};
+use orientation_core::db::crypt::UserKey;
+use orientation_core::error::{Error, Result};
 use rusqlite::Connection;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -377,7 +377,7 @@ fn random_token() -> String {
 }
 
 fn parse_user_id(s: &str) -> Result<OwnedUserId> {
-    UserId::parse(s).map_err(|_| ChatError::BadUserId(crate::error::echo(s)).into())
+    UserId::parse(s).map_err(|_| ChatError::BadUserId(orientation_core::error::echo(s)).into())
 }
 
 fn localpart(user_id: &str) -> String {
@@ -422,10 +422,12 @@ pub struct Chat {
 
 /// The homeserver's address under the one rule of `core::net`: https, or http to this machine only.
 fn check_server_url(url: &str) -> Result<()> {
-    match crate::net::parse_remote_url(url) {
+    match orientation_core::net::parse_remote_url(url) {
         Ok(_) => Ok(()),
-        Err(crate::net::UrlRefusal::Insecure(_)) => Err(ChatError::InsecureServerUrl.into()),
-        Err(crate::net::UrlRefusal::Invalid(_)) => Err(ChatError::BadServerUrl.into()),
+        Err(orientation_core::net::UrlRefusal::Insecure(_)) => {
+            Err(ChatError::InsecureServerUrl.into())
+        }
+        Err(orientation_core::net::UrlRefusal::Invalid(_)) => Err(ChatError::BadServerUrl.into()),
     }
 }
 
@@ -437,7 +439,7 @@ async fn build_client(config: &ChatConfig, passphrase: &str) -> Result<Client> {
         .timeout(config.request_timeout)
         .retry_limit(2)
         .max_retry_time(config.request_timeout);
-    crate::tls::install_crypto_provider();
+    orientation_core::tls::install_crypto_provider();
     Client::builder()
         .homeserver_url(url)
         .sqlite_store(&config.store_dir, Some(passphrase))
@@ -458,7 +460,7 @@ impl Chat {
         // Before anything is opened or sent: no packet to a server the rule refuses.
         check_server_url(&config.homeserver_url)?;
         parse_user_id(&config.service_user_id)?;
-        let conn = crate::db::user::open(&config.user_db, &config.user_key)?;
+        let conn = orientation_core::db::user::open(&config.user_db, &config.user_key)?;
         let stored = sessions.load()?;
         let (client, new_passphrase) = match &stored {
             Some(s)
